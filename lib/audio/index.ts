@@ -1,0 +1,7 @@
+/** lib/audio: decode audio files, mix to mono and resample (librosa.load semantics). */
+export * from './types';
+export * from './errors';
+export { decodeAudio, sniffContainer } from './decode';
+export { toMono } from './mono';
+export { resample, type ResampleOptions } from './resample';
+export * from './load';

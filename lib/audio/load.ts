@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import { decodeAudio } from './decode';
+import { AudioError } from './errors';
+import { toMono } from './mono';
+import { resample } from './resample';
+import type { AudioContainer, DecodedAudio, MonoAudio, SampleEncoding } from './types';
+
+/** librosa's default target rate, which the feature stage assumes unless told otherwise. */
+export const DEFAULT_SAMPLE_RATE = 22050;
+
+/** Options of {@link loadAudio}. */
+export interface LoadOptions {
+  /** Target rate in Hz (positive integer); `null` keeps the file's own rate. Default 22050. */
+  sampleRate?: number | null;
+  /** Start reading this many seconds in (truncated to a whole frame at the file's rate). Default 0. */
+  offset?: number;
+  /** Read at most this many seconds (truncated to whole frames at the file's rate). Default: to the end. */
+  duration?: number;
+}
+
+/** A loaded mono signal and what the file held before conversion. */
+export interface LoadedAudio extends MonoAudio {
+  path: string;
+  /** The rate stored in the file. */
+  nativeSampleRate: number;
+  /** Channels in the file (averaged into one). */
+  channelCount: number;
+  container: AudioContainer;
+  encoding: SampleEncoding;
+}
+
+function fsError(err: unknown, path: string): AudioError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new AudioError('not-found', path, 'no such file');
+  if (code === 'EISDIR') return new AudioError('not-found', path, 'is a directory, not an audio file');
+  if (code === 'EACCES' || code === 'EPERM') return new AudioError('unreadable', path, 'permission denied');
+  return new AudioError('unreadable', path, `cannot read file (${code ?? (err as Error).message})`);
+}
+
+/** Read and decode a file without any conversion (all channels, native rate). */
+export function readAudioFileSync(path: string): DecodedAudio {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path);
+  } catch (err) {
+    throw fsError(err, path);
+  }
+  return decodeAudio(bytes, path);
+}
+
+/** Async {@link readAudioFileSync}. */
+export async function readAudioFile(path: string): Promise<DecodedAudio> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(path);
+  } catch (err) {
+    throw fsError(err, path);
+  }
+  return decodeAudio(bytes, path);
+}
+
+function checkSeconds(value: number | undefined, name: string, path: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new AudioError('bad-option', path, `${name} must be a finite number of seconds >= 0, got ${value}`);
+  }
+}
+
+/**
+ * Turn a decoded file into the mono signal librosa.load would give: cut `offset`/`duration` at the
+ * native rate, average channels, then resample (polyphase, see {@link resample}).
+ */
+export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadOptions = {}): LoadedAudio {
+  const { offset, duration } = options;
+  checkSeconds(offset, 'offset', path);
+  checkSeconds(duration, 'duration', path);
+  const target = options.sampleRate === undefined ? DEFAULT_SAMPLE_RATE : options.sampleRate;
+  if (target !== null && !(Number.isInteger(target) && target > 0)) {
+    throw new AudioError(
+      'bad-option',
+      path,
+      `sampleRate must be a positive integer in Hz or null, got ${target}`,
+    );
+  }
+  const native = decoded.sampleRate;
+  const total = decoded.channels[0].length;
+  const start = Math.min(total, Math.trunc((offset ?? 0) * native));
+  const end = duration === undefined ? total : Math.min(total, start + Math.trunc(duration * native));
+  const cut =
+    start === 0 && end === total ? decoded.channels : decoded.channels.map((c) => c.subarray(start, end));
+  const mono = toMono(cut);
+  const rate = target ?? native;
+  // toMono returns a single channel as is; copy so the caller never aliases the decoder's buffer view.
+  const samples = rate === native ? (mono === cut[0] ? mono.slice() : mono) : resample(mono, native, rate);
+  return {
+    path,
+    samples,
+    sampleRate: rate,
+    nativeSampleRate: native,
+    channelCount: decoded.channels.length,
+    container: decoded.container,
+    encoding: decoded.encoding,
+  };
+}
+
+/**
+ * Load a file as a mono float32 signal, like `librosa.load(path, sr=22050, mono=True,
+ * res_type='polyphase')`: WAV (PCM/float), AIFF/AIFF-C, any rate, any channel count.
+ *
+ * @throws {AudioError} one-line message naming the path: missing file, unreadable, unsupported or
+ *   corrupt audio, bad option
+ */
+export function loadAudioSync(path: string, options: LoadOptions = {}): LoadedAudio {
+  return prepareAudio(readAudioFileSync(path), path, options);
+}
+
+/** Async {@link loadAudioSync} (file read off the main thread; decoding and resampling are synchronous). */
+export async function loadAudio(path: string, options: LoadOptions = {}): Promise<LoadedAudio> {
+  return prepareAudio(await readAudioFile(path), path, options);
+}
