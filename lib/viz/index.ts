@@ -1,0 +1,3 @@
+/** Figures for notebooks and reports: pure data → Plotly figure specs (rendered by lib/notebook). */
+export * from './plotly';
+export * from './figures';
