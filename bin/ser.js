@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+'use strict';
+// `ser` command: runs the compiled CLI (dist/ is built by `npm ci`/`npm install` through the prepare script).
+const path = require('node:path');
+const fs = require('node:fs');
+const entry = path.join(__dirname, '..', 'dist', 'lib', 'cli', 'main.js');
+if (!fs.existsSync(entry)) {
+  process.stderr.write('ser: not built yet: run `npm run build` in ' + path.join(__dirname, '..') + '\n');
+  process.exit(1);
+}
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => process.exit(code));

@@ -1,0 +1,238 @@
+/**
+ * The `ser` subcommands. Each is a {@link CommandSpec} (options + help) and a `run` that composes lib/
+ * stages; none holds logic of its own beyond formatting.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initBackend } from '../backend';
+import { corpusNames, resolveDataRoot } from '../data';
+import { evaluateModelDir, type Evaluation } from '../evaluate';
+import { predictFiles } from '../infer';
+import { trainSlice } from '../train';
+import { UserError } from '../util/errors';
+import { projectRoot } from '../util/paths';
+import { intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
+
+export interface Command {
+  spec: CommandSpec;
+  run(args: ParsedArgs): Promise<void>;
+}
+
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function packageVersion(name: string): string {
+  try {
+    const pkg = require.resolve(`${name}/package.json`, { paths: [projectRoot()] });
+    return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function countWav(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) n += countWav(path.join(dir, e.name));
+    else if (/\.wav$/i.test(e.name)) n++;
+  }
+  return n;
+}
+
+const rootOption = {
+  type: 'string',
+  value: 'DIR',
+  description: 'data root holding corpus folders (else $SER_DATA_DIR, else data/)',
+} as const;
+const corpusOption = {
+  type: 'string',
+  value: 'NAME',
+  description: 'corpus: tess or synthetic',
+  default: 'tess',
+} as const;
+
+export const info: Command = {
+  spec: {
+    name: 'info',
+    summary: 'ser info — versions, the tfjs backend in use, the data root and the corpora found there.',
+    usage: 'ser info [--root DIR] [--json]',
+    options: { root: rootOption, json: { type: 'boolean', description: 'print one JSON object' } },
+  },
+  async run(args) {
+    const backend = await initBackend();
+    const root = resolveDataRoot(args.values.root as string | undefined);
+    const corpora: Record<string, { path: string; wavFiles: number }> = {};
+    if (fs.existsSync(root)) {
+      for (const name of ['tess', 'ravdess', 'cremad', 'savee', 'emodb', 'synthetic']) {
+        const dir = path.join(root, name);
+        if (fs.existsSync(dir) && fs.statSync(dir).isDirectory())
+          corpora[name] = { path: dir, wavFiles: countWav(dir) };
+      }
+    }
+    const report = {
+      ser:
+        packageVersion('ser') === 'not installed'
+          ? JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version
+          : packageVersion('ser'),
+      node: process.version,
+      tfjs: backend.tfjsVersion,
+      backend: backend.name,
+      fastKernels: backend.fastKernels,
+      backendNotes: backend.notes,
+      packages: Object.fromEntries(
+        [
+          '@tensorflow/tfjs-backend-wasm',
+          'meyda',
+          'danfojs-node',
+          'plotly.js-dist-min',
+          'wav-decoder',
+          'tslab',
+        ].map((p) => [p, packageVersion(p)]),
+      ),
+      dataRoot: root,
+      dataRootExists: fs.existsSync(root),
+      corpora,
+      readableCorpora: corpusNames(),
+    };
+    if (args.values.json) {
+      out(JSON.stringify(report, null, 2));
+      return;
+    }
+    out(`ser ${report.ser} on node ${report.node}`);
+    out(`tfjs ${report.tfjs}, backend: ${report.backend}${report.fastKernels ? ' + ser fast kernels' : ''}`);
+    for (const n of report.backendNotes) out(`  note: ${n}`);
+    out(`data root: ${root}${report.dataRootExists ? '' : ' (does not exist)'}`);
+    const found = Object.entries(corpora);
+    if (found.length === 0)
+      out('  no corpus found; see data/README.md (the quick start falls back to a synthetic sample)');
+    for (const [name, c] of found)
+      out(`  ${name.padEnd(10)} ${String(c.wavFiles).padStart(5)} .wav files  ${c.path}`);
+  },
+};
+
+export const train: Command = {
+  spec: {
+    name: 'train',
+    summary: 'ser train — train a model on the training speakers of a corpus and write a model directory.',
+    usage: 'ser train --corpus tess [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
+    options: {
+      corpus: corpusOption,
+      root: rootOption,
+      out: {
+        type: 'string',
+        value: 'MODEL_DIR',
+        description: 'model directory to write (replaced atomically)',
+      },
+      seed: {
+        type: 'string',
+        value: 'N',
+        description: 'random seed (weights, shuffling, validation hold-out)',
+        default: '42',
+      },
+      epochs: { type: 'string', value: 'N', description: 'training epochs', default: '60' },
+      json: { type: 'boolean', description: 'print a JSON summary on stdout' },
+    },
+    examples: ['ser train --corpus tess --root data --out models/tess-slice --epochs 60'],
+  },
+  async run(args) {
+    const outDir = requireString(args, 'out', 'train');
+    const corpus = requireString(args, 'corpus', 'train');
+    const root = resolveDataRoot(args.values.root as string | undefined);
+    const result = await trainSlice({
+      corpus,
+      root,
+      out: outDir,
+      seed: intOption(args, 'seed', 'train'),
+      epochs: intOption(args, 'epochs', 'train'),
+      onEpoch: (e) => {
+        if (e.epoch === 1 || e.epoch % 10 === 0) {
+          err(
+            `epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} · val loss ${e.valLoss.toFixed(4)} val acc ${pct(e.valAccuracy)}`,
+          );
+        }
+      },
+    });
+    for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
+    if (args.values.json) {
+      out(
+        JSON.stringify({
+          modelDir: path.resolve(outDir),
+          protocol: result.protocol,
+          labels: result.labels,
+          seconds: result.seconds,
+          epochs: result.history.length,
+        }),
+      );
+    } else {
+      out(`model written to ${path.resolve(outDir)} (${result.protocol}, ${result.seconds.toFixed(1)} s)`);
+    }
+  },
+};
+
+function printEvaluation(e: Evaluation): void {
+  out(`${e.protocol}: accuracy ${pct(e.accuracy)}, UAR ${pct(e.uar)} on ${e.n} clips`);
+  const w = Math.max(8, ...e.labels.map((l) => l.length));
+  out(`${'true \\ pred'.padEnd(w + 2)}${e.labels.map((l) => l.slice(0, 8).padStart(9)).join('')}   recall`);
+  e.confusion.forEach((row, i) => {
+    out(
+      `${e.labels[i].padEnd(w + 2)}${row.map((v) => String(v).padStart(9)).join('')}   ${pct(e.recall[e.labels[i]])}`,
+    );
+  });
+}
+
+export const evaluate: Command = {
+  spec: {
+    name: 'evaluate',
+    summary: 'ser evaluate — evaluate a model directory on the held-out speakers of its split.',
+    usage: 'ser evaluate --model MODEL_DIR --corpus tess [--root DIR] [--json]',
+    options: {
+      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
+      corpus: corpusOption,
+      root: rootOption,
+      json: {
+        type: 'boolean',
+        description: 'print one JSON object (accuracy, uar, n, labels, confusion, protocol, …)',
+      },
+    },
+  },
+  async run(args) {
+    const result = await evaluateModelDir({
+      modelDir: requireString(args, 'model', 'evaluate'),
+      corpus: requireString(args, 'corpus', 'evaluate'),
+      root: resolveDataRoot(args.values.root as string | undefined),
+    });
+    for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
+    if (args.values.json) out(JSON.stringify(result));
+    else printEvaluation(result);
+  },
+};
+
+export const predict: Command = {
+  spec: {
+    name: 'predict',
+    summary: 'ser predict — predict the emotion of audio files with a model directory.',
+    usage: 'ser predict --model MODEL_DIR FILE... [--json]',
+    options: {
+      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
+      json: { type: 'boolean', description: 'print a JSON array of {file, label, scores}' },
+    },
+    positionals: true,
+  },
+  async run(args) {
+    const model = requireString(args, 'model', 'predict');
+    if (args.positionals.length === 0)
+      throw new UserError('predict: give at least one audio FILE (see ser predict --help)');
+    const predictions = await predictFiles(model, args.positionals);
+    if (args.values.json) {
+      out(JSON.stringify(predictions));
+      return;
+    }
+    for (const p of predictions) {
+      const top = Object.entries(p.scores)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3);
+      out(`${p.file}\t${p.label}\t${top.map(([l, s]) => `${l} ${pct(s)}`).join(', ')}`);
+    }
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * Evaluate a saved model directory on the held-out speakers recorded in its `ser.json`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend';
+import { loadCorpus } from '../data/corpora';
+import { applySpeakerSplit } from '../data/split';
+import { standardize } from '../features/standardize';
+import { loadModelDir } from '../models/model-dir';
+import { recordFeatures, type SlicePayload } from '../train/slice';
+import { UserError } from '../util/errors';
+import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics';
+
+export interface Evaluation extends ClassificationMetrics {
+  /** The protocol in words, e.g. "speaker-independent (tess: train OAF → test YAF)". */
+  protocol: string;
+  corpus: string;
+  testSpeakers: string[];
+  skipped: { path: string; reason: string }[];
+}
+
+export interface EvaluateOptions {
+  modelDir: string;
+  corpus: string;
+  root: string;
+  progress?: boolean;
+}
+
+/** Predict class probabilities for standardized feature vectors. */
+export function predictProbabilities(model: tf.LayersModel, rows: Float32Array[]): number[][] {
+  if (rows.length === 0) return [];
+  const dims = rows[0].length;
+  const flat = new Float32Array(rows.length * dims);
+  rows.forEach((r, i) => flat.set(r, i * dims));
+  return tf.tidy(() => {
+    const x = tf.tensor2d(flat, [rows.length, dims]);
+    return (model.predict(x) as tf.Tensor2D).arraySync();
+  });
+}
+
+/** Evaluate `modelDir` on the test speakers of its split, read from `corpus` under `root`. */
+export async function evaluateModelDir(options: EvaluateOptions): Promise<Evaluation> {
+  await initBackend();
+  const { model, meta } = await loadModelDir<SlicePayload>(options.modelDir);
+  try {
+    const split = meta.payload.split;
+    if (split.corpus !== options.corpus) {
+      throw new UserError(
+        `model was trained on corpus "${split.corpus}", not "${options.corpus}"`,
+        options.modelDir,
+      );
+    }
+    const corpus = await loadCorpus(options.corpus, options.root);
+    const { test } = applySpeakerSplit(corpus.records, split);
+    const feats = await recordFeatures(
+      test,
+      meta.payload.features,
+      options.progress ?? true,
+      'features (test)',
+    );
+    const probs = predictProbabilities(
+      model,
+      feats.vectors.map((v) => standardize(meta.payload.normaliser, v)),
+    );
+    const yTrue = feats.records.map((r) => meta.labels.indexOf(r.emotion));
+    const yPred = probs.map((p) => argmax(p));
+    return {
+      ...classificationMetrics(yTrue, yPred, meta.labels),
+      protocol: split.description,
+      corpus: options.corpus,
+      testSpeakers: split.testSpeakers,
+      skipped: feats.skipped,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './meyda-stats';
+export * from './standardize';
+export * from './extract';

@@ -1,0 +1,2 @@
+export * from './mlp';
+export * from './model-dir';

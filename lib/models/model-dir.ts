@@ -1,0 +1,133 @@
+/**
+ * The model directory: the unit of exchange between training, evaluation, prediction, notebooks and the
+ * browser. It holds a standard tfjs Layers model (`model.json` + `weights.bin`, loadable by
+ * `tf.loadLayersModel` over HTTP) and `ser.json` (labels, feature config, normaliser, split, metrics,
+ * versions, and checksums of the two model files so a partial or tampered directory is refused).
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
+import { UserError } from '../util/errors';
+
+export const MODEL_FILES = ['model.json', 'weights.bin', 'ser.json'] as const;
+
+/** Metadata stored in `ser.json`; `T` is the stage-specific payload (features, normaliser, split, …). */
+export interface SerModelMeta<T = Record<string, unknown>> {
+  format: 'ser-model';
+  version: 1;
+  labels: string[];
+  createdAt: string;
+  versions: { ser: string; tfjs: string; node: string };
+  /** SHA-256 of model.json and weights.bin. */
+  checksums: Record<string, string>;
+  payload: T;
+}
+
+function sha256(data: Uint8Array | string): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+function serVersion(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(path.join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
+  } catch {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(path.join(__dirname, '..', '..', '..', 'package.json')) as { version: string }).version;
+  }
+}
+
+function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const buffers = Array.isArray(data) ? data : [data];
+  const total = buffers.reduce((s, b) => s + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  return out;
+}
+
+/** Save `model` and its metadata into `dir` atomically (a crash never leaves a half-written directory). */
+export async function saveModelDir<T>(dir: string, model: tf.LayersModel, labels: string[], payload: T): Promise<void> {
+  let modelJson = '';
+  let weights = new Uint8Array(0);
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      weights = joinWeights(artifacts.weightData);
+      modelJson = JSON.stringify({
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const meta: SerModelMeta<T> = {
+    format: 'ser-model',
+    version: 1,
+    labels,
+    createdAt: new Date().toISOString(),
+    versions: { ser: serVersion(), tfjs: tf.version.tfjs, node: process.version },
+    checksums: { 'model.json': sha256(modelJson), 'weights.bin': sha256(weights) },
+    payload,
+  };
+  await writeDirAtomic(dir, (tmp) => {
+    fs.writeFileSync(path.join(tmp, 'model.json'), modelJson);
+    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights);
+    fs.writeFileSync(path.join(tmp, 'ser.json'), JSON.stringify(meta, null, 2));
+  });
+}
+
+/** Read and check `ser.json` of a model directory; refuses missing, partial or tampered directories. */
+export function readModelMeta<T>(dir: string): SerModelMeta<T> {
+  if (!fs.existsSync(dir)) throw new UserError('model directory does not exist', dir);
+  if (!fs.statSync(dir).isDirectory()) throw new UserError('not a model directory (it is a file)', dir);
+  const missing = MODEL_FILES.filter((f) => !fs.existsSync(path.join(dir, f)));
+  if (missing.length > 0) throw new UserError(`not a complete ser model directory (missing ${missing.join(', ')})`, dir);
+  let meta: SerModelMeta<T>;
+  try {
+    meta = JSON.parse(fs.readFileSync(path.join(dir, 'ser.json'), 'utf8')) as SerModelMeta<T>;
+  } catch {
+    throw new UserError('ser.json is not valid JSON', path.join(dir, 'ser.json'));
+  }
+  if (meta.format !== 'ser-model' || meta.version !== 1) {
+    throw new UserError('ser.json is not a ser model description (format/version)', path.join(dir, 'ser.json'));
+  }
+  for (const [file, expected] of Object.entries(meta.checksums ?? {})) {
+    if (sha256(fs.readFileSync(path.join(dir, file))) !== expected) {
+      throw new UserError(`${file} does not match its checksum in ser.json (modified or partial copy)`, path.join(dir, file));
+    }
+  }
+  return meta;
+}
+
+/** Load the tfjs model and metadata of a model directory. */
+export async function loadModelDir<T>(dir: string): Promise<{ model: tf.LayersModel; meta: SerModelMeta<T> }> {
+  const meta = readModelMeta<T>(dir);
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const weights = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+      weightData,
+    }),
+  );
+  return { model, meta };
+}
+
+/** Write a JSON side file (metrics, history) into an existing model directory, atomically. */
+export function writeModelSideFile(dir: string, name: string, data: unknown): void {
+  writeFileAtomic(path.join(dir, name), JSON.stringify(data, null, 2));
+}

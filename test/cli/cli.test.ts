@@ -1,0 +1,138 @@
+/**
+ * The `ser` command as a user runs it (a child process): one-line errors with exit code 1 on user mistakes,
+ * and the train → evaluate → predict slice end to end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateSyntheticSample } from '../../lib/data/synthetic';
+import { realDataRoot, repoRoot } from '../helpers/data';
+
+const SER = path.join(repoRoot(), 'bin', 'ser.js');
+
+function ser(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [SER, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, SER_PROGRESS: '0', ...env },
+    timeout: 600_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertOneLineError(r: { code: number | null; stderr: string }, mustName: string): void {
+  assert.equal(r.code, 1, `exit code: ${r.code}, stderr: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line, got: ${r.stderr}`);
+  assert.ok(lines[0].includes(mustName), `"${lines[0]}" should name ${mustName}`);
+  assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+}
+
+const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+test('ser --help and every subcommand --help exit 0', () => {
+  assert.equal(ser(['--help']).code, 0);
+  for (const c of ['info', 'train', 'evaluate', 'predict', 'report']) {
+    const r = ser([c, '--help']);
+    assert.equal(r.code, 0, c);
+    assert.match(r.stdout, /Usage: ser /);
+  }
+});
+
+test('ser info reports the backend and the corpora under the root', () => {
+  const root = tmp('ser-info-');
+  fs.mkdirSync(path.join(root, 'tess'));
+  const r = ser(['info', '--root', root, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout) as {
+    backend: string;
+    dataRoot: string;
+    corpora: Record<string, unknown>;
+  };
+  assert.ok(['wasm', 'cpu', 'tensorflow'].includes(info.backend));
+  assert.equal(info.dataRoot, root);
+  assert.deepEqual(Object.keys(info.corpora), ['tess']);
+  assert.equal(r.stderr, '', 'no tfjs banner or warning on stderr');
+});
+
+test('user errors: missing root, empty folder, non-audio file, bad option → one line naming the path, exit 1', () => {
+  const missing = path.join(os.tmpdir(), 'ser-no-such-root-' + process.pid);
+  assertOneLineError(ser(['train', '--root', missing, '--out', path.join(tmp('ser-o-'), 'm')]), missing);
+  const empty = tmp('ser-empty-');
+  assertOneLineError(ser(['train', '--root', empty, '--out', path.join(tmp('ser-o-'), 'm')]), empty);
+  assertOneLineError(ser(['evaluate', '--model', missing, '--corpus', 'tess', '--root', empty]), missing);
+  const text = path.join(tmp('ser-txt-'), 'notes.wav');
+  fs.writeFileSync(text, 'this is not audio\n');
+  const model = tmp('ser-model-');
+  assertOneLineError(ser(['predict', '--model', model, text]), model); // incomplete model dir is refused first
+  assertOneLineError(ser(['train', '--epochs', 'many', '--out', 'x']), '--epochs');
+  assertOneLineError(ser(['evaluate', '--frobnicate']), '--frobnicate');
+});
+
+test('synthetic sample: train → evaluate --json → predict --json; tampered model refused', () => {
+  const root = tmp('ser-syn-');
+  generateSyntheticSample(root, { words: 6 });
+  const model = path.join(tmp('ser-m-'), 'model');
+  const t = ser([
+    'train',
+    '--corpus',
+    'synthetic',
+    '--root',
+    root,
+    '--out',
+    model,
+    '--epochs',
+    '5',
+    '--json',
+  ]);
+  assert.equal(t.code, 0, t.stderr);
+  for (const f of ['model.json', 'weights.bin', 'ser.json']) assert.ok(fs.existsSync(path.join(model, f)), f);
+
+  const e = ser(['evaluate', '--model', model, '--corpus', 'synthetic', '--root', root, '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  const ev = JSON.parse(e.stdout) as {
+    accuracy: number;
+    n: number;
+    labels: string[];
+    confusion: number[][];
+    protocol: string;
+  };
+  assert.equal(ev.n, 7 * 6, 'one held-out synthetic speaker: 7 emotions × 6 words');
+  assert.equal(ev.labels.length, 7);
+  assert.equal(
+    ev.confusion.flat().reduce((a, b) => a + b, 0),
+    ev.n,
+  );
+  assert.match(ev.protocol, /speaker-independent/);
+
+  const files = fs
+    .readdirSync(path.join(root, 'synthetic', 'SYNB_sad'))
+    .map((f) => path.join(root, 'synthetic', 'SYNB_sad', f));
+  const p = ser(['predict', '--model', model, ...files.slice(0, 2), '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  const preds = JSON.parse(p.stdout) as { file: string; label: string; scores: Record<string, number> }[];
+  assert.equal(preds.length, 2);
+  for (const pr of preds) {
+    assert.ok(ev.labels.includes(pr.label));
+    const sum = Object.values(pr.scores).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-4, `scores sum to ${sum}`);
+  }
+
+  fs.appendFileSync(path.join(model, 'weights.bin'), Buffer.from([1, 2, 3]));
+  assertOneLineError(ser(['predict', '--model', model, files[0]]), 'weights.bin');
+});
+
+test('real TESS: the slice trains on OAF and is well above chance on unseen YAF', () => {
+  const root = realDataRoot('tess');
+  const model = path.join(tmp('ser-tess-'), 'model');
+  const t = ser(['train', '--corpus', 'tess', '--root', root, '--out', model, '--json']);
+  assert.equal(t.code, 0, t.stderr);
+  const e = ser(['evaluate', '--model', model, '--corpus', 'tess', '--root', root, '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  const ev = JSON.parse(e.stdout) as { accuracy: number; n: number; protocol: string };
+  assert.equal(ev.n, 1400);
+  assert.match(ev.protocol, /train OAF → test YAF/);
+  assert.ok(ev.accuracy > 2 / 7, `YAF accuracy ${ev.accuracy} should be at least twice chance (1/7)`);
+});
