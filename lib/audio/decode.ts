@@ -1,5 +1,6 @@
 import { decodeAiff } from './aiff';
 import { AudioError } from './errors';
+import { decodeFlac } from './flac';
 import { fourcc } from './pcm';
 import type { AudioContainer, DecodedAudio } from './types';
 import { decodeWav } from './wav';
@@ -45,7 +46,8 @@ export function decodeAudio(bytes: Uint8Array, path = '<memory>'): DecodedAudio 
       decoded = decodeAiff(bytes, path);
       break;
     case 'flac':
-      throw new AudioError('unsupported', path, 'FLAC decoding is not available yet');
+      decoded = decodeFlac(bytes, path);
+      break;
     default: {
       const what = describeForeign(bytes);
       throw new AudioError(what.includes('not supported') ? 'unsupported' : 'corrupt', path, `${what}`);

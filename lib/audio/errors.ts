@@ -2,6 +2,7 @@
 export type AudioErrorCode =
   | 'not-found' // the path does not exist or is not a file
   | 'unreadable' // the file exists but cannot be read (permissions, I/O)
+  | 'unwritable' // an output file cannot be written
   | 'unsupported' // a real audio file in a format or encoding this library does not decode
   | 'corrupt' // the container is malformed or truncated
   | 'bad-option'; // a caller passed an invalid argument (rate, offset, duration, ...)

@@ -5,3 +5,4 @@ export { decodeAudio, sniffContainer } from './decode';
 export { toMono } from './mono';
 export { resample, type ResampleOptions } from './resample';
 export * from './load';
+export { encodeWav, writeWavSync, type WavEncoding, type WavEncodeOptions } from './encode';

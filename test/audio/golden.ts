@@ -13,6 +13,10 @@ const projectRoot = path.resolve(
 /** Where the corpora live: SER_DATA_DIR, else the project's data/ folder. */
 export const dataRoot = process.env.SER_DATA_DIR || path.join(projectRoot, 'data');
 
+/** The shared FLAC corpora (see its README): SER_SHARED_DATASETS, else ../shared/datasets next to the project. */
+export const sharedDatasets =
+  process.env.SER_SHARED_DATASETS || path.resolve(projectRoot, '..', 'shared', 'datasets');
+
 export interface Summary {
   length: number;
   sumSquares: number;
