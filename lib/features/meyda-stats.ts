@@ -1,9 +1,11 @@
 /**
  * Per-clip statistics of Meyda frame features: the thin-slice feature set of the quick start.
  *
- * Frames of `frameSize` samples every `hop` samples (no centring, Meyda's own Hann window); per frame
- * Meyda's MFCC (HTK-style mel, log(1+x), unnormalised DCT — not librosa's, see lib/features docs), RMS,
- * zero-crossing count and spectral centroid; per clip the mean and standard deviation of each over frames.
+ * Frames of `frameSize` samples every `hop` samples (no centring, Meyda's Hann window). Per frame: Meyda's
+ * MFCC (HTK-style mel, log(1+x), unnormalised DCT — not librosa's; lib/features documents the differences),
+ * log mel-band energies, log RMS, zero-crossing count, spectral centroid, flatness and rolloff, and chroma.
+ * Frames more than `silenceDb` below the loudest frame are ignored (pauses carry no emotion and vary
+ * with recording). Per clip: mean and standard deviation of each frame feature.
  */
 import Meyda from 'meyda';
 import type { MonoAudio } from '../audio/types';
@@ -16,10 +18,12 @@ export interface MeydaStatsConfig {
   frameSize: number;
   /** Hop between frames in samples. Default 256. */
   hop: number;
-  /** MFCC coefficients. Default 13. */
+  /** MFCC coefficients. Default 20. */
   nMfcc: number;
-  /** Mel bands behind the MFCC. Default 26 (Meyda's default). */
+  /** Mel bands (for MFCC and the log-mel statistics). Default 40. */
   melBands: number;
+  /** Frames whose RMS is this many dB below the clip's loudest frame are skipped. Default 35. */
+  silenceDb: number;
 }
 
 export const DEFAULT_MEYDA_STATS: MeydaStatsConfig = {
@@ -27,27 +31,48 @@ export const DEFAULT_MEYDA_STATS: MeydaStatsConfig = {
   sampleRate: 16000,
   frameSize: 512,
   hop: 256,
-  nMfcc: 13,
-  melBands: 26,
+  nMfcc: 20,
+  melBands: 40,
+  silenceDb: 35,
 };
+
+const CHROMA = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
+
+/** Names of one frame's features, in order. */
+function frameFeatureNames(config: MeydaStatsConfig): string[] {
+  return [
+    ...Array.from({ length: config.nMfcc }, (_, i) => `mfcc${i}`),
+    ...Array.from({ length: config.melBands }, (_, i) => `logmel${i}`),
+    'log_rms',
+    'zcr',
+    'centroid',
+    'flatness',
+    'rolloff',
+    ...CHROMA.map((c) => `chroma_${c}`),
+  ];
+}
 
 /** Names of the vector's entries, in order (for tables and feature importances). */
 export function meydaStatsNames(config: MeydaStatsConfig = DEFAULT_MEYDA_STATS): string[] {
-  const base = [...Array.from({ length: config.nMfcc }, (_, i) => `mfcc${i}`), 'rms', 'zcr', 'centroid'];
+  const base = frameFeatureNames(config);
   return [...base.map((b) => `${b}_mean`), ...base.map((b) => `${b}_std`)];
 }
 
 interface MeydaFrame {
   mfcc: number[];
+  melBands: number[];
   rms: number;
   zcr: number;
   spectralCentroid: number;
+  spectralFlatness: number;
+  spectralRolloff: number;
+  chroma: number[];
 }
 
 /**
- * Meyda keeps its settings (and a mel filter bank built on first use) in module-level state, so a later call
- * with another size or rate would silently reuse the old bank. Configure it on every call; the bank is rebuilt
- * when the size or rate changed.
+ * Meyda keeps its settings and filter banks in module-level state and rebuilds a bank only when some sizes
+ * change, so a later call with another rate would silently reuse the old bank. Configure it on every call
+ * and drop the cached banks whenever the configuration differs from the last one.
  */
 let configured = '';
 function configureMeyda(config: MeydaStatsConfig): void {
@@ -59,7 +84,6 @@ function configureMeyda(config: MeydaStatsConfig): void {
   m.melBands = config.melBands;
   m.windowingFunction = 'hanning';
   if (key !== configured) {
-    // Meyda caches the filter bank on its extractor state; dropping it forces a rebuild for the new settings.
     delete m.melFilterBank;
     delete m.chromaFilterBank;
     delete m.barkScale;
@@ -67,36 +91,52 @@ function configureMeyda(config: MeydaStatsConfig): void {
   }
 }
 
+const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+
 /** The per-clip statistics vector for one mono clip already at `config.sampleRate`. */
 export function meydaStats(audio: MonoAudio, config: MeydaStatsConfig = DEFAULT_MEYDA_STATS): Float32Array {
   if (audio.sampleRate !== config.sampleRate) {
     throw new Error(`meydaStats: audio is ${audio.sampleRate} Hz, config expects ${config.sampleRate} Hz`);
   }
   configureMeyda(config);
-  const dims = config.nMfcc + 3;
-  const sum = new Float64Array(dims);
-  const sumSq = new Float64Array(dims);
-  const frame = new Float32Array(config.frameSize);
-  let frames = 0;
   const x = audio.samples;
+  const frame = new Float32Array(config.frameSize);
+  const rows: number[][] = [];
+  const rmsOf: number[] = [];
   const last = Math.max(0, x.length - config.frameSize);
   for (let start = 0; start <= last; start += config.hop) {
     frame.fill(0);
     frame.set(x.subarray(start, Math.min(x.length, start + config.frameSize)));
-    const f = Meyda.extract(['mfcc', 'rms', 'zcr', 'spectralCentroid'], frame) as unknown as MeydaFrame;
-    const values = [...f.mfcc, f.rms, f.zcr, Number.isFinite(f.spectralCentroid) ? f.spectralCentroid : 0];
-    for (let d = 0; d < dims; d++) {
-      const v = Number.isFinite(values[d]) ? values[d] : 0;
-      sum[d] += v;
-      sumSq[d] += v * v;
-    }
-    frames++;
+    const f = Meyda.extract(
+      ['mfcc', 'melBands', 'rms', 'zcr', 'spectralCentroid', 'spectralFlatness', 'spectralRolloff', 'chroma'],
+      frame,
+    ) as unknown as MeydaFrame;
+    rmsOf.push(f.rms);
+    rows.push([
+      ...f.mfcc.map(finite),
+      ...f.melBands.map((v) => Math.log(finite(v) + 1e-10)),
+      Math.log(f.rms + 1e-10),
+      finite(f.zcr),
+      finite(f.spectralCentroid),
+      finite(f.spectralFlatness),
+      finite(f.spectralRolloff),
+      ...f.chroma.map(finite),
+    ]);
   }
+  const dims = frameFeatureNames(config).length;
+  const floor = Math.max(...rmsOf, 0) * 10 ** (-config.silenceDb / 20);
+  const voiced = rows.filter((_, i) => rmsOf[i] >= floor && rmsOf[i] > 0);
+  const used = voiced.length > 0 ? voiced : rows;
   const out = new Float32Array(2 * dims);
+  if (used.length === 0) return out;
   for (let d = 0; d < dims; d++) {
-    const mean = frames > 0 ? sum[d] / frames : 0;
+    let sum = 0;
+    for (const r of used) sum += r[d];
+    const mean = sum / used.length;
+    let sq = 0;
+    for (const r of used) sq += (r[d] - mean) ** 2;
     out[d] = mean;
-    out[dims + d] = frames > 0 ? Math.sqrt(Math.max(0, sumSq[d] / frames - mean * mean)) : 0;
+    out[dims + d] = Math.sqrt(sq / used.length);
   }
   return out;
 }
