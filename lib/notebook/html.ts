@@ -1,0 +1,154 @@
+/**
+ * HTML snippets for notebook outputs, as pure functions (the display side is in ./index.ts).
+ *
+ * Figures are a `<div>` plus an inline `<script>` calling `Plotly.newPlot`: inline scripts in
+ * text/html outputs run both in the live notebook (JupyterLab evaluates them for trusted outputs)
+ * and in the exported HTML (nbconvert copies the output verbatim into the page).
+ */
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { PlotlyFigure } from '../viz/plotly';
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * JSON that is safe inside an inline `<script>`: `</script>` or `<!--` in a string cannot end the
+ * element, and U+2028/U+2029 (line terminators in older JS) are escaped.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+let bundleCache: string | undefined;
+
+/**
+ * The plotly.js-dist-min bundle as one inline `<script>` that defines `window.Plotly`.
+ * The bundle is UMD: where an AMD loader (require.js in the classic notebook) or CommonJS globals
+ * exist it would register there instead of on `window`, so those names are shadowed.
+ */
+export function plotlyBundleScript(): string {
+  if (bundleCache === undefined) {
+    const source = fs
+      .readFileSync(require.resolve('plotly.js-dist-min'), 'utf8')
+      .replace(/<\/script/gi, '<\\/script');
+    bundleCache =
+      '<script type="text/javascript">(function () { var define, module, exports;\n' +
+      source +
+      '\n}).call(window);</script>';
+  }
+  return bundleCache;
+}
+
+export interface FigureHtmlOptions {
+  /** Prepend the plotly.js bundle (needed once per page). */
+  includeBundle: boolean;
+  /** Element id; random by default. */
+  id?: string;
+}
+
+/** A figure as HTML: a sized `<div>` and the script that draws into it. */
+export function figureHtml(fig: PlotlyFigure, options: FigureHtmlOptions): string {
+  const id = options.id ?? `ser-fig-${randomBytes(6).toString('hex')}`;
+  const height = fig.layout.height ?? 450;
+  const config = { responsive: true, displaylogo: false };
+  const draw =
+    `(function () {\n` +
+    `  var el = document.getElementById(${scriptJson(id)});\n` +
+    `  if (!window.Plotly) {\n` +
+    // A page without the bundle: an output saved after its bundle cell was re-run or cleared.
+    `    el.textContent = 'plotly.js is not loaded on this page: re-run the notebook from the top.';\n` +
+    `    return;\n` +
+    `  }\n` +
+    `  window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, ${scriptJson(config)});\n` +
+    `})();`;
+  return (
+    (options.includeBundle ? plotlyBundleScript() + '\n' : '') +
+    `<div id="${escapeHtml(id)}" class="ser-figure" style="width:100%;height:${height}px;"></div>\n` +
+    `<script type="text/javascript">\n${draw}\n</script>`
+  );
+}
+
+/** What a Danfo.js DataFrame offers that a table needs (checked structurally: no danfojs import here). */
+export interface DataFrameLike {
+  columns: string[];
+  index: (string | number)[];
+  values: unknown[][] | unknown[];
+}
+
+export type TableRow = Record<string, unknown>;
+
+/** True for Danfo.js DataFrames (and anything shaped like one). */
+export function isDataFrameLike(value: unknown): value is DataFrameLike {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Partial<DataFrameLike>;
+  return Array.isArray(v.columns) && Array.isArray(v.index) && Array.isArray(v.values);
+}
+
+/** Cell text: integers as they are, other numbers to 4 significant digits, objects as JSON. */
+export function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
+    return String(Number(value.toPrecision(4)));
+  }
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+export interface TableOptions {
+  /** Rows shown before the rest is summarised (default 20). */
+  maxRows?: number;
+  caption?: string;
+}
+
+interface TableData {
+  header: string[];
+  rows: unknown[][];
+  /** Whether the first column is the DataFrame index (rendered as a row header). */
+  indexColumn: boolean;
+}
+
+function toTableData(source: DataFrameLike | TableRow[]): TableData {
+  if (isDataFrameLike(source)) {
+    // A one-column frame's values may come back flat.
+    const rows = source.values.map((row) => (Array.isArray(row) ? row : [row]));
+    return {
+      header: ['', ...source.columns],
+      rows: rows.map((row, i) => [source.index[i], ...row]),
+      indexColumn: true,
+    };
+  }
+  const header: string[] = [];
+  for (const row of source) for (const key of Object.keys(row)) if (!header.includes(key)) header.push(key);
+  return { header, rows: source.map((row) => header.map((key) => row[key])), indexColumn: false };
+}
+
+/** A DataFrame or an array of records as an HTML table, showing at most `maxRows` rows. */
+export function tableHtml(source: DataFrameLike | TableRow[], options: TableOptions = {}): string {
+  const maxRows = options.maxRows ?? 20;
+  const { header, rows, indexColumn } = toTableData(source);
+  const shown = rows.slice(0, Math.max(0, maxRows));
+  const cell = (value: unknown, j: number): string => {
+    const text = escapeHtml(formatCell(value));
+    const numeric = typeof value === 'number' ? ' style="text-align:right"' : '';
+    return indexColumn && j === 0 ? `<th>${text}</th>` : `<td${numeric}>${text}</td>`;
+  };
+  const parts = ['<table class="ser-table">'];
+  if (options.caption) parts.push(`<caption>${escapeHtml(options.caption)}</caption>`);
+  parts.push(`<thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`, '<tbody>');
+  for (const row of shown) parts.push(`<tr>${row.map(cell).join('')}</tr>`);
+  parts.push('</tbody></table>');
+  if (rows.length > shown.length) {
+    parts.push(
+      `<p class="ser-table-more">… ${rows.length - shown.length} more rows (${rows.length} in all)</p>`,
+    );
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * Display helpers for notebooks running in the tslab kernel: Plotly figures, tables, markdown, and
+ * headline metrics for the reports index (lib/report).
+ *
+ * tslab is loaded lazily, on the first display call, so importing the library from the CLI or the
+ * tests does not pull in tslab's TypeScript compiler.
+ */
+import * as fs from 'node:fs';
+import type { Display } from 'tslab';
+import { writeFileAtomic } from '../util/atomic';
+import type { PlotlyFigure } from '../viz/plotly';
+import { figureHtml, tableHtml, type DataFrameLike, type TableOptions, type TableRow } from './html';
+
+export * from './html';
+
+function display(): Display {
+  // Inside the kernel, `tslab` resolves to the running kernel's module instance (same file path),
+  // whose display functions send to the cell being executed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('tslab') as typeof import('tslab')).display;
+}
+
+/** Whether this kernel has already sent the plotly.js bundle to the page. */
+let bundleSent = false;
+
+/**
+ * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the
+ * plotly.js bundle (about 4.5 MB) into the output; later calls reuse `window.Plotly`. Pass
+ * `includeBundle: true` to inline it again (e.g. after clearing the first figure's output).
+ */
+export function showFigure(fig: PlotlyFigure, options: { includeBundle?: boolean } = {}): void {
+  const includeBundle = options.includeBundle ?? !bundleSent;
+  display().html(figureHtml(fig, { includeBundle }));
+  if (includeBundle) bundleSent = true;
+}
+
+/** Renders a Danfo.js DataFrame or an array of records as an HTML table (first `maxRows` rows). */
+export function showTable(source: DataFrameLike | TableRow[], options: TableOptions = {}): void {
+  display().html(tableHtml(source, options));
+}
+
+/** Renders Markdown in the cell's output (e.g. text that depends on computed values). */
+export function showMarkdown(markdown: string): void {
+  display().markdown(markdown);
+}
+
+/** Headline numbers for the reports index, e.g. `{ accuracy: 0.613, clips: 480 }`. */
+export type ReportMetrics = Record<string, number | string | boolean>;
+
+/** Environment variable naming the JSON file that collects this notebook's metrics (set by runReports). */
+export const METRICS_FILE_ENV = 'SER_REPORT_METRICS';
+
+/**
+ * Records headline metrics under `name` for the reports index. When the notebook runs through
+ * runReports, they are merged into the file named by `SER_REPORT_METRICS`; in an interactive session
+ * (variable unset) nothing is written.
+ */
+export function recordMetrics(name: string, metrics: ReportMetrics): void {
+  const file = process.env[METRICS_FILE_ENV];
+  if (!file) return;
+  let all: Record<string, ReportMetrics> = {};
+  if (fs.existsSync(file)) all = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, ReportMetrics>;
+  all[name] = metrics;
+  writeFileAtomic(file, JSON.stringify(all, null, 2) + '\n');
+}
