@@ -6,4 +6,6 @@ export * from './models';
 export * from './train';
 export * from './evaluate';
 export * from './infer';
+export * from './viz';
+export * from './notebook';
 export { UserError, isUserError } from './util/errors';
