@@ -1,22 +1,32 @@
 #!/usr/bin/env node
 // Build step run by `npm ci` (prepare), `npm test` and `npm run report`:
-// 1. compile the WebAssembly kernels from C when clang is present (lib/engine/wasm/build.js),
-// 2. compile TypeScript into dist/ (incremental, so repeated calls are cheap).
+// 1. link node_modules/.bin/ser so that `npx ser` works inside this checkout (npm links the bins of
+//    dependencies, never the root package's own),
+// 2. compile the WebAssembly kernels from C when clang is present (lib/engine/wasm/build.js),
+// 3. compile TypeScript into dist/ (incremental, so repeated calls are cheap).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+
+const binDir = path.join(root, 'node_modules', '.bin');
+const link = path.join(binDir, 'ser');
+if (fs.existsSync(binDir) && !fs.existsSync(link)) {
+  try {
+    fs.symlinkSync(path.relative(binDir, path.join(root, 'bin', 'ser.js')), link);
+  } catch (err) {
+    console.warn(`build: could not link ${link}: ${err.message}`);
+  }
+}
+
 const wasmBuild = path.join(root, 'lib', 'engine', 'wasm', 'build.js');
 if (fs.existsSync(wasmBuild)) execFileSync(process.execPath, [wasmBuild], { stdio: 'inherit' });
 
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 try {
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], {
-    stdio: 'inherit',
-    cwd: root,
-  });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 } catch {
   console.error('build: TypeScript compilation failed (errors above)');
   process.exit(1);

@@ -55,7 +55,7 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
 /** Save `model` and its metadata into `dir` atomically (a crash never leaves a half-written directory). */
 export async function saveModelDir<T>(dir: string, model: tf.LayersModel, labels: string[], payload: T): Promise<void> {
   let modelJson = '';
-  let weights = new Uint8Array(0);
+  let weights: Uint8Array = new Uint8Array(0);
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       weights = joinWeights(artifacts.weightData);
