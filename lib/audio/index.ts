@@ -6,3 +6,4 @@ export { toMono } from './mono';
 export { resample, type ResampleOptions } from './resample';
 export * from './load';
 export { encodeWav, writeWavSync, type WavEncoding, type WavEncodeOptions } from './encode';
+export { trim, frameRms, type TrimOptions, type TrimResult } from './trim';
