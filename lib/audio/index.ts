@@ -7,3 +7,14 @@ export { resample, type ResampleOptions } from './resample';
 export * from './load';
 export { encodeWav, writeWavSync, type WavEncoding, type WavEncodeOptions } from './encode';
 export { trim, frameRms, type TrimOptions, type TrimResult } from './trim';
+export {
+  clipReport,
+  normalizeOutOfRange,
+  peakNormalize,
+  rmsDb,
+  rmsNormalize,
+  type ClipReport,
+  type PeakNormalizeOptions,
+  type RmsNormalizeOptions,
+} from './normalize';
+export { fixLength, type FixLengthOptions } from './fixed-length';

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { decodeAudio } from './decode';
 import { AudioError } from './errors';
 import { toMono } from './mono';
+import { clipReport, normalizeOutOfRange, type ClipReport } from './normalize';
 import { resample } from './resample';
 import type { AudioContainer, DecodedAudio, MonoAudio, SampleEncoding } from './types';
 
@@ -16,6 +17,11 @@ export interface LoadOptions {
   offset?: number;
   /** Read at most this many seconds (truncated to whole frames at the file's rate). Default: to the end. */
   duration?: number;
+  /**
+   * Divide the loaded signal by its peak when it strays beyond ±1 (float files can; librosa keeps such
+   * samples as they are). Signals within ±1 are left bit-exact. Default false.
+   */
+  normalizeOutOfRange?: boolean;
 }
 
 /** A loaded mono signal and what the file held before conversion. */
@@ -27,6 +33,8 @@ export interface LoadedAudio extends MonoAudio {
   channelCount: number;
   container: AudioContainer;
   encoding: SampleEncoding;
+  /** Samples beyond ±1 in the loaded signal, before any `normalizeOutOfRange`. */
+  clipping: ClipReport;
 }
 
 function fsError(err: unknown, path: string): AudioError {
@@ -90,7 +98,9 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
   const mono = toMono(cut);
   const rate = target ?? native;
   // toMono returns a single channel as is; copy so the caller never aliases the decoder's buffer view.
-  const samples = rate === native ? (mono === cut[0] ? mono.slice() : mono) : resample(mono, native, rate);
+  const loaded = rate === native ? (mono === cut[0] ? mono.slice() : mono) : resample(mono, native, rate);
+  const clipping = clipReport(loaded);
+  const samples = options.normalizeOutOfRange ? normalizeOutOfRange(loaded, clipping) : loaded;
   return {
     path,
     samples,
@@ -99,6 +109,7 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
     channelCount: decoded.channels.length,
     container: decoded.container,
     encoding: decoded.encoding,
+    clipping,
   };
 }
 
