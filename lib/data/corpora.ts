@@ -2,14 +2,24 @@
  * The corpus registry: a name → loader table that the CLI, notebooks and tests share.
  */
 import { UserError } from '../util/errors';
+import { loadCremad } from './cremad';
+import { loadEmodb } from './emodb';
+import { loadClassFolders } from './folder';
+import { loadRavdess } from './ravdess';
+import { loadSavee } from './savee';
 import { loadTessLayout } from './tess';
-import type { CorpusLoad } from './types';
+import type { CorpusLoad, LoaderOptions } from './types';
 
-export type CorpusLoader = (root: string) => CorpusLoad;
+export type CorpusLoader = (root: string, options?: LoaderOptions) => CorpusLoad;
 
 const LOADERS: Record<string, CorpusLoader> = {
-  tess: (root) => loadTessLayout(root, 'tess'),
-  synthetic: (root) => loadTessLayout(root, 'synthetic'),
+  tess: (root, options) => loadTessLayout(root, 'tess', options),
+  ravdess: loadRavdess,
+  cremad: loadCremad,
+  savee: loadSavee,
+  emodb: loadEmodb,
+  folder: (root, options) => loadClassFolders(root, options),
+  synthetic: (root, options) => loadTessLayout(root, 'synthetic', options),
 };
 
 /** Names of the corpora this version can read. */
@@ -17,9 +27,12 @@ export function corpusNames(): string[] {
   return Object.keys(LOADERS);
 }
 
-/** Load a corpus by name from the data root (`root/<name>`, or `root` itself if it is the corpus folder). */
-export async function loadCorpus(name: string, root: string): Promise<CorpusLoad> {
+/**
+ * Load a corpus by name from the data root (`root/<name>`, or `root` itself if it is the corpus folder,
+ * unless `options.subfolderOnly`). Labels follow `options` (calm kept, boredom skipped by default).
+ */
+export async function loadCorpus(name: string, root: string, options: LoaderOptions = {}): Promise<CorpusLoad> {
   const loader = LOADERS[name];
   if (!loader) throw new UserError(`unknown corpus "${name}" (known: ${corpusNames().join(', ')})`);
-  return loader(root);
+  return loader(root, options);
 }

@@ -1,7 +1,13 @@
 export * from './emotions';
 export * from './types';
 export * from './root';
-export * from './tess';
+export * from './layout';
+export { loadTessLayout } from './tess';
+export * from './ravdess';
+export * from './cremad';
+export * from './savee';
+export * from './emodb';
+export * from './folder';
 export * from './corpora';
 export * from './split';
 export * from './synthetic';

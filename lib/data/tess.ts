@@ -2,65 +2,45 @@
  * TESS (Toronto Emotional Speech Set) and corpora laid out like it.
  *
  * Layout: `<dir>/<SPK>_<emotion>/<SPK>_<word>_<emotion>.wav`, e.g. `OAF_angry/OAF_back_angry.wav`;
- * pleasant-surprise folders are `<SPK>_pleasant_surprise` with files ending `_ps`. The speaker is taken from
- * the folder, not the file, because one published file has a typo (`OAF_neutral/OA_bite_neutral.wav`).
- * The synthetic quick-start sample uses the same layout with its own speakers.
+ * pleasant-surprise folders are `<SPK>_pleasant_surprise` with files ending `_ps` (→ `surprise`). The speaker
+ * is taken from the folder, not the file, because one published file has a typo
+ * (`OAF_neutral/OA_bite_neutral.wav`). Both TESS speakers are women (OAF 64 years, YAF 26 years).
+ * The synthetic quick-start sample uses the same layout with its own speakers (gender `unknown`).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { UserError } from '../util/errors';
-import { TESS_EMOTIONS } from './emotions';
-import type { ClipRecord, CorpusLoad, SkippedFile } from './types';
+import { TESS_EMOTIONS, unifyEmotion } from './emotions';
+import { locateCorpusDir, walkCorpus } from './layout';
+import type { CorpusLoad, Gender, LoaderOptions } from './types';
+
+export { locateCorpusDir } from './layout';
 
 const FOLDER = /^([A-Za-z0-9]+)_([a-z_]+)$/;
-const FILE = /^([A-Za-z0-9]+)_(.+)_([a-z]+)\.wav$/i;
+const STEM = /^([A-Za-z0-9]+)_(.+)_([a-z]+)$/i;
+const TESS_GENDERS: Readonly<Record<string, Gender>> = { OAF: 'female', YAF: 'female' };
 
-/** Where a corpus of this layout sits under `root`: `root/<corpus>` if it exists, else `root` itself. */
-export function locateCorpusDir(root: string, corpus: string): string {
-  if (!fs.existsSync(root)) throw new UserError('data root does not exist', root);
-  if (!fs.statSync(root).isDirectory()) throw new UserError('data root is not a folder', root);
-  const sub = path.join(root, corpus);
-  return fs.existsSync(sub) && fs.statSync(sub).isDirectory() ? sub : root;
-}
-
-/** Read a TESS-style corpus: every `.wav` either becomes a record or is listed as skipped with a reason. */
-export function loadTessLayout(root: string, corpus = 'tess'): CorpusLoad {
-  const dir = locateCorpusDir(root, corpus);
-  const records: ClipRecord[] = [];
-  const skipped: SkippedFile[] = [];
-  const folders = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-  for (const folder of folders) {
-    const m = FOLDER.exec(folder);
-    const folderEmotion = m ? TESS_EMOTIONS[m[2]] : undefined;
-    const files = fs
-      .readdirSync(path.join(dir, folder))
-      .filter((f) => !f.startsWith('.'))
-      .sort();
-    for (const file of files) {
-      const full = path.join(dir, folder, file);
-      if (!m || folderEmotion === undefined) {
-        skipped.push({ path: full, reason: `folder "${folder}" is not <SPEAKER>_<emotion>` });
-        continue;
-      }
-      const f = FILE.exec(file);
-      if (!f) {
-        skipped.push({ path: full, reason: 'file name is not <SPEAKER>_<word>_<emotion>.wav' });
-        continue;
-      }
-      const fileEmotion = TESS_EMOTIONS[f[3].toLowerCase()];
-      if (fileEmotion !== folderEmotion) {
-        skipped.push({ path: full, reason: `emotion in file name (${f[3]}) disagrees with folder (${m[2]})` });
-        continue;
-      }
-      records.push({ path: full, corpus, speaker: m[1], emotion: folderEmotion, sentence: f[2].toLowerCase() });
+/** Read a TESS-style corpus: every file either becomes a record or is listed as skipped with a reason. */
+export function loadTessLayout(root: string, corpus = 'tess', options: LoaderOptions = {}): CorpusLoad {
+  const dir = locateCorpusDir(root, corpus, { subfolderOnly: options.subfolderOnly });
+  const expected = `${corpus}/<SPEAKER>_<emotion>/<SPEAKER>_<word>_<emotion>.wav`;
+  return walkCorpus(corpus, dir, { expected }, ({ parts, stem }) => {
+    if (parts.length !== 2) return { skip: 'not inside a <SPEAKER>_<emotion> folder' };
+    const folder = FOLDER.exec(parts[0]);
+    const folderEmotion = folder ? TESS_EMOTIONS[folder[2]] : undefined;
+    if (!folder || folderEmotion === undefined) return { skip: `folder "${parts[0]}" is not <SPEAKER>_<emotion>` };
+    const f = STEM.exec(stem);
+    if (!f) return { skip: 'file name is not <SPEAKER>_<word>_<emotion>' };
+    const label = f[3].toLowerCase();
+    if (TESS_EMOTIONS[label] !== folderEmotion) {
+      return { skip: `emotion in file name (${f[3]}) disagrees with folder (${folder[2]})` };
     }
-  }
-  if (records.length === 0) {
-    throw new UserError(`no ${corpus} clips found (expected ${corpus}/<SPEAKER>_<emotion>/*.wav; see data/README.md)`, dir);
-  }
-  return { corpus, dir, records, skipped };
+    const emotion = unifyEmotion(folderEmotion, options);
+    if (typeof emotion !== 'string') return emotion;
+    return {
+      speaker: folder[1],
+      gender: (corpus === 'tess' && TESS_GENDERS[folder[1]]) || 'unknown',
+      emotion,
+      corpusLabel: label,
+      intensity: 'unspecified',
+      sentence: f[2].toLowerCase(),
+    };
+  });
 }
