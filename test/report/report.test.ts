@@ -65,8 +65,14 @@ const failingNotebook = notebook([
 
 const typeErrorNotebook = notebook([{ type: 'code', source: `const clips: number = 'forty';` }]);
 
+const dyingNotebook = notebook([
+  { type: 'code', source: `console.log('alive');` },
+  { type: 'code', source: `require('node:fs').writeSync(2, 'last words of the kernel\\n');\nprocess.exit(3);` },
+]);
+
 let dir = '';
 let outDir = '';
+let fakeHome = '';
 let run: RunReportsResult;
 const progress: ReportProgress[] = [];
 let browser: Browser | undefined;
@@ -78,13 +84,23 @@ before(async () => {
   fs.writeFileSync(path.join(dir, '01-tiny.ipynb'), goodNotebook);
   fs.writeFileSync(path.join(dir, '02-failing.ipynb'), failingNotebook);
   fs.writeFileSync(path.join(dir, '03-type-error.ipynb'), typeErrorNotebook);
+  fs.writeFileSync(path.join(dir, '04-dying.ipynb'), dyingNotebook);
   outDir = path.join(dir, 'reports');
+  // Jupyter, IPython and the kernel must keep everything under the project's .jupyter/.
+  fakeHome = path.join(dir, 'home');
+  fs.mkdirSync(fakeHome);
+  const realHome = process.env.HOME;
+  process.env.HOME = fakeHome;
   run = await runReports({
-    notebooks: ['01-tiny', '02-failing', '03-type-error'].map((n) => path.join(dir, `${n}.ipynb`)),
+    notebooks: ['01-tiny', '02-failing', '03-type-error', '04-dying'].map((n) =>
+      path.join(dir, `${n}.ipynb`),
+    ),
     outDir,
     quick: true,
     timeoutSec: 120,
     onProgress: (e) => progress.push(e),
+  }).finally(() => {
+    process.env.HOME = realHome;
   });
   if (fs.existsSync(CHROMIUM)) {
     browser = await chromium.launch({
@@ -114,9 +130,10 @@ test('runReports reports each notebook, goes on after a failure and says not ok'
       ['01-tiny', 'ok'],
       ['02-failing', 'failed'],
       ['03-type-error', 'failed'],
+      ['04-dying', 'failed'],
     ],
   );
-  const [good, bad, typeError] = run.results;
+  const [good, bad, typeError, dying] = run.results;
   assert.equal(good.output, path.join(outDir, '01-tiny.html'));
   assert.ok(good.seconds > 0);
   // recordMetrics reached the runner, and SER_QUICK=1 reached the notebook.
@@ -126,6 +143,11 @@ test('runReports reports each notebook, goes on after a failure and says not ok'
   assert.match(
     typeError.error ?? '',
     /^cell 1: TypeScript error: 1:7 - Type 'string' is not assignable to type 'number'/,
+  );
+  // A dead kernel leaves no error output; its own stderr says why.
+  assert.match(
+    dying.error ?? '',
+    /^cell 2: DeadKernelError: Kernel died\nkernel stderr \(last lines\):\n[\s\S]*last words of the kernel/,
   );
   // Cell progress for every code cell of the good notebook, then done events and the index.
   const cells = progress.filter((e) => e.type === 'cell' && e.name === '01-tiny');
@@ -140,8 +162,13 @@ test('runReports reports each notebook, goes on after a failure and says not ok'
     '01-tiny.html',
     '02-failing.html',
     '03-type-error.html',
+    '04-dying.html',
     'index.html',
   ]);
+});
+
+test('running reports writes nothing into $HOME', () => {
+  assert.deepEqual(fs.readdirSync(fakeHome), []);
 });
 
 test('a report is self-contained: plotly.js inlined exactly once, no external scripts', () => {
@@ -198,7 +225,7 @@ test('the report renders in Chromium: Plotly figures drawn, table shown, no cons
 
 test('the index page links every report with its status and metrics', async (t) => {
   const html = fs.readFileSync(run.index, 'utf8');
-  assert.match(html, /3 reports, <b class="failed">2 failed<\/b>/);
+  assert.match(html, /4 reports, <b class="failed">3 failed<\/b>/);
   assert.match(html, /href="01-tiny\.html"/);
   assert.match(html, /href="02-failing\.html"/);
   assert.match(html, /accuracy <b>0\.85<\/b>/);
@@ -212,6 +239,7 @@ test('the index page links every report with its status and metrics', async (t) 
     ['01-tiny', 'ok'],
     ['02-failing', 'failed'],
     ['03-type-error', 'failed'],
+    ['04-dying', 'failed'],
   ]);
   await page.close();
 });

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureTslabKernel, jupyterEnv } from '../../lib/report';
+import { projectRoot } from '../../lib/util/paths';
+
+test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotently', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-kernel-'));
+  try {
+    assert.throws(() => ensureTslabKernel(root), /tslab is not installed/);
+    fs.symlinkSync(path.join(projectRoot(), 'node_modules'), path.join(root, 'node_modules'));
+    const file = ensureTslabKernel(root);
+    assert.equal(file, path.join(root, '.jupyter', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json'));
+    const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as { argv: string[]; display_name: string };
+    assert.deepEqual(spec.argv, [
+      process.execPath,
+      path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'),
+      'kernel',
+      '--config-path',
+      '{connection_file}',
+    ]);
+    assert.equal(spec.display_name, 'TypeScript');
+    // A second run leaves the file alone (same inode, same mtime) and adds no stray files.
+    const before = fs.statSync(file);
+    assert.equal(ensureTslabKernel(root), file);
+    const after = fs.statSync(file);
+    assert.equal(after.ino, before.ino);
+    assert.equal(after.mtimeMs, before.mtimeMs);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['kernel.json']);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('jupyterEnv points every Jupyter directory inside the project', () => {
+  const env = jupyterEnv('/some/project');
+  assert.deepEqual(Object.keys(env).sort(), [
+    'IPYTHONDIR',
+    'JUPYTER_CONFIG_DIR',
+    'JUPYTER_DATA_DIR',
+    'JUPYTER_PATH',
+    'JUPYTER_PLATFORM_DIRS',
+    'JUPYTER_RUNTIME_DIR',
+  ]);
+  for (const [key, value] of Object.entries(env)) {
+    if (key !== 'JUPYTER_PLATFORM_DIRS')
+      assert.ok(value.startsWith('/some/project/.jupyter/'), `${key}=${value}`);
+  }
+  assert.equal(env.JUPYTER_PATH, '/some/project/.jupyter/share/jupyter');
+});
