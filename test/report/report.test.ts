@@ -67,7 +67,10 @@ const typeErrorNotebook = notebook([{ type: 'code', source: `const clips: number
 
 const dyingNotebook = notebook([
   { type: 'code', source: `console.log('alive');` },
-  { type: 'code', source: `require('node:fs').writeSync(2, 'last words of the kernel\\n');\nprocess.exit(3);` },
+  {
+    type: 'code',
+    source: `require('node:fs').writeSync(2, 'last words of the kernel\\n');\nprocess.exit(3);`,
+  },
 ]);
 
 let dir = '';
