@@ -47,6 +47,16 @@ export function addKernelRegistrar(registrar: KernelRegistrar): void {
   registrars.push(registrar);
 }
 
+/** lib/engine adds its registrar when imported; load it lazily here, so there is no import cycle. */
+function loadEngine(notes: string[]): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../engine');
+  } catch (err) {
+    notes.push(`engine: ${(err as Error).message}`);
+  }
+}
+
 function tryLoadNative(notes: string[]): boolean {
   try {
     // Dynamic: the package is optional and, on most machines here, only an alias of plain tfjs.
@@ -94,7 +104,10 @@ async function pick(options: BackendOptions): Promise<BackendInfo> {
     if (!ok) continue;
     let fastKernels = false;
     if (wantFast && name !== 'tensorflow') {
+      loadEngine(notes);
       for (const register of registrars) fastKernels = (await register(name)) || fastKernels;
+      if (!fastKernels)
+        notes.push('fast kernels unavailable (lib/engine/wasm/kernels.wasm not built?): stock kernels run');
     }
     return { name, tfjsVersion: tf.version.tfjs, nativeAvailable, fastKernels, notes };
   }

@@ -1,0 +1,106 @@
+"""PyTorch reference for bench/train-step: the seed-000 and seed-001 models of lib/models, timed
+per Adam training step and per predict, batch 32, on the CPU with a fixed thread count.
+
+Run by bench/train-step.ts with Debian's /usr/bin/python3 (python3-torch); prints one JSON object:
+{"torch": version, "threads": n, "seed000": {"train_ms": .., "predict_ms": ..}, "seed001": {...}}.
+Layouts follow the tfjs models: inputs are [batch, time, features]; Conv1d sees [batch, features, time].
+"""
+import argparse
+import json
+import time
+
+import torch
+from torch import nn
+
+
+class Seed000(nn.Module):
+    """Conv1D 64 k5 → Conv1D 128 k5 → MaxPool 2 → BiLSTM 64 → additive attention → Dense 64 → Dropout → Dense."""
+
+    def __init__(self, features=40, n_classes=7, c1=64, c2=128, k=5, pool=2, units=64, att=64, dense=64, dropout=0.3):
+        super().__init__()
+        self.conv1 = nn.Conv1d(features, c1, k, padding=k // 2)
+        self.conv2 = nn.Conv1d(c1, c2, k, padding=k // 2)
+        self.pool = nn.MaxPool1d(pool)
+        self.lstm = nn.LSTM(c2, units, batch_first=True, bidirectional=True)
+        self.att_w = nn.Linear(2 * units, att)
+        self.att_v = nn.Linear(att, 1, bias=False)
+        self.dense = nn.Linear(2 * units, dense)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(dense, n_classes)
+
+    def forward(self, x):  # x: [B, T, F]
+        h = torch.relu(self.conv1(x.transpose(1, 2)))
+        h = torch.relu(self.conv2(h))
+        h = self.pool(h).transpose(1, 2)
+        h, _ = self.lstm(h)
+        alpha = torch.softmax(self.att_v(torch.tanh(self.att_w(h))).squeeze(-1), dim=1)
+        ctx = (h * alpha.unsqueeze(-1)).sum(1)
+        return self.out(self.drop(torch.relu(self.dense(ctx))))
+
+
+class Seed001(nn.Module):
+    """4 × (Conv1D k5 → MaxPool 2 → Dropout) → Flatten → Dense 256 → Dropout → Dense."""
+
+    def __init__(self, time=87, mels=128, n_classes=7, filters=(64, 128, 128, 128), k=5, pool=2, dense=256):
+        super().__init__()
+        layers, cin, t = [], mels, time
+        for f in filters:
+            layers += [nn.Conv1d(cin, f, k, padding=k // 2), nn.ReLU(), nn.MaxPool1d(pool), nn.Dropout(0.25)]
+            cin, t = f, t // pool
+        self.convs = nn.Sequential(*layers)
+        self.dense = nn.Linear(cin * t, dense)
+        self.drop = nn.Dropout(0.5)
+        self.out = nn.Linear(dense, n_classes)
+
+    def forward(self, x):  # x: [B, T, M]
+        h = self.convs(x.transpose(1, 2)).transpose(1, 2).flatten(1)  # time-major flatten, as tfjs
+        return self.out(self.drop(torch.relu(self.dense(h))))
+
+
+def time_model(model, shape, batch, steps, warmup):
+    x = torch.randn(batch, *shape)
+    y = torch.randint(0, 7, (batch,))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    model.train()
+    for _ in range(warmup):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    train_ms = (time.perf_counter() - t0) * 1000 / steps
+    model.eval()
+    with torch.no_grad():
+        for _ in range(warmup):
+            model(x)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            model(x)
+        predict_ms = (time.perf_counter() - t0) * 1000 / steps
+    return {"train_ms": train_ms, "predict_ms": predict_ms}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=32)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    out["seed000"] = time_model(Seed000(), (128, 40), args.batch, args.steps, args.warmup)
+    out["seed001"] = time_model(Seed001(), (87, 128), args.batch, args.steps, args.warmup)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

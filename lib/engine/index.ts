@@ -1,0 +1,116 @@
+/**
+ * The training engine: fast kernels registered into tfjs for the `wasm` and `cpu` backends, so
+ * models stay ordinary tfjs Layers models (same save/load and API) while training runs on the
+ * engine's WebAssembly SIMD kernels (lib/engine/wasm/kernels.c) over worker threads.
+ *
+ * - Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter for 1-D convolutions (tfjs-layers Conv1D);
+ *   the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it cannot train
+ *   a conv net.
+ * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
+ *
+ * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
+ * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { addKernelRegistrar } from '../backend';
+import { conv1dFilterGrad, conv1dForward, conv1dInputGrad } from './conv';
+import { installFusedLstm } from './lstm';
+import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
+
+export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
+export { getRuntime, type WasmRuntime } from './runtime';
+
+export type EngineBackend = 'wasm' | 'cpu';
+
+/** What the engine is doing in this process. */
+export interface EngineInfo {
+  /** Backends the fast kernels are registered on. */
+  backends: EngineBackend[];
+  /** Whether the fast kernels are currently used (see {@link setFastKernelsEnabled}). */
+  enabled: boolean;
+  /** Worker threads the kernels split over (including the calling thread); 0 without the module. */
+  threads: number;
+  /** Path of the WebAssembly module, or null when it was not built (no clang). */
+  wasmPath: string | null;
+  /** One line on what runs: 'wasm-simd kernels, N threads' or why stock kernels run. */
+  summary: string;
+}
+
+type Impl = (
+  rt: WasmRuntime,
+  backend: tf.KernelBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  attrs: tf.NamedAttrMap,
+) => tf.TensorInfo | null;
+
+/** Kernel name → [engine implementation, names of its two inputs]. */
+const CONV_KERNELS: [string, Impl, [string, string]][] = [
+  ['Conv2D', conv1dForward, ['x', 'filter']],
+  ['Conv2DBackpropFilter', conv1dFilterGrad, ['x', 'dy']],
+  ['Conv2DBackpropInput', conv1dInputGrad, ['dy', 'filter']],
+];
+
+const registeredOn = new Set<EngineBackend>();
+let enabled = true;
+
+function active(): WasmRuntime | null {
+  if (!enabled || !registeredOn.has(tf.getBackend() as EngineBackend)) return null;
+  return getRuntime();
+}
+
+/**
+ * Turns the fast kernels off or on for this process without unregistering them (stock kernels run
+ * while off; used by tests and benches to compare both in one process).
+ */
+export function setFastKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Registers the engine's kernels on a tfjs backend ('wasm' or 'cpu'). Returns false when the
+ * WebAssembly module is unavailable (stock kernels then run). Idempotent.
+ */
+export function registerFastKernels(backendName: EngineBackend): boolean {
+  if (registeredOn.has(backendName)) return true;
+  const rt = getRuntime();
+  if (!rt) return false;
+  for (const [kernelName, impl, [first, second]] of CONV_KERNELS) {
+    const stock = tf.getKernel(kernelName, backendName);
+    if (stock) tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: (args) => {
+        const inputs = args.inputs as Record<string, tf.TensorInfo>;
+        const backend = args.backend as tf.KernelBackend;
+        const out = enabled ? impl(rt, backend, inputs[first], inputs[second], args.attrs ?? {}) : null;
+        if (out) return out;
+        if (stock) return stock.kernelFunc(args);
+        throw new Error(
+          `Kernel '${kernelName}' not registered for backend '${backendName}' (stock tfjs has none)`,
+        );
+      },
+    });
+  }
+  installFusedLstm(active);
+  registeredOn.add(backendName);
+  return true;
+}
+
+/** The engine's state in this process. */
+export function engineInfo(): EngineInfo {
+  const wasmPath = findKernelsWasm() ?? null;
+  const rt = wasmPath ? getRuntime() : null;
+  const backends = [...registeredOn];
+  const summary = !rt
+    ? wasmPath
+      ? 'engine: kernels.wasm failed to load; stock tfjs kernels run'
+      : 'engine: kernels.wasm not built (no clang); stock tfjs kernels run'
+    : backends.length === 0
+      ? 'engine: not registered on any backend; stock tfjs kernels run'
+      : `engine: wasm-simd kernels on ${backends.join(', ')}, ${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
+  return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, summary };
+}
+
+addKernelRegistrar(async (backend) => registerFastKernels(backend));

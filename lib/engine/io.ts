@@ -1,0 +1,64 @@
+/**
+ * Moving tensor data between a tfjs backend and the engine's memory with one copy each way:
+ * the wasm backend's heap and the cpu backend's arrays are read in place.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { WasmRuntime } from './runtime';
+
+type TensorInfo = tf.TensorInfo;
+
+/** Structural view of tfjs-backend-cpu's MathBackendCPU (not a direct dependency). */
+interface CpuBackendLike {
+  data: { get(dataId: object): { values?: unknown } };
+}
+
+function isWasm(backend: tf.KernelBackend): backend is BackendWasm {
+  return typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
+}
+
+/** The float32 contents of t, in place when the backend allows it (copy before the backend allocates). */
+export function readFloats(backend: tf.KernelBackend, t: TensorInfo): Float32Array {
+  if (t.dtype !== 'float32') throw new Error(`engine: expected float32, got ${t.dtype}`);
+  if (isWasm(backend)) return backend.typedArrayFromHeap(t) as Float32Array;
+  const cpu = (backend as unknown as CpuBackendLike).data?.get(t.dataId)?.values;
+  if (cpu instanceof Float32Array) return cpu;
+  return backend.readSync(t.dataId) as Float32Array;
+}
+
+/** Copies t into a fresh scratch buffer of rt; returns its offset. */
+export function upload(rt: WasmRuntime, backend: tf.KernelBackend, t: TensorInfo): number {
+  return rt.put(readFloats(backend, t));
+}
+
+/** A new backend tensor of the given shape holding a copy of rt's buffer at ptr. */
+export function download(
+  rt: WasmRuntime,
+  backend: tf.KernelBackend,
+  ptr: number,
+  shape: number[],
+): TensorInfo {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (isWasm(backend)) {
+    const out = backend.makeOutput(shape, 'float32');
+    (backend.typedArrayFromHeap(out) as Float32Array).set(rt.view(ptr, n));
+    return out;
+  }
+  const dataId = backend.write(rt.view(ptr, n).slice(), shape, 'float32');
+  return { dataId, shape, dtype: 'float32' };
+}
+
+/** Like {@link download}, as a tf.Tensor registered with the engine (for use outside kernels). */
+export function downloadTensor<R extends tf.Rank>(
+  rt: WasmRuntime,
+  ptr: number,
+  shape: number[],
+): tf.Tensor<R> {
+  const backend = tf.backend();
+  return tf.engine().makeTensorFromTensorInfo(download(rt, backend, ptr, shape), backend) as tf.Tensor<R>;
+}
+
+/** Copies a tf.Tensor into a fresh scratch buffer of rt. */
+export function uploadTensor(rt: WasmRuntime, t: tf.Tensor): number {
+  return upload(rt, tf.backend(), t);
+}

@@ -1,0 +1,209 @@
+/**
+ * The engine's WebAssembly runtime: loads lib/engine/wasm/kernels.wasm into a shared memory, hands
+ * out scratch buffers from a bump allocator (reset at the start of every kernel call), and splits a
+ * call over a small pool of worker threads that run the same module on the same memory.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** The C entry points (lib/engine/wasm/kernels.c); every pointer is a byte offset into memory. */
+export interface KernelExports {
+  gemm_rows(...args: number[]): void;
+  transpose(R: number, C: number, src: number, dst: number): void;
+  add_into(n: number, dst: number, src: number): void;
+  conv1d_forward(...args: number[]): void;
+  conv1d_filter_grad(...args: number[]): void;
+  conv1d_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
+  lstm_forward(...args: number[]): void;
+  lstm_backward(...args: number[]): void;
+}
+export type KernelName = keyof KernelExports;
+
+/** Entry points callable across threads, by index in this list (shared with worker.ts). */
+export const PARALLEL_KERNELS: readonly KernelName[] = [
+  'gemm_rows',
+  'conv1d_forward',
+  'conv1d_filter_grad',
+  'lstm_forward',
+  'lstm_backward',
+];
+
+/** Control block layout (Int32 slots) shared with the workers. */
+export const CTRL = { seq: 0, done: 1, kernel: 2, nargs: 3, args: 4, maxArgs: 28 } as const;
+
+const PAGE = 65536;
+const WORKER_TIMEOUT_MS = 120_000;
+const MAX_PAGES = 32768; // must match --max-memory in wasm/build.js
+
+/** Candidate locations of the compiled module, from lib/engine (ts-node) or dist/lib/engine (tsc). */
+function wasmCandidates(): string[] {
+  return [
+    path.join(__dirname, 'wasm', 'kernels.wasm'),
+    path.resolve(__dirname, '..', '..', '..', 'lib', 'engine', 'wasm', 'kernels.wasm'),
+  ];
+}
+
+/** Path of kernels.wasm, or undefined when it was not built (no clang). */
+export function findKernelsWasm(): string | undefined {
+  return wasmCandidates().find((p) => fs.existsSync(p));
+}
+
+interface WorkerSlot {
+  worker: Worker;
+  ctrl: Int32Array;
+}
+
+export class WasmRuntime {
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: KernelExports;
+  readonly threads: number;
+  private readonly module: WebAssembly.Module;
+  private readonly heapBase: number;
+  private top: number;
+  private f32View: Float32Array;
+  private readonly workers: WorkerSlot[] = [];
+  private seq = 0;
+
+  constructor(wasmPath: string, threads: number) {
+    this.module = new WebAssembly.Module(fs.readFileSync(wasmPath));
+    this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
+    const exports = instance.exports as unknown as KernelExports & { __heap_base: WebAssembly.Global };
+    this.kernels = exports;
+    this.heapBase = align(Number(exports.__heap_base.value));
+    this.top = this.heapBase;
+    this.f32View = new Float32Array(this.memory.buffer);
+    for (let i = 1; i < threads; i++) this.workers.push(this.startWorker());
+    this.threads = threads;
+  }
+
+  private startWorker(): WorkerSlot {
+    const ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.args + CTRL.maxArgs)));
+    const worker = new Worker(path.join(__dirname, 'worker.js'), {
+      workerData: { wasmModule: this.module, memory: this.memory, ctrl },
+    });
+    // Idle workers sleep in Atomics.wait; they must not keep the process alive.
+    worker.unref();
+    return { worker, ctrl };
+  }
+
+  /** Float32 view of the whole memory (refreshed after growth). */
+  get f32(): Float32Array {
+    if (
+      this.f32View.buffer !== this.memory.buffer ||
+      this.f32View.length * 4 !== this.memory.buffer.byteLength
+    ) {
+      this.f32View = new Float32Array(this.memory.buffer);
+    }
+    return this.f32View;
+  }
+
+  /** Forget every scratch buffer (start of a kernel call). */
+  reset(): void {
+    this.top = this.heapBase;
+  }
+
+  /** A scratch buffer of n floats (16-byte aligned); returns its byte offset. */
+  alloc(n: number): number {
+    const ptr = this.top;
+    this.top = align(ptr + 4 * n);
+    const needed = Math.ceil(this.top / PAGE);
+    const have = this.memory.buffer.byteLength / PAGE;
+    if (needed > have) this.memory.grow(needed - have);
+    return ptr;
+  }
+
+  /** A scratch buffer holding a copy of src. */
+  put(src: ArrayLike<number>): number {
+    const ptr = this.alloc(src.length);
+    this.f32.set(src, ptr / 4);
+    return ptr;
+  }
+
+  /** A scratch buffer of n zeros. */
+  zeros(n: number): number {
+    const ptr = this.alloc(n);
+    this.f32.fill(0, ptr / 4, ptr / 4 + n);
+    return ptr;
+  }
+
+  /** Float32 view of a scratch buffer. */
+  view(ptr: number, n: number): Float32Array {
+    return this.f32.subarray(ptr / 4, ptr / 4 + n);
+  }
+
+  /**
+   * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part)
+   * gives the call's arguments for part `part`. The calling thread runs part 0; it returns when
+   * every part is done. Parts with an empty range are skipped.
+   */
+  parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+  ): void {
+    const parts = Math.max(1, Math.min(this.threads, total));
+    const bounds = (p: number): number => Math.round((total * p) / parts);
+    const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
+    if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
+    this.seq++;
+    for (let p = 1; p < parts; p++) {
+      const { ctrl } = this.workers[p - 1];
+      const a = args(bounds(p), bounds(p + 1), p);
+      if (a.length > CTRL.maxArgs) throw new Error('engine: too many kernel arguments');
+      ctrl[CTRL.kernel] = kernelIndex;
+      ctrl[CTRL.nargs] = a.length;
+      for (let i = 0; i < a.length; i++) ctrl[CTRL.args + i] = a[i];
+      Atomics.store(ctrl, CTRL.seq, this.seq);
+      Atomics.notify(ctrl, CTRL.seq);
+    }
+    const fn = this.kernels[kernel] as (...a: number[]) => void;
+    fn(...args(bounds(0), bounds(1), 0));
+    for (let p = 1; p < parts; p++) {
+      const { ctrl } = this.workers[p - 1];
+      const deadline = Date.now() + WORKER_TIMEOUT_MS;
+      for (;;) {
+        const done = Atomics.load(ctrl, CTRL.done);
+        if (done === this.seq) break;
+        if (done < 0) throw new Error('engine: a kernel worker failed');
+        // A worker that died cannot report it while this thread blocks: give up after a long wait.
+        if (Date.now() > deadline) throw new Error('engine: a kernel worker did not answer');
+        Atomics.wait(ctrl, CTRL.done, done, 1000);
+      }
+    }
+  }
+
+  /** Stops the worker threads (the runtime is unusable afterwards). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+function align(n: number): number {
+  return (n + 63) & ~63;
+}
+
+let shared: WasmRuntime | null | undefined;
+
+/** Worker threads to use: SER_THREADS, else every core (at most 8). */
+export function defaultThreads(): number {
+  const env = Number(process.env.SER_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(1, Math.min(8, os.availableParallelism()));
+}
+
+/** The process-wide runtime, or null when kernels.wasm is missing or cannot load. */
+export function getRuntime(): WasmRuntime | null {
+  if (shared === undefined) {
+    const file = findKernelsWasm();
+    try {
+      shared = file ? new WasmRuntime(file, defaultThreads()) : null;
+    } catch {
+      shared = null;
+    }
+  }
+  return shared;
+}

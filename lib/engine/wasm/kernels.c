@@ -1,0 +1,269 @@
+/*
+ * Float32 training kernels for the ser engine, compiled to WebAssembly SIMD (see build.js).
+ *
+ * No libc: every buffer is a byte offset into the (shared) linear memory, allocated by the JS side
+ * (lib/engine/runtime.ts). Every entry point takes a row range [r0, r1) or batch range [b0, b1) so the
+ * JS side can split one call across worker threads that share this memory; ranges never write the
+ * same output bytes, and reductions (weight gradients) go to per-thread buffers summed afterwards.
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef unsigned int u32;
+
+/* ---------------------------------------------------------------------------------------------
+ * GEMM: C[M x N] (+)= A[M x K] . B[K x N]. A is strided: A(i, p) = a[i * ars + p * acs], so the
+ * same kernel reads row-major A, transposed A and overlapping conv windows without copying.
+ * B and C are row-major with leading dimensions ldb / ldc.
+ * ------------------------------------------------------------------------------------------- */
+
+static inline void kernel_4x8(int K, const float *a, int ars, int acs, const float *b, int ldb, float *c,
+                              int ldc, int acc) {
+  v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars;
+  for (int p = 0; p < K; p++) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    b += ldb;
+    v128_t x = wasm_f32x4_splat(*a0);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(*a1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(*a2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(*a3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+    a0 += acs;
+    a1 += acs;
+    a2 += acs;
+    a3 += acs;
+  }
+  float *r0 = c, *r1 = c + ldc, *r2 = c + 2 * ldc, *r3 = c + 3 * ldc;
+  if (acc) {
+    c00 = wasm_f32x4_add(c00, wasm_v128_load(r0));
+    c01 = wasm_f32x4_add(c01, wasm_v128_load(r0 + 4));
+    c10 = wasm_f32x4_add(c10, wasm_v128_load(r1));
+    c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
+    c20 = wasm_f32x4_add(c20, wasm_v128_load(r2));
+    c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
+    c30 = wasm_f32x4_add(c30, wasm_v128_load(r3));
+    c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+  }
+  wasm_v128_store(r0, c00);
+  wasm_v128_store(r0 + 4, c01);
+  wasm_v128_store(r1, c10);
+  wasm_v128_store(r1 + 4, c11);
+  wasm_v128_store(r2, c20);
+  wasm_v128_store(r2 + 4, c21);
+  wasm_v128_store(r3, c30);
+  wasm_v128_store(r3 + 4, c31);
+}
+
+static inline void kernel_1x8(int K, const float *a, int acs, const float *b, int ldb, float *c, int acc) {
+  v128_t c0 = wasm_f32x4_splat(0.f), c1 = c0;
+  for (int p = 0; p < K; p++) {
+    v128_t x = wasm_f32x4_splat(*a);
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+    a += acs;
+    b += ldb;
+  }
+  if (acc) {
+    c0 = wasm_f32x4_add(c0, wasm_v128_load(c));
+    c1 = wasm_f32x4_add(c1, wasm_v128_load(c + 4));
+  }
+  wasm_v128_store(c, c0);
+  wasm_v128_store(c + 4, c1);
+}
+
+/* Rows [r0, r1) of C (+)= A . B. Rows are blocked so a block of A stays in L2 while every column
+ * panel of B passes over it. */
+EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int acs, const float *b, int ldb,
+                      float *c, int ldc, int acc) {
+  const int MB = 32;
+  int N8 = N & ~7;
+  for (int m0 = r0; m0 < r1; m0 += MB) {
+    int m1 = m0 + MB < r1 ? m0 + MB : r1;
+    for (int n = 0; n < N8; n += 8) {
+      int m = m0;
+      for (; m + 4 <= m1; m += 4) kernel_4x8(K, a + m * ars, ars, acs, b + n, ldb, c + m * ldc + n, ldc, acc);
+      for (; m < m1; m++) kernel_1x8(K, a + m * ars, acs, b + n, ldb, c + m * ldc + n, acc);
+    }
+    for (int m = m0; m < m1; m++) {
+      for (int n = N8; n < N; n++) {
+        float s = 0.f;
+        for (int p = 0; p < K; p++) s += a[m * ars + p * acs] * b[p * ldb + n];
+        c[m * ldc + n] = acc ? c[m * ldc + n] + s : s;
+      }
+    }
+  }
+}
+
+/* dst[C x R] = transpose(src[R x C]). */
+EXPORT void transpose(int R, int C, const float *src, float *dst) {
+  for (int r = 0; r < R; r++)
+    for (int c = 0; c < C; c++) dst[c * R + r] = src[r * C + c];
+}
+
+/* dst[i] += src[i] for i < n (sums per-thread partial gradients). */
+EXPORT void add_into(int n, float *dst, const float *src) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] += src[i];
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Conv1D, channels last. x is given pre-padded: xp[B][Wp][Cin] with Wp = (Wout - 1) * stride + K.
+ * filter f[K][Cin][Cout]; y[B][Wout][Cout]. A window of K rows of xp is K*Cin contiguous floats,
+ * so the forward pass is one GEMM per example with overlapping rows (row stride stride*Cin).
+ * ------------------------------------------------------------------------------------------- */
+
+EXPORT void conv1d_forward(int b0, int b1, int Wp, int Cin, int K, int Cout, int Wout, int stride,
+                           const float *xp, const float *f, float *y) {
+  for (int b = b0; b < b1; b++)
+    gemm_rows(0, Wout, Cout, K * Cin, xp + b * Wp * Cin, stride * Cin, 1, f, Cout, y + b * Wout * Cout, Cout, 0);
+}
+
+/* df[K*Cin][Cout] = sum over examples b0..b1 of window(xp_b)^T . dy_b (overwrites df). */
+EXPORT void conv1d_filter_grad(int b0, int b1, int Wp, int Cin, int K, int Cout, int Wout, int stride,
+                               const float *xp, const float *dy, float *df) {
+  for (int b = b0; b < b1; b++)
+    gemm_rows(0, K * Cin, Cout, Wout, xp + b * Wp * Cin, 1, stride * Cin, dy + b * Wout * Cout, Cout, df, Cout,
+              b > b0);
+}
+
+/* ft[k][co][ci] = f[K-1-k][ci][co]: the filter that turns the input gradient into a forward conv. */
+EXPORT void conv1d_flip_filter(int K, int Cin, int Cout, const float *f, float *ft) {
+  for (int k = 0; k < K; k++)
+    for (int ci = 0; ci < Cin; ci++)
+      for (int co = 0; co < Cout; co++) ft[((K - 1 - k) * Cout + co) * Cin + ci] = f[(k * Cin + ci) * Cout + co];
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Elementwise math (no libm): exp by range reduction + Cephes polynomial, |rel err| < 2e-7.
+ * ------------------------------------------------------------------------------------------- */
+
+static inline v128_t vexp(v128_t x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.f)), wasm_f32x4_splat(87.f));
+  v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)),
+                                             wasm_f32x4_splat(0.5f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500E-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201E-1f));
+  v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.f));
+  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(y, e);
+}
+
+static inline v128_t vsigmoid(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, vexp(wasm_f32x4_neg(x))));
+}
+
+/* tanh(x) = sign(x) * (1 - e) / (1 + e) with e = exp(-2|x|): no cancellation for large |x|. */
+static inline v128_t vtanh(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.f);
+  v128_t e = vexp(wasm_f32x4_mul(wasm_f32x4_abs(x), wasm_f32x4_splat(-2.f)));
+  v128_t t = wasm_f32x4_div(wasm_f32x4_sub(one, e), wasm_f32x4_add(one, e));
+  v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
+  return wasm_v128_or(t, sign);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * LSTM (Keras layout: kernel W[D][4H], recurrent U[H][4H], bias[4H], gates i, f, c, o; tanh
+ * activation, sigmoid recurrent activation; zero initial state), whole sequence in one call.
+ * Forward keeps the activated gates g[B][T][4H], cells c[B][T][H] and outputs h[B][T][H] for the
+ * backward pass. H must be a multiple of 4. Examples [b0, b1) only.
+ * ------------------------------------------------------------------------------------------- */
+
+EXPORT void lstm_forward(int b0, int b1, int T, int D, int H, const float *x, const float *W, const float *U,
+                         const float *bias, float *g, float *cs, float *hs) {
+  const int G = 4 * H;
+  /* Input projection for every time step at once: one big GEMM. */
+  gemm_rows(b0 * T, b1 * T, G, D, x, D, 1, W, G, g, G, 0);
+  for (int t = 0; t < T; t++) {
+    if (t > 0)
+      gemm_rows(b0, b1, G, H, hs + (t - 1) * H, T * H, 1, U, G, g + t * G, T * G, 1);
+    for (int b = b0; b < b1; b++) {
+      float *gt = g + (b * T + t) * G;
+      const float *cprev = cs + (b * T + t - 1) * H;
+      float *ct = cs + (b * T + t) * H, *ht = hs + (b * T + t) * H;
+      for (int j = 0; j < H; j += 4) {
+        v128_t i = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + j), wasm_v128_load(bias + j)));
+        v128_t f = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + H + j), wasm_v128_load(bias + H + j)));
+        v128_t cc = vtanh(wasm_f32x4_add(wasm_v128_load(gt + 2 * H + j), wasm_v128_load(bias + 2 * H + j)));
+        v128_t o = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + 3 * H + j), wasm_v128_load(bias + 3 * H + j)));
+        v128_t c = wasm_f32x4_mul(i, cc);
+        if (t > 0) c = wasm_f32x4_add(c, wasm_f32x4_mul(f, wasm_v128_load(cprev + j)));
+        wasm_v128_store(gt + j, i);
+        wasm_v128_store(gt + H + j, f);
+        wasm_v128_store(gt + 2 * H + j, cc);
+        wasm_v128_store(gt + 3 * H + j, o);
+        wasm_v128_store(ct + j, c);
+        wasm_v128_store(ht + j, wasm_f32x4_mul(o, vtanh(c)));
+      }
+    }
+  }
+}
+
+/*
+ * Backward through time for examples [b0, b1). Inputs: x, the transposed weights Wt[4H][D] and
+ * Ut[4H][H], the forward's g, cs, hs, and dhs[B][T][H] (gradient w.r.t. every output h_t).
+ * Scratch: dg[B][T][4H], dh_next/dc_next[B][H]. Outputs: dx[B][T][D] (rows b0..b1), and this
+ * range's partial weight gradients dW[D][4H], dU[H][4H], db[4H] (overwritten).
+ */
+EXPORT void lstm_backward(int b0, int b1, int T, int D, int H, const float *x, const float *Wt, const float *Ut,
+                          const float *g, const float *cs, const float *hs, const float *dhs, float *dg,
+                          float *dh_next, float *dc_next, float *dx, float *dW, float *dU, float *db) {
+  const int G = 4 * H;
+  const v128_t one = wasm_f32x4_splat(1.f);
+  for (int b = b0; b < b1; b++)
+    for (int j = 0; j < H; j++) dh_next[b * H + j] = dc_next[b * H + j] = 0.f;
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = b0; b < b1; b++) {
+      const float *gt = g + (b * T + t) * G;
+      const float *ct = cs + (b * T + t) * H, *cprev = cs + (b * T + t - 1) * H;
+      const float *dht = dhs + (b * T + t) * H;
+      float *dgt = dg + (b * T + t) * G, *dhn = dh_next + b * H, *dcn = dc_next + b * H;
+      for (int j = 0; j < H; j += 4) {
+        v128_t i = wasm_v128_load(gt + j), f = wasm_v128_load(gt + H + j);
+        v128_t cc = wasm_v128_load(gt + 2 * H + j), o = wasm_v128_load(gt + 3 * H + j);
+        v128_t tc = vtanh(wasm_v128_load(ct + j));
+        v128_t dh = wasm_f32x4_add(wasm_v128_load(dht + j), wasm_v128_load(dhn + j));
+        v128_t dc = wasm_f32x4_add(wasm_v128_load(dcn + j),
+                                   wasm_f32x4_mul(wasm_f32x4_mul(dh, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
+        v128_t cp = t > 0 ? wasm_v128_load(cprev + j) : wasm_f32x4_splat(0.f);
+        v128_t di = wasm_f32x4_mul(wasm_f32x4_mul(dc, cc), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
+        v128_t df = wasm_f32x4_mul(wasm_f32x4_mul(dc, cp), wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
+        v128_t dcc = wasm_f32x4_mul(wasm_f32x4_mul(dc, i), wasm_f32x4_sub(one, wasm_f32x4_mul(cc, cc)));
+        v128_t dO = wasm_f32x4_mul(wasm_f32x4_mul(dh, tc), wasm_f32x4_mul(o, wasm_f32x4_sub(one, o)));
+        wasm_v128_store(dgt + j, di);
+        wasm_v128_store(dgt + H + j, df);
+        wasm_v128_store(dgt + 2 * H + j, dcc);
+        wasm_v128_store(dgt + 3 * H + j, dO);
+        wasm_v128_store(dcn + j, wasm_f32x4_mul(dc, f));
+      }
+    }
+    if (t > 0) gemm_rows(b0, b1, H, G, dg + t * G, T * G, 1, Ut, H, dh_next, H, 0);
+  }
+  /* Weight-independent products over all time steps at once. */
+  gemm_rows(b0 * T, b1 * T, D, G, dg, G, 1, Wt, D, dx, D, 0);
+  int rows = (b1 - b0) * T;
+  gemm_rows(0, D, G, rows, x + b0 * T * D, 1, D, dg + b0 * T * G, G, dW, G, 0);
+  for (int j = 0; j < H * G; j++) dU[j] = 0.f;
+  if (T > 1)
+    for (int b = b0; b < b1; b++)
+      gemm_rows(0, H, G, T - 1, hs + b * T * H, 1, H, dg + (b * T + 1) * G, G, dU, G, 1);
+  for (int j = 0; j < G; j++) db[j] = 0.f;
+  for (int r = b0 * T; r < b1 * T; r++) add_into(G, db, dg + r * G);
+}

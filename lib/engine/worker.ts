@@ -1,0 +1,30 @@
+/**
+ * A kernel worker thread: instantiates the engine's module on the shared memory and runs the
+ * calls that WasmRuntime.parallel posts in its control block, forever (see runtime.ts).
+ */
+import { workerData } from 'node:worker_threads';
+import { CTRL, PARALLEL_KERNELS, type KernelExports } from './runtime';
+
+interface WorkerInit {
+  wasmModule: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: Int32Array;
+}
+
+// (`module` would shadow CommonJS's own binding and make Node load this file as ESM.)
+const { wasmModule, memory, ctrl } = workerData as WorkerInit;
+const kernels = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports as unknown as KernelExports;
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, CTRL.seq, seen);
+  seen = Atomics.load(ctrl, CTRL.seq);
+  const args: number[] = [];
+  for (let i = 0; i < ctrl[CTRL.nargs]; i++) args.push(ctrl[CTRL.args + i]);
+  try {
+    (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...a: number[]) => void)(...args);
+    Atomics.store(ctrl, CTRL.done, seen);
+  } catch {
+    Atomics.store(ctrl, CTRL.done, -1);
+  }
+  Atomics.notify(ctrl, CTRL.done);
+}

@@ -1,0 +1,68 @@
+/** Shared set-up and numeric checks for the engine tests. */
+import * as assert from 'node:assert/strict';
+import { initBackend, tf } from '../../lib/backend';
+import { registerFastKernels, setFastKernelsEnabled } from '../../lib/engine';
+
+/** wasm backend with the engine registered, plus the engine on cpu (stock cpu has every kernel). */
+export async function setUpEngine(): Promise<void> {
+  const info = await initBackend({ prefer: 'wasm' });
+  assert.equal(info.name, 'wasm');
+  assert.ok(info.fastKernels, 'engine kernels must be registered (was kernels.wasm built?)');
+  assert.ok(registerFastKernels('cpu'));
+}
+
+/** Runs f with the fast kernels on or off (stock tfjs kernels), restoring them afterwards. */
+export function withFastKernels<T>(on: boolean, f: () => T): T {
+  setFastKernelsEnabled(on);
+  try {
+    return f();
+  } finally {
+    setFastKernelsEnabled(true);
+  }
+}
+
+/** Runs f on the given backend, switching back to wasm afterwards. */
+export async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
+  await tf.setBackend(name);
+  try {
+    return f();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+/** Asserts |a - e| ≤ tol · (1 + |e|) elementwise. */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / (1 + Math.abs(expected[i]));
+    if (!(err <= worst)) {
+      worst = err;
+      at = i;
+    }
+  }
+  assert.ok(
+    worst <= tol,
+    `${what}: scaled error ${worst} at ${at} (${actual[at]} vs ${expected[at]}) > ${tol}`,
+  );
+}
+
+/** Deterministic pseudo-random floats in [-1, 1). */
+export function randomArray(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = ((s >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
