@@ -1,0 +1,147 @@
+/**
+ * Real-input FFT in Float64 typed arrays (the precision numpy's pocketfft uses for librosa's STFT, whose
+ * window is float64). Power-of-two sizes run an iterative radix-2 complex FFT of half the size plus the
+ * usual real-to-complex split; other sizes fall back to a direct DFT with precomputed tables (O(n²), correct
+ * but slow — librosa's common sizes are all powers of two).
+ */
+
+/** A reusable transform for one size; obtain it with {@link realFft} (cached per size). */
+export interface RealFft {
+  readonly size: number;
+  /**
+   * Spectrum of `input` (length `size`) into `re`/`im` (length `size / 2 + 1`, the non-negative
+   * frequencies, like `numpy.fft.rfft`). `input` is left unchanged.
+   */
+  forward(input: Float64Array, re: Float64Array, im: Float64Array): void;
+}
+
+class Radix2RealFft implements RealFft {
+  private readonly half: number;
+  private readonly bitReverse: Uint32Array;
+  /** cos/sin(2πk/half) for the half-size complex FFT. */
+  private readonly cosHalf: Float64Array;
+  private readonly sinHalf: Float64Array;
+  /** cos/sin(2πk/size) for the real split. */
+  private readonly cosFull: Float64Array;
+  private readonly sinFull: Float64Array;
+  private readonly zr: Float64Array;
+  private readonly zi: Float64Array;
+
+  constructor(readonly size: number) {
+    const half = size >> 1;
+    this.half = half;
+    const bits = Math.round(Math.log2(half));
+    this.bitReverse = new Uint32Array(half);
+    for (let i = 0; i < half; i++) {
+      let r = 0;
+      for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
+      this.bitReverse[i] = r;
+    }
+    this.cosHalf = new Float64Array(half / 2 + 1);
+    this.sinHalf = new Float64Array(half / 2 + 1);
+    for (let k = 0; k <= half / 2; k++) {
+      this.cosHalf[k] = Math.cos((2 * Math.PI * k) / half);
+      this.sinHalf[k] = Math.sin((2 * Math.PI * k) / half);
+    }
+    this.cosFull = new Float64Array(half + 1);
+    this.sinFull = new Float64Array(half + 1);
+    for (let k = 0; k <= half; k++) {
+      this.cosFull[k] = Math.cos((2 * Math.PI * k) / size);
+      this.sinFull[k] = Math.sin((2 * Math.PI * k) / size);
+    }
+    this.zr = new Float64Array(half);
+    this.zi = new Float64Array(half);
+  }
+
+  forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
+    const { half, bitReverse, cosHalf, sinHalf, zr, zi } = this;
+    // Pack even samples as real parts and odd samples as imaginary parts, in bit-reversed order.
+    for (let i = 0; i < half; i++) {
+      const j = bitReverse[i];
+      zr[j] = input[2 * i];
+      zi[j] = input[2 * i + 1];
+    }
+    for (let len = 2; len <= half; len <<= 1) {
+      const halfLen = len >> 1;
+      const step = half / len;
+      for (let start = 0; start < half; start += len) {
+        for (let k = 0; k < halfLen; k++) {
+          const wr = cosHalf[k * step];
+          const wi = -sinHalf[k * step];
+          const a = start + k;
+          const b = a + halfLen;
+          const tr = zr[b] * wr - zi[b] * wi;
+          const ti = zr[b] * wi + zi[b] * wr;
+          zr[b] = zr[a] - tr;
+          zi[b] = zi[a] - ti;
+          zr[a] += tr;
+          zi[a] += ti;
+        }
+      }
+    }
+    // X[k] = E[k] + e^{-2πik/n} O[k], with E, O the spectra of the even and odd samples recovered from Z.
+    const { cosFull, sinFull } = this;
+    re[0] = zr[0] + zi[0];
+    im[0] = 0;
+    re[half] = zr[0] - zi[0];
+    im[half] = 0;
+    for (let k = 1; k < half; k++) {
+      const ar = zr[k];
+      const ai = zi[k];
+      const br = zr[half - k];
+      const bi = -zi[half - k];
+      const er = 0.5 * (ar + br);
+      const ei = 0.5 * (ai + bi);
+      // O[k] = (Z[k] - conj(Z[half-k])) / 2i
+      const or = 0.5 * (ai - bi);
+      const oi = -0.5 * (ar - br);
+      const c = cosFull[k];
+      const s = -sinFull[k];
+      re[k] = er + or * c - oi * s;
+      im[k] = ei + or * s + oi * c;
+    }
+  }
+}
+
+class DirectRealDft implements RealFft {
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(readonly size: number) {
+    this.cos = new Float64Array(size);
+    this.sin = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      this.cos[k] = Math.cos((2 * Math.PI * k) / size);
+      this.sin[k] = Math.sin((2 * Math.PI * k) / size);
+    }
+  }
+
+  forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
+    const n = this.size;
+    for (let k = 0; k <= n >> 1; k++) {
+      let sr = 0;
+      let si = 0;
+      for (let t = 0, idx = 0; t < n; t++, idx = (idx + k) % n) {
+        sr += input[t] * this.cos[idx];
+        si -= input[t] * this.sin[idx];
+      }
+      re[k] = sr;
+      im[k] = si;
+    }
+  }
+}
+
+const transforms = new Map<number, RealFft>();
+
+/** The real FFT of `size` points (cached: tables are built once per size). */
+export function realFft(size: number): RealFft {
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`realFft: size must be a positive integer, got ${size}`);
+  let fft = transforms.get(size);
+  if (!fft) {
+    const powerOfTwo = size >= 4 && (size & (size - 1)) === 0;
+    fft = powerOfTwo ? new Radix2RealFft(size) : new DirectRealDft(size);
+    transforms.set(size, fft);
+  }
+  return fft;
+}

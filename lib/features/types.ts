@@ -1,0 +1,67 @@
+/**
+ * Shapes shared by the librosa-exact features. Matrices follow librosa's (n_features, n_frames) layout so
+ * that values can be compared index for index with librosa's output.
+ */
+
+/** A features × frames matrix, row-major: `data[row * cols + frame]`. */
+export interface FeatureMatrix {
+  /** Features (mel bands, coefficients, chroma bins…). */
+  rows: number;
+  /** Frames. */
+  cols: number;
+  data: Float32Array;
+}
+
+/** A real spectrogram, frame-major (`data[frame * bins + bin]`) because every consumer walks it frame by frame. */
+export interface Spectrogram {
+  /** FFT size it was computed with (librosa infers it as `2 * (bins - 1)` when given `S`). */
+  nFft: number;
+  /** `nFft / 2 + 1` frequency bins. */
+  bins: number;
+  frames: number;
+  /** Exponent applied to the magnitude: 1 for magnitude, 2 for power. */
+  power: number;
+  data: Float32Array;
+}
+
+/** Allocate a zeroed matrix. */
+export function featureMatrix(rows: number, cols: number): FeatureMatrix {
+  return { rows, cols, data: new Float32Array(rows * cols) };
+}
+
+/** Row `r` of a matrix (a view, not a copy). */
+export function matrixRow(m: FeatureMatrix, r: number): Float32Array {
+  return m.data.subarray(r * m.cols, (r + 1) * m.cols);
+}
+
+/** Transpose to frames × features (`[time, features]`, what sequence models consume). */
+export function framesMajor(m: FeatureMatrix): FeatureMatrix {
+  const out = featureMatrix(m.cols, m.rows);
+  for (let r = 0; r < m.rows; r++)
+    for (let c = 0; c < m.cols; c++) out.data[c * m.rows + r] = m.data[r * m.cols + c];
+  return out;
+}
+
+/** Stack matrices with the same frame count on top of each other (librosa's `np.vstack`). */
+export function stackRows(parts: FeatureMatrix[]): FeatureMatrix {
+  if (parts.length === 0) throw new Error('stackRows: nothing to stack');
+  const cols = parts[0].cols;
+  for (const p of parts)
+    if (p.cols !== cols) throw new Error(`stackRows: frame counts differ (${p.cols} vs ${cols})`);
+  const out = featureMatrix(
+    parts.reduce((n, p) => n + p.rows, 0),
+    cols,
+  );
+  let offset = 0;
+  for (const p of parts) {
+    out.data.set(p.data, offset);
+    offset += p.data.length;
+  }
+  return out;
+}
+
+/** `np.rint` / `np.round`: round half to even. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
