@@ -86,7 +86,8 @@ export function decodeAiff(bytes: Uint8Array, path: string): DecodedAudio {
   }
   if (common.channels < 1) throw new AudioError('corrupt', path, 'AIFF file declares 0 channels');
   const rate = Math.round(common.rate);
-  if (!(rate >= 1))
+  // WAV and FLAC cannot store rates beyond 32 bits either; an 80-bit float can hold Infinity or 1e300.
+  if (!(rate >= 1 && rate <= 0xffffffff))
     throw new AudioError('corrupt', path, `AIFF file declares a sample rate of ${common.rate}`);
   const frameBytes = bytesPerSample(layout.encoding) * common.channels;
   const frameCount = Math.min(common.frames, Math.floor(sound.size / frameBytes));

@@ -248,6 +248,7 @@ function readStreamInfo(bytes: Uint8Array): { info: StreamInfo; framesStart: num
     if (header & 0x80) break;
   }
   if (!info) throw new FlacFormatError('no STREAMINFO block');
+  if (info.sampleRate === 0) throw new FlacFormatError('STREAMINFO declares a sample rate of 0');
   return { info, framesStart: at };
 }
 
@@ -269,8 +270,9 @@ export function decodeFlac(bytes: Uint8Array, path: string): DecodedAudio {
 function decodeFlacStream(bytes: Uint8Array): DecodedAudio {
   const { info, framesStart } = readStreamInfo(bytes);
   const { channels: channelCount, bitsPerSample } = info;
-  // totalSamples 0 means unknown: grow as frames arrive.
-  let capacity = info.totalSamples > 0 ? info.totalSamples : 1 << 16;
+  // totalSamples 0 means unknown: grow as frames arrive. A damaged header can claim up to 2^36 samples,
+  // so trust it only up to a generous multiple of the file size (growing covers the rest).
+  let capacity = info.totalSamples > 0 ? Math.min(info.totalSamples, 8 * bytes.length + 65536) : 1 << 16;
   let channels = Array.from({ length: channelCount }, () => new Float32Array(capacity));
   let written = 0;
   const scale = 1 / 2 ** (bitsPerSample - 1);
