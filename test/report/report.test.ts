@@ -246,3 +246,17 @@ test('the index page links every report with its status and metrics', async (t) 
   ]);
   await page.close();
 });
+
+test('without a usable Python the report is still written, as a failure page', async () => {
+  const out = path.join(dir, 'no-python');
+  const result = await runReports({
+    notebooks: [path.join(dir, '01-tiny.ipynb')],
+    outDir: out,
+    python: path.join(dir, 'no-such-python'),
+  });
+  assert.equal(result.ok, false);
+  assert.match(result.results[0].error ?? '', /^could not start .*no-such-python: spawn .* ENOENT/);
+  const html = fs.readFileSync(path.join(out, '01-tiny.html'), 'utf8');
+  assert.match(html, /<h1>01-tiny: report failed<\/h1>/);
+  assert.match(fs.readFileSync(result.index, 'utf8'), /1 report, <b class="failed">1 failed<\/b>/);
+});
