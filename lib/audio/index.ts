@@ -18,3 +18,4 @@ export {
   type RmsNormalizeOptions,
 } from './normalize';
 export { fixLength, type FixLengthOptions } from './fixed-length';
+export { reduceNoise, type ReduceNoiseOptions } from './denoise';
