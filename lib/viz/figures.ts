@@ -78,8 +78,9 @@ export function confusionMatrixFigure(input: ConfusionMatrixInput): PlotlyFigure
   const accuracy = confusionAccuracy(confusion);
   const title =
     input.title ?? `Confusion matrix${protocol ? ` — ${protocol}` : ''}, accuracy ${formatPercent(accuracy)}`;
+  // Empty cells show a bare 0: a column of "(0.0 %)" would drown the cells that matter.
   const text = confusion.map((row, i) =>
-    row.map((count, j) => `${count}<br>(${formatPercent(shares[i][j])})`),
+    row.map((count, j) => (count === 0 ? '0' : `${count}<br>(${formatPercent(shares[i][j])})`)),
   );
   const n = labels.length;
   return {

@@ -59,7 +59,7 @@ test('confusionMatrixFigure: heatmap of row shares, counts and percentages as te
   assert.equal(heatmap.zmax, 1);
   assert.equal(heatmap.text?.[0][0], '8<br>(80.0 %)');
   assert.equal(heatmap.text?.[1][2], '3<br>(30.0 %)');
-  assert.equal(heatmap.text?.[2][1], '0<br>(0.0 %)');
+  assert.equal(heatmap.text?.[2][1], '0', 'empty cells carry no percentage');
   assert.equal(heatmap.texttemplate, '%{text}');
   assert.equal(
     fig.layout.title?.text,
