@@ -4,10 +4,11 @@
  */
 import { helpText, parseCommand } from './args';
 import { evaluate, info, predict, train, type Command } from './commands';
+import { manifest } from './manifest-command';
 import { report } from './report-command';
 import { isUserError, oneLine } from '../util/errors';
 
-const COMMANDS: Record<string, Command> = { info, train, evaluate, predict, report };
+const COMMANDS: Record<string, Command> = { info, manifest, train, evaluate, predict, report };
 
 function usage(): string {
   const lines = [

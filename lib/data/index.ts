@@ -12,3 +12,6 @@ export * from './corpora';
 export * from './split';
 export * from './synthetic';
 export * from './quickstart';
+export * from './probe';
+export * from './manifest';
+export * from './manifest-table';
