@@ -106,8 +106,16 @@ before(async () => {
     process.env.HOME = realHome;
   });
   if (fs.existsSync(CHROMIUM)) {
+    // Chromium writes caches (dconf, fonts) under $HOME and XDG dirs: keep them in the temp folder.
+    const browserHome = path.join(dir, 'chromium-home');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      env: {
+        ...process.env,
+        HOME: browserHome,
+        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
+        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
+      },
       args: [
         '--no-sandbox',
         '--disable-gpu',
