@@ -93,12 +93,15 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--model", choices=["seed000", "seed001", "all"], default="all")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    out["seed000"] = time_model(Seed000(), (128, 40), args.batch, args.steps, args.warmup)
-    out["seed001"] = time_model(Seed001(), (87, 128), args.batch, args.steps, args.warmup)
+    if args.model in ("seed000", "all"):
+        out["seed000"] = time_model(Seed000(), (128, 40), args.batch, args.steps, args.warmup)
+    if args.model in ("seed001", "all"):
+        out["seed001"] = time_model(Seed001(), (87, 128), args.batch, args.steps, args.warmup)
     print(json.dumps(out))
 
 

@@ -6,6 +6,8 @@
  * - Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter for 1-D convolutions (tfjs-layers Conv1D);
  *   the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it cannot train
  *   a conv net.
+ * - BatchMatMul on the same GEMM, over both threads.
+ * - MaxPoolGrad (1-D pools) and Reverse, where the stock wasm kernels are slow.
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
  * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
@@ -14,7 +16,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { addKernelRegistrar } from '../backend';
 import { conv1dFilterGrad, conv1dForward, conv1dInputGrad } from './conv';
+import { maxPool1dGrad, reverseFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
+import { batchMatMul } from './matmul';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
@@ -36,19 +40,21 @@ export interface EngineInfo {
   summary: string;
 }
 
+/** An engine kernel: returns null when it does not handle this call (the stock kernel then runs). */
 type Impl = (
   rt: WasmRuntime,
   backend: tf.KernelBackend,
-  a: tf.TensorInfo,
-  b: tf.TensorInfo,
+  inputs: Record<string, tf.TensorInfo>,
   attrs: tf.NamedAttrMap,
 ) => tf.TensorInfo | null;
 
-/** Kernel name → [engine implementation, names of its two inputs]. */
-const CONV_KERNELS: [string, Impl, [string, string]][] = [
-  ['Conv2D', conv1dForward, ['x', 'filter']],
-  ['Conv2DBackpropFilter', conv1dFilterGrad, ['x', 'dy']],
-  ['Conv2DBackpropInput', conv1dInputGrad, ['dy', 'filter']],
+const KERNELS: [string, Impl][] = [
+  ['Conv2D', (rt, be, i, a) => conv1dForward(rt, be, i.x, i.filter, a)],
+  ['Conv2DBackpropFilter', (rt, be, i, a) => conv1dFilterGrad(rt, be, i.x, i.dy, a)],
+  ['Conv2DBackpropInput', (rt, be, i, a) => conv1dInputGrad(rt, be, i.dy, i.filter, a)],
+  ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
+  ['MaxPoolGrad', (_rt, be, i, a) => maxPool1dGrad(be, i.dy, i.input, a)],
+  ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
 ];
 
 const registeredOn = new Set<EngineBackend>();
@@ -75,7 +81,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   if (registeredOn.has(backendName)) return true;
   const rt = getRuntime();
   if (!rt) return false;
-  for (const [kernelName, impl, [first, second]] of CONV_KERNELS) {
+  for (const [kernelName, impl] of KERNELS) {
     const stock = tf.getKernel(kernelName, backendName);
     if (stock) tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({
@@ -84,7 +90,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
       kernelFunc: (args) => {
         const inputs = args.inputs as Record<string, tf.TensorInfo>;
         const backend = args.backend as tf.KernelBackend;
-        const out = enabled ? impl(rt, backend, inputs[first], inputs[second], args.attrs ?? {}) : null;
+        const out = enabled ? impl(rt, backend, inputs, args.attrs ?? {}) : null;
         if (out) return out;
         if (stock) return stock.kernelFunc(args);
         throw new Error(

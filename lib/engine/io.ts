@@ -62,3 +62,13 @@ export function downloadTensor<R extends tf.Rank>(
 export function uploadTensor(rt: WasmRuntime, t: tf.Tensor): number {
   return upload(rt, tf.backend(), t);
 }
+
+/** A new backend tensor of the given shape holding a copy of data (a plain JS array). */
+export function writeFloats(backend: tf.KernelBackend, data: Float32Array, shape: number[]): TensorInfo {
+  if (isWasm(backend)) {
+    const out = backend.makeOutput(shape, 'float32');
+    (backend.typedArrayFromHeap(out) as Float32Array).set(data);
+    return out;
+  }
+  return { dataId: backend.write(data, shape, 'float32'), shape, dtype: 'float32' };
+}

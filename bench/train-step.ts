@@ -1,0 +1,160 @@
+/**
+ * Training-step bench (issue 5): ms per Adam training step and per predict, batch 32, for the
+ * seed-000 and seed-001 models on
+ *   - the engine (tfjs wasm backend + lib/engine kernels),
+ *   - stock tfjs wasm (which cannot train a Conv1D: it has no Conv2DBackpropFilter kernel),
+ *   - stock tfjs cpu (pure JS),
+ *   - PyTorch (Debian python3-torch, same architecture, 2 threads), run by this bench in the same run.
+ * Prints one JSON object with the ratios. `--quick` runs fewer steps and skips stock cpu training.
+ *
+ *   npx tsc -p . && node dist/bench/train-step.js [--quick]
+ */
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend, tf } from '../lib/backend';
+import { engineInfo, setFastKernelsEnabled } from '../lib/engine';
+import { buildSeed000 } from '../lib/models/seed000';
+import { buildSeed001 } from '../lib/models/seed001';
+
+const quick = process.argv.includes('--quick');
+const BATCH = 32;
+const STEPS = quick ? 5 : 20;
+const WARMUP = quick ? 2 : 3;
+const TORCH_THREADS = 2;
+const root = path.resolve(__dirname, '..', '..');
+
+interface Timing {
+  train_ms: number | null;
+  predict_ms: number | null;
+  note?: string;
+}
+
+interface ModelSpec {
+  name: 'seed000' | 'seed001';
+  build: () => tf.LayersModel;
+  inputShape: [number, number];
+}
+
+const MODELS: ModelSpec[] = [
+  { name: 'seed000', build: () => buildSeed000({}, [128, 40], 7), inputShape: [128, 40] },
+  { name: 'seed001', build: () => buildSeed001({}, [87, 128], 7), inputShape: [87, 128] },
+];
+
+async function timeMs(n: number, f: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await f();
+  return (performance.now() - t0) / n;
+}
+
+/** ms per trainOnBatch and per predict on the current backend; training may be skipped or fail. */
+async function timeTfjs(spec: ModelSpec, steps: number, warmup: number, train: boolean): Promise<Timing> {
+  const model = spec.build();
+  const x = tf.randomNormal([BATCH, ...spec.inputShape]);
+  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 7, 'int32') as tf.Tensor1D, 7);
+  const step = async (): Promise<void> => {
+    await model.trainOnBatch(x, y);
+  };
+  const predict = async (): Promise<void> => {
+    const p = model.predict(x) as tf.Tensor;
+    await p.data();
+    p.dispose();
+  };
+  const out: Timing = { train_ms: null, predict_ms: null };
+  try {
+    if (train) {
+      try {
+        await timeMs(warmup, step);
+        out.train_ms = await timeMs(steps, step);
+      } catch (err) {
+        out.note = `cannot train: ${(err as Error).message}`;
+      }
+    }
+    await timeMs(warmup, predict);
+    out.predict_ms = await timeMs(steps, predict);
+  } finally {
+    model.dispose();
+    tf.dispose([x, y]);
+  }
+  return out;
+}
+
+function timeTorch(model: string, steps: number, warmup: number): Timing & { torch?: string } {
+  const script = path.join(root, 'bench', 'reference', 'train_step_torch.py');
+  const args = [script, '--model', model, '--steps', String(steps), '--warmup', String(warmup)];
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [...args, '--threads', String(TORCH_THREADS), '--batch', String(BATCH)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 0) {
+    return {
+      train_ms: null,
+      predict_ms: null,
+      note: `PyTorch reference failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`,
+    };
+  }
+  const parsed = JSON.parse(r.stdout) as Record<string, Timing> & { torch: string };
+  return { ...parsed[model], torch: parsed.torch };
+}
+
+const ratio = (a: number | null, b: number | null): number | null =>
+  a === null || b === null ? null : Math.round((a / b) * 1000) / 1000;
+const round = (t: Timing): Timing => ({
+  ...t,
+  train_ms: t.train_ms === null ? null : Math.round(t.train_ms * 10) / 10,
+  predict_ms: t.predict_ms === null ? null : Math.round(t.predict_ms * 10) / 10,
+});
+
+async function main(): Promise<void> {
+  const backend = await initBackend({ prefer: 'wasm' });
+  const results: Record<string, unknown> = {};
+  let torchVersion = '';
+  for (const spec of MODELS) {
+    setFastKernelsEnabled(true);
+    const engine = await timeTfjs(spec, STEPS, WARMUP, true);
+    const torch = timeTorch(spec.name, STEPS, WARMUP);
+    torchVersion = torch.torch ?? torchVersion;
+    delete torch.torch;
+    setFastKernelsEnabled(false);
+    const stockWasm = await timeTfjs(spec, quick ? 2 : 5, 1, true);
+    await tf.setBackend('cpu');
+    // Pure-JS training takes seconds per step: a few steps suffice, none in --quick.
+    const stockCpu = await timeTfjs(spec, quick ? 1 : 2, 1, !quick);
+    if (quick) stockCpu.note = 'training not timed in --quick';
+    await tf.setBackend('wasm');
+    setFastKernelsEnabled(true);
+    results[spec.name] = {
+      engine: round(engine),
+      stock_wasm: round(stockWasm),
+      stock_cpu: round(stockCpu),
+      pytorch: round(torch),
+      ratios: {
+        train_engine_over_pytorch: ratio(engine.train_ms, torch.train_ms),
+        predict_engine_over_pytorch: ratio(engine.predict_ms, torch.predict_ms),
+        train_stock_cpu_over_engine: ratio(stockCpu.train_ms, engine.train_ms),
+        predict_stock_wasm_over_engine: ratio(stockWasm.predict_ms, engine.predict_ms),
+      },
+    };
+  }
+  const report = {
+    bench: 'train-step',
+    quick,
+    batch: BATCH,
+    steps: STEPS,
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', node: process.version },
+    tfjs: { backend: backend.name, version: backend.tfjsVersion },
+    engine: engineInfo().summary,
+    pytorch: { version: torchVersion, threads: TORCH_THREADS },
+    target: 'train_engine_over_pytorch <= 2 on both models',
+    models: results,
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

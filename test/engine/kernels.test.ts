@@ -1,0 +1,108 @@
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { tf } from '../../lib/backend';
+import { assertClose, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
+
+/** Runs f with stock kernels on cpu, then with engine kernels on cpu and on wasm; returns all three. */
+async function stockCpuFastCpuFastWasm(f: () => Float32Array[]): Promise<Float32Array[][]> {
+  const stock = await onBackend('cpu', () => withFastKernels(false, f));
+  const fastCpu = await onBackend('cpu', () => withFastKernels(true, f));
+  return [stock, fastCpu, withFastKernels(true, f)];
+}
+
+function assertAllClose(runs: Float32Array[][], tol: number, what: string): void {
+  const [stock, ...fast] = runs;
+  fast.forEach((run, r) =>
+    run.forEach((a, i) => assertClose(a, stock[i], tol, `${what} run ${r} output ${i}`)),
+  );
+}
+
+const tensor = (shape: number[], seed: number): tf.Tensor =>
+  tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+
+describe('engine BatchMatMul, MaxPoolGrad and Reverse kernels', () => {
+  before(setUpEngine);
+
+  it('BatchMatMul broadcasts a batch of 1 like stock (forward; stock tfjs has no broadcast gradient)', async () => {
+    const runs = await stockCpuFastCpuFastWasm(() =>
+      tf.tidy(() =>
+        [
+          tf.matMul(tensor([3, 9, 21], 1), tensor([21, 16], 2)),
+          tf.matMul(tensor([1, 9, 21], 1), tensor([4, 21, 16], 2)),
+        ].map((t) => t.dataSync() as Float32Array),
+      ),
+    );
+    assertAllClose(runs, 1e-4, 'broadcast matmul');
+  });
+
+  const matmuls: [number[], number[], boolean, boolean][] = [
+    [[37, 19], [19, 13], false, false],
+    [[19, 37], [19, 13], true, false],
+    [[37, 19], [13, 19], false, true],
+    [[19, 37], [13, 19], true, true],
+    [[3, 9, 21], [3, 21, 16], false, false],
+    [[2, 2, 64, 33], [2, 2, 40, 33], false, true],
+  ];
+  for (const [sa, sb, ta, tb] of matmuls) {
+    it(`BatchMatMul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} · ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''} and its gradients agree with stock`, async () => {
+      const runs = await stockCpuFastCpuFastWasm(() =>
+        tf.tidy(() => {
+          const [a, b] = [tensor(sa, 1), tensor(sb, 2)];
+          const y = tf.matMul(a, b, ta, tb);
+          const r = tensor(y.shape, 3);
+          const [da, db] = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+            tf.sum(tf.mul(tf.matMul(x, w, ta, tb), r)),
+          )([a, b]);
+          return [y, da, db].map((t) => t.dataSync() as Float32Array);
+        }),
+      );
+      assertAllClose(runs, 1e-4, 'matmul');
+    });
+  }
+
+  for (const [width, pool, stride, pad] of [
+    [16, 2, 2, 'valid'],
+    [17, 3, 2, 'same'],
+    [9, 2, 1, 'valid'],
+  ] as const) {
+    it(`MaxPoolGrad (1-D, width ${width}, pool ${pool}, stride ${stride}, ${pad}) agrees with stock, ties included`, async () => {
+      const runs = await stockCpuFastCpuFastWasm(() =>
+        tf.tidy(() => {
+          // relu-like input: many exact ties (zeros), where the gradient must go to the first max.
+          const x = tf.relu(tensor([3, width, 5], 4));
+          const f = (v: tf.Tensor): tf.Tensor =>
+            tf.maxPool(tf.reshape(v, [3, 1, width, 5]) as tf.Tensor4D, [1, pool], [1, stride], pad);
+          const r = tensor(f(x).shape, 5);
+          const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), r)))(x);
+          return [dx.dataSync() as Float32Array];
+        }),
+      );
+      assertAllClose(runs, 0, 'maxPoolGrad');
+    });
+  }
+
+  it('Reverse along one or several axes agrees with stock', async () => {
+    const runs = await stockCpuFastCpuFastWasm(() =>
+      tf.tidy(() => {
+        const x = tensor([3, 4, 5], 6);
+        return [tf.reverse(x, 1), tf.reverse(x, [0, -1]), tf.reverse(tensor([7], 1))].map(
+          (t) => t.dataSync() as Float32Array,
+        );
+      }),
+    );
+    assertAllClose(runs, 0, 'reverse');
+    const ints = tf.tensor1d([1, 2, 3], 'int32');
+    assert.deepEqual(
+      Array.from(tf.reverse(ints).dataSync()),
+      [3, 2, 1],
+      'int32 falls back to the stock kernel',
+    );
+    ints.dispose();
+  });
+});
