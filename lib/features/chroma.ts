@@ -261,15 +261,37 @@ export function chromaFrame(
   out: Float64Array,
   normalize: boolean,
 ): void {
-  let max = 0;
-  for (let c = 0; c < nChroma; c++) {
-    let sum = 0;
-    const row = c * bins;
-    for (let f = 0; f < bins; f++) sum += bank[row + f] * spectrum[offset + f];
-    out[c] = sum;
-    if (Math.abs(sum) > max) max = Math.abs(sum);
+  // Four rows at a time share each spectrum load.
+  let c = 0;
+  for (; c + 4 <= nChroma; c += 4) {
+    const r0 = c * bins;
+    const r1 = r0 + bins;
+    const r2 = r1 + bins;
+    const r3 = r2 + bins;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let f = 0; f < bins; f++) {
+      const x = spectrum[offset + f];
+      s0 += bank[r0 + f] * x;
+      s1 += bank[r1 + f] * x;
+      s2 += bank[r2 + f] * x;
+      s3 += bank[r3 + f] * x;
+    }
+    out[c] = s0;
+    out[c + 1] = s1;
+    out[c + 2] = s2;
+    out[c + 3] = s3;
   }
-  if (normalize && max >= 1.1754943508222875e-38) for (let c = 0; c < nChroma; c++) out[c] /= max;
+  for (; c < nChroma; c++) {
+    let sum = 0;
+    for (let f = 0; f < bins; f++) sum += bank[c * bins + f] * spectrum[offset + f];
+    out[c] = sum;
+  }
+  let max = 0;
+  for (let k = 0; k < nChroma; k++) if (Math.abs(out[k]) > max) max = Math.abs(out[k]);
+  if (normalize && max >= 1.1754943508222875e-38) for (let k = 0; k < nChroma; k++) out[k] /= max;
 }
 
 /**

@@ -18,9 +18,9 @@ export interface RealFft {
 class Radix2RealFft implements RealFft {
   private readonly half: number;
   private readonly bitReverse: Uint32Array;
-  /** cos/sin(2πk/half) for the half-size complex FFT. */
-  private readonly cosHalf: Float64Array;
-  private readonly sinHalf: Float64Array;
+  /** Twiddles e^{-2πik/len} of the radix-2 stages len = 8, 16, …, half, one stage after another. */
+  private readonly twiddleRe: Float64Array;
+  private readonly twiddleIm: Float64Array;
   /** cos/sin(2πk/size) for the real split. */
   private readonly cosFull: Float64Array;
   private readonly sinFull: Float64Array;
@@ -37,12 +37,14 @@ class Radix2RealFft implements RealFft {
       for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
       this.bitReverse[i] = r;
     }
-    this.cosHalf = new Float64Array(half / 2 + 1);
-    this.sinHalf = new Float64Array(half / 2 + 1);
-    for (let k = 0; k <= half / 2; k++) {
-      this.cosHalf[k] = Math.cos((2 * Math.PI * k) / half);
-      this.sinHalf[k] = Math.sin((2 * Math.PI * k) / half);
-    }
+    this.twiddleRe = new Float64Array(Math.max(1, half));
+    this.twiddleIm = new Float64Array(Math.max(1, half));
+    for (let len = 8, offset = 0; len <= half; offset += len >> 1, len <<= 1)
+      for (let k = 0; k < len >> 1; k++) {
+        // Index the same table entries as cos/sin(2π k (half/len) / half) so every stage uses identical values.
+        this.twiddleRe[offset + k] = Math.cos((2 * Math.PI * k * (half / len)) / half);
+        this.twiddleIm[offset + k] = -Math.sin((2 * Math.PI * k * (half / len)) / half);
+      }
     this.cosFull = new Float64Array(half + 1);
     this.sinFull = new Float64Array(half + 1);
     for (let k = 0; k <= half; k++) {
@@ -54,21 +56,48 @@ class Radix2RealFft implements RealFft {
   }
 
   forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
-    const { half, bitReverse, cosHalf, sinHalf, zr, zi } = this;
+    const { half, bitReverse, twiddleRe, twiddleIm, zr, zi } = this;
     // Pack even samples as real parts and odd samples as imaginary parts, in bit-reversed order.
     for (let i = 0; i < half; i++) {
       const j = bitReverse[i];
       zr[j] = input[2 * i];
       zi[j] = input[2 * i + 1];
     }
-    for (let len = 2; len <= half; len <<= 1) {
+    // First two stages together: radix-4 butterflies whose twiddles are 1 and -i.
+    if (half >= 4) {
+      for (let a = 0; a < half; a += 4) {
+        const r0 = zr[a] + zr[a + 1];
+        const i0 = zi[a] + zi[a + 1];
+        const r1 = zr[a] - zr[a + 1];
+        const i1 = zi[a] - zi[a + 1];
+        const r2 = zr[a + 2] + zr[a + 3];
+        const i2 = zi[a + 2] + zi[a + 3];
+        const r3 = zr[a + 2] - zr[a + 3];
+        const i3 = zi[a + 2] - zi[a + 3];
+        zr[a] = r0 + r2;
+        zi[a] = i0 + i2;
+        zr[a + 2] = r0 - r2;
+        zi[a + 2] = i0 - i2;
+        // (r3 + i i3) * (-i) = i3 - i r3
+        zr[a + 1] = r1 + i3;
+        zi[a + 1] = i1 - r3;
+        zr[a + 3] = r1 - i3;
+        zi[a + 3] = i1 + r3;
+      }
+    } else if (half === 2) {
+      const r = zr[0] - zr[1];
+      const i = zi[0] - zi[1];
+      zr[0] += zr[1];
+      zi[0] += zi[1];
+      zr[1] = r;
+      zi[1] = i;
+    }
+    for (let len = 8, offset = 0; len <= half; offset += len >> 1, len <<= 1) {
       const halfLen = len >> 1;
-      const step = half / len;
-      for (let start = 0; start < half; start += len) {
-        for (let k = 0; k < halfLen; k++) {
-          const wr = cosHalf[k * step];
-          const wi = -sinHalf[k * step];
-          const a = start + k;
+      for (let k = 0; k < halfLen; k++) {
+        const wr = twiddleRe[offset + k];
+        const wi = twiddleIm[offset + k];
+        for (let a = k; a < half; a += len) {
           const b = a + halfLen;
           const tr = zr[b] * wr - zi[b] * wi;
           const ti = zr[b] * wi + zi[b] * wr;

@@ -9,3 +9,5 @@ export * from './spectral';
 export * from './meyda-stats';
 export * from './standardize';
 export * from './extract';
+export * from './sets';
+export * from './cache';

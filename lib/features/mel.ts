@@ -242,13 +242,26 @@ export function mfccFromLogMel(logMel: FeatureMatrix, nMfcc = 20, lifter = 0): F
   const lift = lifterWeights(nMfcc, lifter);
   const frames = logMel.cols;
   const out = featureMatrix(nMfcc, frames);
-  const column = new Float64Array(n);
+  // cos(πk(2i+1)/2n) is symmetric in i ↔ n−1−i for even k and antisymmetric for odd k, so even rows only
+  // need x[i] + x[n−1−i] and odd rows x[i] − x[n−1−i]: half the multiplications.
+  const halfN = n >> 1;
+  const sums = new Float64Array(halfN + 1);
+  const diffs = new Float64Array(halfN + 1);
   for (let t = 0; t < frames; t++) {
-    for (let i = 0; i < n; i++) column[i] = logMel.data[i * frames + t];
+    for (let i = 0; i < halfN; i++) {
+      const a = logMel.data[i * frames + t];
+      const b = logMel.data[(n - 1 - i) * frames + t];
+      sums[i] = a + b;
+      diffs[i] = a - b;
+    }
+    // The middle element of an odd length pairs with itself (its odd-row cosine is 0).
+    sums[halfN] = n % 2 === 1 ? logMel.data[halfN * frames + t] : 0;
+    const terms = halfN + (n % 2);
     for (let k = 0; k < nMfcc; k++) {
-      let sum = 0;
+      const source = k % 2 === 0 ? sums : diffs;
       const row = k * n;
-      for (let i = 0; i < n; i++) sum += dct[row + i] * column[i];
+      let sum = 0;
+      for (let i = 0; i < terms; i++) sum += dct[row + i] * source[i];
       out.data[k * frames + t] = lift ? Math.fround(sum) * lift[k] : sum;
     }
   }

@@ -39,15 +39,19 @@ export function zeroCrossingRate(y: Float32Array, options: ZeroCrossingOptions =
   const threshold = options.threshold ?? 1e-10;
   const signal = center ? padSignal(y, Math.floor(frameLength / 2), 'edge') : y;
   const frames = frameCount(signal.length, frameLength, hopLength);
-  // crossing[i] = 1 when sample i's sign differs from sample i-1's; each frame sums a window of it.
-  const negative = new Uint8Array(signal.length);
-  for (let i = 0; i < signal.length; i++) negative[i] = signal[i] < -threshold ? 1 : 0;
+  // crossings[i] counts sign changes between consecutive samples up to i; each frame counts those after
+  // its first sample (librosa's `pad=False`).
+  const crossings = new Int32Array(signal.length);
+  let previous = signal.length > 0 && signal[0] < -threshold;
+  for (let i = 1; i < signal.length; i++) {
+    const negative = signal[i] < -threshold;
+    crossings[i] = crossings[i - 1] + (negative !== previous ? 1 : 0);
+    previous = negative;
+  }
   const out = featureMatrix(1, frames);
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength;
-    let count = 0;
-    for (let i = start + 1; i < start + frameLength; i++) count += negative[i] ^ negative[i - 1];
-    out.data[t] = count / frameLength;
+    out.data[t] = (crossings[start + frameLength - 1] - crossings[start]) / frameLength;
   }
   return out;
 }
