@@ -10,7 +10,10 @@
  * a fresh one after the hanging case). Case i is a pure function of (--seed, i): rerun one with
  * `--from i --cases 1`.
  *
- *   npx tsc -p . && node dist/bench/fuzz-wav.js [--cases 10000] [--seed 1] [--from 0] [--budget-ms 2000]
+ *   npx tsc -p . && node dist/bench/fuzz-wav.js [--cases 10000] [--seed 1] [--from 0] [--budget-ms 2000] [--load]
+ *
+ * `--load` also runs every successful decode through prepareAudio (mono + resample to 16 kHz, what
+ * loadAudio does), where a damaged header's sample rate meets the resampler.
  *
  * Prints one JSON object: {cases, ok, typedErrors, crashes, hangs, invalid, byKind, failures, ...}.
  * `invalid` counts decodes that returned but broke the DecodedAudio contract (counted apart from crashes).
@@ -18,7 +21,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AudioError, decodeAudio, encodeWav, type DecodedAudio, type WavEncoding } from '../lib/audio';
+import {
+  AudioError,
+  decodeAudio,
+  encodeWav,
+  prepareAudio,
+  type DecodedAudio,
+  type WavEncoding,
+} from '../lib/audio';
 import { resolveDataRoot } from '../lib/data/root';
 import { projectRoot } from '../lib/util/paths';
 import { Rng } from '../lib/util/rng';
@@ -67,6 +77,8 @@ export interface FuzzOptions {
   seed?: number;
   /** Wall-clock budget per case before it counts as a hang, in ms. Default 2000. */
   budgetMs?: number;
+  /** Also mix to mono and resample every successful decode to 16 kHz (loadAudio's path). Default false. */
+  load?: boolean;
 }
 
 export interface FuzzReport {
@@ -79,6 +91,7 @@ export interface FuzzReport {
   invalid: number;
   seconds: number;
   budgetMs: number;
+  stage: 'decode' | 'decode+resample';
   seeds: string[];
   errorCodes: Record<string, number>;
   byKind: Record<string, Record<Outcome, number>>;
@@ -390,12 +403,23 @@ function contractViolation(decoded: DecodedAudio): string | undefined {
   return undefined;
 }
 
-function runCase(index: number, baseSeed: number, seeds: readonly SeedFile[]): CaseResult {
+const LOAD_RATE = 16000;
+
+function runCase(index: number, baseSeed: number, seeds: readonly SeedFile[], load: boolean): CaseResult {
   const { kind, seed, bytes } = makeCase(index, baseSeed, seeds);
   const result = (outcome: Outcome, detail: string): CaseResult => ({ index, kind, seed, outcome, detail });
   try {
-    const violation = contractViolation(decodeAudio(bytes, 'fuzz.wav'));
-    return violation ? result('invalid', violation) : result('ok', '');
+    const decoded = decodeAudio(bytes, 'fuzz.wav');
+    const violation = contractViolation(decoded);
+    if (violation) return result('invalid', violation);
+    if (load) {
+      const frames = decoded.channels[0].length;
+      const loaded = prepareAudio(decoded, 'fuzz.wav', { sampleRate: LOAD_RATE });
+      const expected = Math.ceil((frames * LOAD_RATE) / decoded.sampleRate);
+      if (loaded.samples.length !== expected)
+        return result('invalid', `resampled to ${loaded.samples.length} samples, expected ${expected}`);
+    }
+    return result('ok', '');
   } catch (err) {
     if (err instanceof AudioError && ERROR_CODES.has(err.code) && !/[\r\n]/.test(err.message))
       return result('typedError', err.code);
@@ -406,24 +430,25 @@ function runCase(index: number, baseSeed: number, seeds: readonly SeedFile[]): C
 
 interface WorkerInput {
   baseSeed: number;
+  load: boolean;
 }
 type WorkerMessage = { type: 'ready' } | { type: 'result'; result: CaseResult };
 
 /** Worker side: load the seeds once, then run the ranges the main thread sends. */
 function workerMain(): void {
-  const { baseSeed } = workerData as WorkerInput;
+  const { baseSeed, load } = workerData as WorkerInput;
   const seeds = loadSeeds();
   const port = parentPort!;
   port.on('message', ({ from, to }: { from: number; to: number }) => {
     for (let i = from; i < to; i++)
-      port.postMessage({ type: 'result', result: runCase(i, baseSeed, seeds) } satisfies WorkerMessage);
+      port.postMessage({ type: 'result', result: runCase(i, baseSeed, seeds, load) } satisfies WorkerMessage);
   });
   port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 }
 
 /** Run the cases in a watched worker; resolves with the JSON report. */
 export function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
-  const { cases = 10000, from = 0, seed: baseSeed = 1, budgetMs = 2000 } = options;
+  const { cases = 10000, from = 0, seed: baseSeed = 1, budgetMs = 2000, load = false } = options;
   const seeds = loadSeeds();
   const end = from + cases;
   const results: CaseResult[] = [];
@@ -450,6 +475,7 @@ export function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
         invalid: count('invalid'),
         seconds: Number((Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)),
         budgetMs,
+        stage: load ? 'decode+resample' : 'decode',
         seeds: seeds.map((s) => s.name),
         errorCodes,
         byKind,
@@ -459,7 +485,7 @@ export function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
 
     const startWorker = (): void => {
       if (next >= end) return finish();
-      const worker = new Worker(__filename, { workerData: { baseSeed } satisfies WorkerInput });
+      const worker = new Worker(__filename, { workerData: { baseSeed, load } satisfies WorkerInput });
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
       // The case in progress failed (hung, or killed the worker): record it, go on after it.
@@ -500,7 +526,11 @@ export function runFuzz(options: FuzzOptions = {}): Promise<FuzzReport> {
 
 function parseArgs(argv: string[]): FuzzOptions {
   const options: FuzzOptions = {};
-  const names: Record<string, keyof FuzzOptions> = {
+  if (argv.includes('--load')) {
+    options.load = true;
+    argv = argv.filter((a) => a !== '--load');
+  }
+  const names: Record<string, 'cases' | 'from' | 'seed' | 'budgetMs'> = {
     '--cases': 'cases',
     '--from': 'from',
     '--seed': 'seed',
@@ -511,7 +541,7 @@ function parseArgs(argv: string[]): FuzzOptions {
     const value = Number(argv[i + 1]);
     if (!key || !Number.isInteger(value) || value < 0)
       throw new Error(
-        `usage: fuzz-wav [--cases N] [--from I] [--seed S] [--budget-ms MS]; bad '${argv[i]} ${argv[i + 1]}'`,
+        `usage: fuzz-wav [--cases N] [--from I] [--seed S] [--budget-ms MS] [--load]; bad '${argv[i]} ${argv[i + 1]}'`,
       );
     options[key] = value;
   }

@@ -73,6 +73,16 @@ function checkSeconds(value: number | undefined, name: string, path: string): vo
   }
 }
 
+/** {@link resample}, with its errors (a damaged header's absurd rate) naming the file. */
+function resampleFile(mono: Float32Array, native: number, rate: number, path: string): Float32Array {
+  try {
+    return resample(mono, native, rate);
+  } catch (err) {
+    if (!(err instanceof AudioError)) throw err;
+    throw new AudioError('unsupported', path, `cannot resample ${native} Hz to ${rate} Hz: ${err.problem}`);
+  }
+}
+
 /**
  * Turn a decoded file into the mono signal librosa.load would give: cut `offset`/`duration` at the
  * native rate, average channels, then resample (polyphase, see {@link resample}).
@@ -98,7 +108,8 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
   const mono = toMono(cut);
   const rate = target ?? native;
   // toMono returns a single channel as is; copy so the caller never aliases the decoder's buffer view.
-  const loaded = rate === native ? (mono === cut[0] ? mono.slice() : mono) : resample(mono, native, rate);
+  const loaded =
+    rate === native ? (mono === cut[0] ? mono.slice() : mono) : resampleFile(mono, native, rate, path);
   const clipping = clipReport(loaded);
   const samples = options.normalizeOutOfRange ? normalizeOutOfRange(loaded, clipping) : loaded;
   return {

@@ -99,6 +99,13 @@ interface PolyphaseBank {
 }
 
 const bankCache = new Map<string, PolyphaseBank>();
+/** Banks kept: common rate pairs are few, and a corpus of odd (or damaged) rates must not pile up filters. */
+const BANK_CACHE_SIZE = 32;
+/**
+ * Longest filter built: 2^24 taps covers every coprime pair up to 838 kHz; a damaged header's rate of
+ * ~4 GHz would otherwise ask for 8.6e10 taps and die with a RangeError.
+ */
+const MAX_FILTER_TAPS = 2 ** 24;
 
 /** Build (and cache) the filter `scipy.signal.resample_poly(x, up, down)` uses for a float32 input. */
 function polyphaseBank(up: number, down: number): PolyphaseBank {
@@ -107,6 +114,14 @@ function polyphaseBank(up: number, down: number): PolyphaseBank {
   if (cached) return cached;
   const maxRate = Math.max(up, down);
   const halfLength = 10 * maxRate;
+  if (2 * halfLength + 1 > MAX_FILTER_TAPS) {
+    throw new AudioError(
+      'bad-option',
+      'resample',
+      `the ratio ${up}/${down} needs a ${2 * halfLength + 1}-tap filter (limit ${MAX_FILTER_TAPS})`,
+      false,
+    );
+  }
   const design = kaiserLowpass(2 * halfLength + 1, 1 / maxRate, 5.0);
   // Zero padding in front centres the output samples on the filter's middle tap.
   const prePad = down - (halfLength % down);
@@ -122,6 +137,7 @@ function polyphaseBank(up: number, down: number): PolyphaseBank {
     }
   }
   const bank = { up, down, tapsPerPhase, phases, skip: Math.floor((halfLength + prePad) / down) };
+  if (bankCache.size >= BANK_CACHE_SIZE) bankCache.clear();
   bankCache.set(key, bank);
   return bank;
 }
@@ -187,7 +203,8 @@ function checkRate(rate: number, name: string): void {
  * Change the sample rate of a mono signal, as `librosa.resample(y, orig_sr=fromRate, target_sr=toRate,
  * res_type='polyphase')`. The output has `ceil(n * toRate / fromRate)` samples; equal rates return a copy.
  *
- * @throws {AudioError} `bad-option` when a rate is not a positive integer
+ * @throws {AudioError} `bad-option` when a rate is not a positive integer, or the reduced ratio's larger
+ *   term exceeds 838,860 (its filter would exceed 2^24 taps)
  */
 export function resample(
   signal: Float32Array,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AudioError, decodeAudio } from '../../lib/audio';
+import { AudioError, decodeAudio, encodeWav, prepareAudio, resample } from '../../lib/audio';
 import { runFuzz } from '../../bench/fuzz-wav';
 import { dataRoot, sharedDatasets } from './golden';
 
@@ -63,4 +63,19 @@ test('an AIFF whose 80-bit rate is Infinity or astronomically large is corrupt (
     damaged[rateAt + 1] = exponent & 0xff;
     expectCorrupt(damaged, /sample rate of/);
   }
+});
+
+test('a WAV header declaring ~4.3 GHz loads as an AudioError naming the file, not a RangeError', () => {
+  const bytes = encodeWav([new Float32Array(1000).fill(0.1)], 16000);
+  new DataView(bytes.buffer).setUint32(24, 4294967291, true); // the fmt chunk's sample rate
+  const decoded = decodeAudio(bytes);
+  assert.equal(decoded.sampleRate, 4294967291);
+  assert.throws(
+    () => prepareAudio(decoded, 'absurd-rate.wav', { sampleRate: 16000 }),
+    (err: unknown) =>
+      err instanceof AudioError &&
+      err.code === 'unsupported' &&
+      /^absurd-rate\.wav: cannot resample 4294967291 Hz to 16000 Hz: .*-tap filter/.test(err.message),
+  );
+  assert.throws(() => resample(new Float32Array(10), 4294967291, 16000), /limit 16777216/);
 });
