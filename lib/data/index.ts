@@ -15,3 +15,4 @@ export * from './quickstart';
 export * from './probe';
 export * from './manifest';
 export * from './manifest-table';
+export * from './subset';

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { loadCorpus } from '../data/corpora';
 import { applySpeakerSplit } from '../data/split';
+import { limitPerSpeakerEmotion } from '../data/subset';
 import { standardize } from '../features/standardize';
 import { loadModelDir } from '../models/model-dir';
 import { recordFeatures, type SlicePayload } from '../train/slice';
@@ -24,6 +25,8 @@ export interface EvaluateOptions {
   corpus: string;
   root: string;
   progress?: boolean;
+  /** Evaluate on at most this many clips per (speaker, emotion) of the test speakers (quick runs). Default: all. */
+  limitPerClass?: number;
 }
 
 /** Predict class probabilities for standardized feature vectors. */
@@ -51,7 +54,11 @@ export async function evaluateModelDir(options: EvaluateOptions): Promise<Evalua
       );
     }
     const corpus = await loadCorpus(options.corpus, options.root);
-    const { test } = applySpeakerSplit(corpus.records, split);
+    const records =
+      options.limitPerClass === undefined
+        ? corpus.records
+        : limitPerSpeakerEmotion(corpus.records, options.limitPerClass, meta.payload.training.seed);
+    const { test } = applySpeakerSplit(records, split);
     const feats = await recordFeatures(
       test,
       meta.payload.features,

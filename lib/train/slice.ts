@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { loadCorpus } from '../data/corpora';
 import { applySpeakerSplit, defaultSpeakerSplit, describeSplit, type SpeakerSplitSpec } from '../data/split';
+import { limitPerSpeakerEmotion } from '../data/subset';
 import type { ClipRecord } from '../data/types';
 import { DEFAULT_MEYDA_STATS } from '../features/meyda-stats';
 import { extractFeatures, type FeatureConfig } from '../features/extract';
@@ -30,7 +31,15 @@ export interface SlicePayload {
   normaliser: StandardizerState;
   model: MlpConfig;
   split: SpeakerSplitSpec & { description: string };
-  training: { seed: number; epochs: number; batchSize: number; seconds: number; history: EpochLog[] };
+  training: {
+    seed: number;
+    epochs: number;
+    batchSize: number;
+    seconds: number;
+    history: EpochLog[];
+    /** Clips per (speaker, emotion) when training used a subset. */
+    limitPerClass?: number;
+  };
 }
 
 export interface TrainSliceOptions {
@@ -48,6 +57,8 @@ export interface TrainSliceOptions {
   onEpoch?: (log: EpochLog) => void;
   /** Print a feature-extraction progress bar on stderr. Default true. */
   progress?: boolean;
+  /** Use at most this many clips per (speaker, emotion), chosen with `seed` (quick runs). Default: all. */
+  limitPerClass?: number;
 }
 
 export interface TrainSliceResult {
@@ -112,9 +123,13 @@ export async function trainSlice(options: TrainSliceOptions): Promise<TrainSlice
     throw new UserError(`--seed must be a non-negative integer, got ${seed}`);
 
   const corpus = await loadCorpus(options.corpus, options.root);
-  const splitSpec = defaultSpeakerSplit(corpus.records);
-  const split = applySpeakerSplit(corpus.records, splitSpec);
-  const labels = [...new Set(corpus.records.map((r) => r.emotion))].sort();
+  const records =
+    options.limitPerClass === undefined
+      ? corpus.records
+      : limitPerSpeakerEmotion(corpus.records, options.limitPerClass, seed);
+  const splitSpec = defaultSpeakerSplit(records);
+  const split = applySpeakerSplit(records, splitSpec);
+  const labels = [...new Set(records.map((r) => r.emotion))].sort();
   const features = DEFAULT_MEYDA_STATS;
   const train = await recordFeatures(split.train, features, options.progress ?? true, 'features (train)');
 
@@ -164,7 +179,7 @@ export async function trainSlice(options: TrainSliceOptions): Promise<TrainSlice
     normaliser,
     model: DEFAULT_MLP,
     split: { ...splitSpec, description: describeSplit(splitSpec) },
-    training: { seed, epochs, batchSize, seconds, history },
+    training: { seed, epochs, batchSize, seconds, history, limitPerClass: options.limitPerClass },
   };
   await saveModelDir(options.out, model, labels, payload);
   model.dispose();
