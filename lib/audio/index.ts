@@ -1,4 +1,4 @@
-/** lib/audio: decode audio files, mix to mono and resample (librosa.load semantics). */
+/** lib/audio: decode audio files, mix to mono, resample (librosa.load semantics); trim, denoise, normalise, fix length. */
 export * from './types';
 export * from './errors';
 export { decodeAudio, sniffContainer } from './decode';
