@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""librosa side of bench/features: the `seed000-bench` feature set (MFCC 40 + delta + delta-delta + chroma
++ ZCR + RMS; n_fft 512, hop 256, 128 mels, 22050 Hz) for every file named on stdin (a JSON list), on one
+thread (run with OMP_NUM_THREADS=1 etc.). Prints {"seconds", "loadSeconds", "audioSeconds", "checksums"}.
+
+librosa 0.10.1 is imported from LIBROSA_SRC (see test/fixtures/features/make-golden.py for how to get it);
+never a dependency of the project.
+"""
+import json, os, sys, time
+
+sys.path.insert(0, os.environ.get('LIBROSA_SRC', '/tmp/librosa-src'))
+sys.path.insert(1, os.environ.get('SOXR_STUB', '/tmp/pystub'))
+import numpy as np  # noqa: E402
+import librosa  # noqa: E402
+
+SR, N_FFT, HOP, N_MELS, N_MFCC = 22050, 512, 256, 128, 40
+
+
+def features(y):
+    mfcc = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP, n_mels=N_MELS)
+    return np.vstack([
+        mfcc,
+        librosa.feature.delta(mfcc),
+        librosa.feature.delta(mfcc, order=2),
+        librosa.feature.chroma_stft(y=y, sr=SR, n_fft=N_FFT, hop_length=HOP),
+        librosa.feature.zero_crossing_rate(y, frame_length=N_FFT, hop_length=HOP),
+        librosa.feature.rms(y=y, frame_length=N_FFT, hop_length=HOP),
+    ]).T
+
+
+paths = json.load(sys.stdin)
+# Warm-up (numba compilation, filter caches) outside the timing.
+features(librosa.load(paths[0], sr=SR, res_type='polyphase')[0])
+load = 0.0
+audio = 0.0
+checksums = []
+t0 = time.perf_counter()
+for p in paths:
+    t = time.perf_counter()
+    y, _ = librosa.load(p, sr=SR, res_type='polyphase')
+    load += time.perf_counter() - t
+    audio += len(y) / SR
+    checksums.append(float(np.sum(features(y), dtype=np.float64)))
+seconds = time.perf_counter() - t0
+json.dump({'seconds': seconds, 'loadSeconds': load, 'audioSeconds': audio, 'checksums': checksums}, sys.stdout)
