@@ -31,9 +31,8 @@ export function lstmSequence(
   ) {
     throw new Error('engine: fused LSTM weight shapes do not match');
   }
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, W, U, b] = args as tf.Tensor[];
-    const save = args[4] as tf.GradSaveFunc;
+  /** Runs the forward kernel; returns the offsets of gates, cells and outputs in rt's scratch. */
+  const forward = (xs: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor): [number, number, number] => {
     rt.reset();
     const xPtr = uploadTensor(rt, xs);
     const wPtr = uploadTensor(rt, W);
@@ -43,6 +42,17 @@ export function lstmSequence(
     const cPtr = rt.alloc(B * T * H);
     const hPtr = rt.alloc(B * T * H);
     rt.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, D, H, xPtr, wPtr, uPtr, bPtr, gPtr, cPtr, hPtr]);
+    return [gPtr, cPtr, hPtr];
+  };
+  if (!tf.engine().isTapeOn()) {
+    // Inference: no gradient will be asked for, so gates and cells stay in scratch.
+    const [, , hPtr] = forward(x, kernel, recurrentKernel, bias);
+    return downloadTensor<tf.Rank.R3>(rt, hPtr, [B, T, H]);
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, W, U, b] = args as tf.Tensor[];
+    const save = args[4] as tf.GradSaveFunc;
+    const [gPtr, cPtr, hPtr] = forward(xs, W, U, b);
     const h = downloadTensor<tf.Rank.R3>(rt, hPtr, [B, T, H]);
     const gates = downloadTensor(rt, gPtr, [B, T, G]);
     const cells = downloadTensor(rt, cPtr, [B, T, H]);
