@@ -341,7 +341,7 @@ export function makeCase(
 ): { kind: Kind; seed: string; bytes: Uint8Array } {
   const { kind, seed } = caseIdentity(index, seeds);
   const rng = new Rng(Math.imul(baseSeed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
-  let bytes = seed.bytes.slice();
+  let bytes: Uint8Array = seed.bytes.slice();
   switch (kind) {
     case 'random-bytes':
       bytes = randomBytes(rng, rng.int(rng.next() < 0.5 ? 64 : 4096));

@@ -2,6 +2,7 @@
 // Build step run by `npm ci` (prepare), `npm test` and `npm run report`:
 // 1. link node_modules/.bin/ser so that `npx ser` works inside this checkout (npm links the bins of
 //    dependencies, never the root package's own),
+//    and make node_modules/.bin/tsc the project's TypeScript (tslab ships an older one),
 // 2. compile the WebAssembly kernels from C when clang is present (lib/engine/wasm/build.js),
 // 3. compile TypeScript into dist/ (incremental, so repeated calls are cheap).
 'use strict';
@@ -19,6 +20,19 @@ if (fs.existsSync(binDir) && !fs.existsSync(link)) {
   } catch (err) {
     console.warn(`build: could not link ${link}: ${err.message}`);
   }
+}
+
+// tslab's bundled TypeScript (5.0) also installs a `tsc` bin and may win the node_modules/.bin/tsc link;
+// point it at the project's pinned TypeScript so `npx tsc` checks exactly what this build compiles with.
+const tscLink = path.join(binDir, 'tsc');
+const tscTarget = path.relative(binDir, path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'));
+try {
+  if (fs.existsSync(binDir) && fs.readlinkSync(tscLink) !== tscTarget) {
+    fs.unlinkSync(tscLink);
+    fs.symlinkSync(tscTarget, tscLink);
+  }
+} catch {
+  // no link yet, or not a symlink: leave it
 }
 
 const wasmBuild = path.join(root, 'lib', 'engine', 'wasm', 'build.js');
