@@ -4,11 +4,12 @@
  */
 import { helpText, parseCommand } from './args';
 import { evaluate, info, predict, train, type Command } from './commands';
+import { features } from './features-command';
 import { manifest } from './manifest-command';
 import { report } from './report-command';
 import { isUserError, oneLine } from '../util/errors';
 
-const COMMANDS: Record<string, Command> = { info, manifest, train, evaluate, predict, report };
+const COMMANDS: Record<string, Command> = { info, manifest, features, train, evaluate, predict, report };
 
 function usage(): string {
   const lines = [
