@@ -176,8 +176,8 @@ const toId = (corpus: string, dir: string, file: string) => `${corpus}/${path.re
 export async function manifestFromLoads(loads: CorpusLoad[], options: ProbeOptions & LabelOptions = {}): Promise<Manifest> {
   const cacheDir = options.cacheDir === undefined ? path.join(projectRoot(), '.cache', 'manifest') : options.cacheDir;
   const jobs: { load: CorpusLoad; record: ClipRecord; rel: string; size: number; mtimeMs: number; outcome?: ProbeOutcome }[] = [];
-  const caches = new Map<string, Record<string, CacheEntry>>();
   const skipped: SkippedFile[] = [];
+  const caches = new Map<string, Record<string, CacheEntry>>();
   for (const load of loads) {
     const entries = cacheDir === null ? {} : readCache(cacheFileFor(cacheDir, load.dir), load.dir);
     caches.set(load.dir, entries);
@@ -208,11 +208,15 @@ export async function manifestFromLoads(loads: CorpusLoad[], options: ProbeOptio
     bar?.done();
     if (cacheDir !== null) {
       for (const load of loads) {
-        const fresh: Record<string, CacheEntry> = {};
-        for (const j of jobs) {
-          if (j.load === load && j.size >= 0) fresh[j.rel] = { size: j.size, mtimeMs: j.mtimeMs, outcome: j.outcome! };
+        // Entries of files outside this load (a filtered load) are kept while the file exists.
+        const entries: Record<string, CacheEntry> = {};
+        for (const [rel, e] of Object.entries(caches.get(load.dir) ?? {})) {
+          if (fs.existsSync(path.join(load.dir, rel))) entries[rel] = e;
         }
-        const file: CacheFile = { version: MANIFEST_VERSION, dir: load.dir, entries: { ...caches.get(load.dir), ...fresh } };
+        for (const j of jobs) {
+          if (j.load === load && j.size >= 0) entries[j.rel] = { size: j.size, mtimeMs: j.mtimeMs, outcome: j.outcome! };
+        }
+        const file: CacheFile = { version: MANIFEST_VERSION, dir: load.dir, entries };
         writeFileAtomic(cacheFileFor(cacheDir, load.dir), JSON.stringify(file));
       }
     }

@@ -69,6 +69,8 @@ export function probeFile(path: string): ProbeOutcome {
   } catch (err) {
     if (err instanceof AudioError) return { ok: false, reason: `cannot decode: ${err.problem}` };
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, reason: `cannot read: ${code ?? (err as Error).message}` };
+    if (typeof code === 'string' && code.startsWith('E')) return { ok: false, reason: `cannot read: ${code}` };
+    // Anything else escaped the decoder's own checks: still one file's problem, not the whole manifest's.
+    return { ok: false, reason: `cannot decode: ${String((err as Error).message ?? err).split('\n')[0]}` };
   }
 }
