@@ -169,15 +169,42 @@ export function spectralContrast(
   });
   const peak = featureMatrix(nBands + 1, S.frames);
   const valley = featureMatrix(nBands + 1, S.frames);
+  const maxTake = Math.max(...bands.map((b) => b.take));
+  const smallest = new Float64Array(maxTake);
+  const largest = new Float64Array(maxTake);
   for (let t = 0; t < S.frames; t++) {
     const base = t * S.bins;
     bands.forEach(({ lo, hi, take }, k) => {
-      const sorted = S.data.slice(base + lo, base + hi).sort();
+      // The `take` smallest and largest magnitudes (what librosa's full sort is used for), kept sorted by
+      // insertion: after the first few bins almost every value is rejected by one comparison.
+      let n = 0;
+      for (let f = lo; f < hi; f++) {
+        const v = S.data[base + f];
+        if (n < take) {
+          let i = n++;
+          while (i > 0 && smallest[i - 1] > v) smallest[i] = smallest[--i];
+          smallest[i] = v;
+          i = n - 1;
+          while (i > 0 && largest[i - 1] < v) largest[i] = largest[--i];
+          largest[i] = v;
+          continue;
+        }
+        if (v < smallest[take - 1]) {
+          let i = take - 1;
+          while (i > 0 && smallest[i - 1] > v) smallest[i] = smallest[--i];
+          smallest[i] = v;
+        }
+        if (v > largest[take - 1]) {
+          let i = take - 1;
+          while (i > 0 && largest[i - 1] < v) largest[i] = largest[--i];
+          largest[i] = v;
+        }
+      }
       let low = 0;
       let high = 0;
       for (let i = 0; i < take; i++) {
-        low += sorted[i];
-        high += sorted[sorted.length - 1 - i];
+        low += smallest[i];
+        high += largest[i];
       }
       valley.data[k * S.frames + t] = low / take;
       peak.data[k * S.frames + t] = high / take;
