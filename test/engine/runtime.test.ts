@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { findKernelsWasm, WasmRuntime } from '../../lib/engine/runtime';
+import { assertClose, randomArray } from './helpers';
+
+/** Row-major C = A · B in float64. */
+function referenceGemm(a: Float32Array, b: Float32Array, M: number, K: number, N: number): Float64Array {
+  const c = new Float64Array(M * N);
+  for (let i = 0; i < M; i++)
+    for (let p = 0; p < K; p++) for (let j = 0; j < N; j++) c[i * N + j] += a[i * K + p] * b[p * N + j];
+  return c;
+}
+
+describe('engine WasmRuntime (shared memory, worker threads)', () => {
+  const file = findKernelsWasm();
+  const runtimes: WasmRuntime[] = [];
+  after(async () => {
+    await Promise.all(runtimes.map((rt) => rt.close()));
+  });
+
+  it('finds the compiled module from dist/', () => {
+    assert.ok(file, 'lib/engine/wasm/kernels.wasm must be built (npm run build)');
+  });
+
+  for (const threads of [1, 3]) {
+    it(`splits a GEMM over ${threads} thread(s), uneven row counts and edge tiles included`, () => {
+      const rt = new WasmRuntime(file as string, threads);
+      runtimes.push(rt);
+      assert.equal(rt.threads, threads);
+      for (const [M, K, N] of [
+        [1, 3, 5],
+        [7, 9, 8],
+        [37, 41, 29],
+        [130, 64, 72],
+      ]) {
+        const a = randomArray(M * K, M);
+        const b = randomArray(K * N, N);
+        rt.reset();
+        const pa = rt.put(a);
+        const pb = rt.put(b);
+        const pc = rt.alloc(M * N);
+        rt.parallel('gemm_rows', M, (r0, r1) => [r0, r1, N, K, pa, K, 1, pb, N, pc, N, 0]);
+        assertClose(rt.view(pc, M * N), referenceGemm(a, b, M, K, N), 1e-5, `${M}x${K}x${N}`);
+      }
+    });
+  }
+
+  it('grows its memory for large scratch buffers and keeps views valid', () => {
+    const rt = new WasmRuntime(file as string, 1);
+    runtimes.push(rt);
+    const before = rt.memory.buffer.byteLength;
+    rt.reset();
+    const big = rt.zeros(8 << 20);
+    assert.ok(rt.memory.buffer.byteLength > before);
+    rt.view(big, 4).set([1, 2, 3, 4]);
+    assert.deepEqual(Array.from(rt.view(big, 4)), [1, 2, 3, 4]);
+  });
+});
