@@ -7,9 +7,10 @@ import { evaluate, info, predict, train, type Command } from './commands';
 import { features } from './features-command';
 import { manifest } from './manifest-command';
 import { report } from './report-command';
+import { split } from './split-command';
 import { isUserError, oneLine } from '../util/errors';
 
-const COMMANDS: Record<string, Command> = { info, manifest, features, train, evaluate, predict, report };
+const COMMANDS: Record<string, Command> = { info, manifest, split, features, train, evaluate, predict, report };
 
 function usage(): string {
   const lines = [

@@ -17,13 +17,13 @@ import {
 } from '../data';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
-import { intOption, type ParsedArgs } from './args';
+import { intOption, type CommandSpec, type ParsedArgs } from './args';
 import type { Command } from './commands';
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
 /** Corpora named by --corpus, or every published corpus with a folder under the root. */
-function chosenCorpora(args: ParsedArgs, root: string): string[] {
+function chosenCorpora(args: ParsedArgs, root: string, command: string): string[] {
   const known = corpusNames();
   const given = args.values.corpus;
   if (typeof given === 'string' && given !== '') {
@@ -33,7 +33,7 @@ function chosenCorpora(args: ParsedArgs, root: string): string[] {
       .filter((s) => s !== '');
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length > 0)
-      throw new UserError(`manifest: unknown corpus "${unknown[0]}" (known: ${known.join(', ')})`);
+      throw new UserError(`${command}: unknown corpus "${unknown[0]}" (known: ${known.join(', ')})`);
     return names;
   }
   const found = known
@@ -50,11 +50,16 @@ function chosenCorpora(args: ParsedArgs, root: string): string[] {
   return found;
 }
 
-function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
+function choice<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  allowed: readonly T[],
+  command: string,
+): T | undefined {
   const v = args.values[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new UserError(`manifest: --${name} must be one of ${allowed.join(', ')}, got "${String(v)}"`);
+    throw new UserError(`${command}: --${name} must be one of ${allowed.join(', ')}, got "${String(v)}"`);
   }
   return v as T;
 }
@@ -95,6 +100,64 @@ function printText(m: Manifest, root: string, seconds: number, written: string |
   if (written) out(`\nmanifest written to ${written}`);
 }
 
+/** Build the manifest that {@link MANIFEST_INPUT_OPTIONS} describe. */
+export async function manifestFromArgs(
+  args: ParsedArgs,
+  command: string,
+): Promise<{ manifest: Manifest; root: string; seconds: number }> {
+  const root = resolveDataRoot(args.values.root as string | undefined);
+  if (!fs.existsSync(root)) throw new UserError('data root does not exist', root);
+  const corpora = chosenCorpora(args, root, command);
+  const labels: LabelOptions = {
+    calm: choice(args, 'calm', ['keep', 'neutral'] as const, command),
+    boredom: choice(args, 'boredom', ['skip', 'neutral', 'calm'] as const, command),
+  };
+  const t0 = Date.now();
+  const manifest = await buildManifest({
+    corpora,
+    root,
+    ...labels,
+    workers: intOption(args, 'workers', command),
+    ...(args.values.rebuild === true ? { cacheDir: null } : {}),
+  });
+  return { manifest, root, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Options of every command that builds a manifest (ser manifest, ser split). */
+export const MANIFEST_INPUT_OPTIONS: CommandSpec['options'] = {
+  corpus: {
+    type: 'string',
+    value: 'NAME[,NAME]',
+    description: `corpora (${corpusNames().join(', ')}); default: every corpus folder under the root`,
+  },
+  root: {
+    type: 'string',
+    value: 'DIR',
+    description: 'data root holding corpus folders (else $SER_DATA_DIR, else data/)',
+  },
+  calm: {
+    type: 'string',
+    value: 'keep|neutral',
+    description: 'RAVDESS calm: keep as a class or merge into neutral',
+    default: 'keep',
+  },
+  boredom: {
+    type: 'string',
+    value: 'skip|neutral|calm',
+    description: 'EmoDB boredom: skip the files or map them',
+    default: 'skip',
+  },
+  workers: {
+    type: 'string',
+    value: 'N',
+    description: 'decoding threads (default: $SER_THREADS, else one per core)',
+  },
+  rebuild: {
+    type: 'boolean',
+    description: 'decode every file again (ignore and do not write the cache)',
+  },
+};
+
 export const manifest: Command = {
   spec: {
     name: 'manifest',
@@ -102,16 +165,7 @@ export const manifest: Command = {
       'ser manifest — list every file of the corpora: labels, format, hashes, skipped files, duplicates.',
     usage: 'ser manifest [--corpus NAME[,NAME]] [--root DIR] [--out FILE.csv|FILE.json] [--json]',
     options: {
-      corpus: {
-        type: 'string',
-        value: 'NAME[,NAME]',
-        description: `corpora (${corpusNames().join(', ')}); default: every corpus folder under the root`,
-      },
-      root: {
-        type: 'string',
-        value: 'DIR',
-        description: 'data root holding corpus folders (else $SER_DATA_DIR, else data/)',
-      },
+      ...MANIFEST_INPUT_OPTIONS,
       out: {
         type: 'string',
         value: 'FILE',
@@ -121,27 +175,6 @@ export const manifest: Command = {
         type: 'boolean',
         description: 'print one JSON object (counts, corpora, skipped, duplicates, cache)',
       },
-      calm: {
-        type: 'string',
-        value: 'keep|neutral',
-        description: 'RAVDESS calm: keep as a class or merge into neutral',
-        default: 'keep',
-      },
-      boredom: {
-        type: 'string',
-        value: 'skip|neutral|calm',
-        description: 'EmoDB boredom: skip the files or map them',
-        default: 'skip',
-      },
-      workers: {
-        type: 'string',
-        value: 'N',
-        description: 'decoding threads (default: $SER_THREADS, else one per core)',
-      },
-      rebuild: {
-        type: 'boolean',
-        description: 'decode every file again (ignore and do not write the cache)',
-      },
     },
     examples: [
       'ser manifest --corpus tess,ravdess --root ../shared/datasets --json',
@@ -149,26 +182,11 @@ export const manifest: Command = {
     ],
   },
   async run(args) {
-    const root = resolveDataRoot(args.values.root as string | undefined);
-    if (!fs.existsSync(root)) throw new UserError('data root does not exist', root);
-    const corpora = chosenCorpora(args, root);
-    const labels: LabelOptions = {
-      calm: choice(args, 'calm', ['keep', 'neutral'] as const),
-      boredom: choice(args, 'boredom', ['skip', 'neutral', 'calm'] as const),
-    };
     const outFile = args.values.out as string | undefined;
     if (outFile !== undefined && !/\.(csv|json)$/i.test(outFile)) {
       throw new UserError(`manifest: --out must end in .csv or .json, got "${outFile}"`);
     }
-    const t0 = Date.now();
-    const m = await buildManifest({
-      corpora,
-      root,
-      ...labels,
-      workers: intOption(args, 'workers', 'manifest'),
-      ...(args.values.rebuild === true ? { cacheDir: null } : {}),
-    });
-    const seconds = (Date.now() - t0) / 1000;
+    const { manifest: m, root, seconds } = await manifestFromArgs(args, 'manifest');
     let written: string | undefined;
     if (outFile !== undefined) {
       written = path.resolve(outFile);
