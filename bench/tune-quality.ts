@@ -1,0 +1,127 @@
+/**
+ * TPE quality bench (issue 9): our TpeSampler against Optuna 3.1's TPESampler (Debian python3-optuna, run by
+ * this bench in the same run) on Branin, Hartmann-6 and a 10-dimensional Rosenbrock (all minimised). For each
+ * function: the median over seeds of the best value after each checkpoint (50 and 100 trials), ours and
+ * Optuna's, and the ms per trial of each loop (sampler + study bookkeeping; the objectives are trivial).
+ * `ok` holds when our median is no worse than Optuna's at every checkpoint. Prints one JSON object.
+ *
+ *   npx tsc -p . && node dist/bench/tune-quality.js [--quick]     (--quick: 4 seeds, 30 trials)
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { createStudy, NopPruner, TpeSampler, type Trial } from '../lib/tune';
+
+const quick = process.argv.includes('--quick');
+const SEEDS = quick ? 4 : 20;
+const CHECKPOINTS = quick ? [15, 30] : [50, 100];
+const TRIALS = CHECKPOINTS[CHECKPOINTS.length - 1];
+const root = path.resolve(__dirname, '..', '..');
+
+const HARTMANN_A = [
+  [10, 3, 17, 3.5, 1.7, 8],
+  [0.05, 10, 17, 0.1, 8, 14],
+  [3, 3.5, 1.7, 10, 17, 8],
+  [17, 8, 0.05, 10, 0.1, 14],
+];
+const HARTMANN_P = [
+  [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886],
+  [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+  [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.665],
+  [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
+];
+const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
+
+/** The same functions, parameter names and bounds as bench/reference/tune_optuna.py. */
+const FUNCTIONS: Record<string, (t: Trial) => number> = {
+  branin: (t) => {
+    const x = t.suggestFloat('x0', -5, 10);
+    const y = t.suggestFloat('x1', 0, 15);
+    const b = 5.1 / (4 * Math.PI ** 2);
+    const c = 5 / Math.PI;
+    return (y - b * x * x + c * x - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) + 10;
+  },
+  hartmann6: (t) => {
+    const x = Array.from({ length: 6 }, (_, i) => t.suggestFloat(`x${i}`, 0, 1));
+    let s = 0;
+    for (let i = 0; i < 4; i++) {
+      let e = 0;
+      for (let j = 0; j < 6; j++) e += HARTMANN_A[i][j] * (x[j] - HARTMANN_P[i][j]) ** 2;
+      s -= HARTMANN_ALPHA[i] * Math.exp(-e);
+    }
+    return s;
+  },
+  rosenbrock10: (t) => {
+    const x = Array.from({ length: 10 }, (_, i) => t.suggestFloat(`x${i}`, -5, 10));
+    let s = 0;
+    for (let i = 0; i < 9; i++) s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
+    return s;
+  },
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+};
+
+async function ours(f: (t: Trial) => number): Promise<{ best: number[][]; msPerTrial: number }> {
+  const best: number[][] = [];
+  let elapsed = 0;
+  for (let seed = 0; seed < SEEDS; seed++) {
+    const study = await createStudy({ sampler: new TpeSampler({ seed }), pruner: new NopPruner() });
+    const t0 = performance.now();
+    await study.optimize(f, { nTrials: TRIALS });
+    elapsed += performance.now() - t0;
+    const values = study.trials.map((t) => t.value!);
+    best.push(CHECKPOINTS.map((c) => Math.min(...values.slice(0, c))));
+  }
+  return { best, msPerTrial: elapsed / (SEEDS * TRIALS) };
+}
+
+async function main(): Promise<void> {
+  const py = spawnSync(
+    '/usr/bin/python3',
+    [path.join(root, 'bench/reference/tune_optuna.py'), String(SEEDS), String(TRIALS), CHECKPOINTS.join(',')],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (py.status !== 0) throw new Error(`optuna reference failed: ${py.stderr.trim().split('\n').pop()}`);
+  const reference = JSON.parse(py.stdout) as Record<string, { best: number[][]; ms_per_trial: number }>;
+  const functions: Record<string, unknown> = {};
+  let ok = true;
+  for (const [name, f] of Object.entries(FUNCTIONS)) {
+    const mine = await ours(f);
+    const ref = reference[name];
+    const row: Record<string, unknown> = {};
+    CHECKPOINTS.forEach((c, i) => {
+      const a = median(mine.best.map((b) => b[i]));
+      const b = median(ref.best.map((r) => r[i]));
+      if (a > b) ok = false;
+      row[`after_${c}`] = { ours_median_best: a, optuna_median_best: b, no_worse: a <= b };
+    });
+    row.ms_per_trial = {
+      ours: +mine.msPerTrial.toFixed(3),
+      optuna: +ref.ms_per_trial.toFixed(3),
+      ratio: +(mine.msPerTrial / ref.ms_per_trial).toFixed(3),
+    };
+    functions[name] = row;
+  }
+  process.stdout.write(
+    JSON.stringify(
+      {
+        bench: 'tune-quality',
+        seeds: SEEDS,
+        trials: TRIALS,
+        checkpoints: CHECKPOINTS,
+        reference: 'optuna 3.1 TPESampler (Debian python3-optuna)',
+        functions,
+        ok,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});
