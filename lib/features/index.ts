@@ -11,3 +11,4 @@ export * from './standardize';
 export * from './extract';
 export * from './sets';
 export * from './cache';
+export * from './realtime';

@@ -7,7 +7,7 @@
  * Frames more than `silenceDb` below the loudest frame are ignored (pauses carry no emotion and vary
  * with recording). Per clip: mean and standard deviation of each frame feature.
  */
-import Meyda from 'meyda';
+import { configureMeyda } from './meyda-config';
 import type { MonoAudio } from '../audio/types';
 
 export interface MeydaStatsConfig {
@@ -69,28 +69,6 @@ interface MeydaFrame {
   chroma: number[];
 }
 
-/**
- * Meyda keeps its settings and filter banks in module-level state and rebuilds a bank only when some sizes
- * change, so a later call with another rate would silently reuse the old bank. Configure it on every call
- * and drop the cached banks whenever the configuration differs from the last one.
- */
-let configured = '';
-function configureMeyda(config: MeydaStatsConfig): void {
-  const key = `${config.sampleRate}/${config.frameSize}/${config.nMfcc}/${config.melBands}`;
-  const m = Meyda as unknown as Record<string, unknown>;
-  m.bufferSize = config.frameSize;
-  m.sampleRate = config.sampleRate;
-  m.numberOfMFCCCoefficients = config.nMfcc;
-  m.melBands = config.melBands;
-  m.windowingFunction = 'hanning';
-  if (key !== configured) {
-    delete m.melFilterBank;
-    delete m.chromaFilterBank;
-    delete m.barkScale;
-    configured = key;
-  }
-}
-
 const finite = (v: number) => (Number.isFinite(v) ? v : 0);
 
 /** The per-clip statistics vector for one mono clip already at `config.sampleRate`. */
@@ -98,7 +76,12 @@ export function meydaStats(audio: MonoAudio, config: MeydaStatsConfig = DEFAULT_
   if (audio.sampleRate !== config.sampleRate) {
     throw new Error(`meydaStats: audio is ${audio.sampleRate} Hz, config expects ${config.sampleRate} Hz`);
   }
-  configureMeyda(config);
+  const Meyda = configureMeyda({
+    sampleRate: config.sampleRate,
+    bufferSize: config.frameSize,
+    melBands: config.melBands,
+    nMfcc: config.nMfcc,
+  });
   const x = audio.samples;
   const frame = new Float32Array(config.frameSize);
   const rows: number[][] = [];
