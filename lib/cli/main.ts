@@ -10,7 +10,16 @@ import { report } from './report-command';
 import { split } from './split-command';
 import { isUserError, oneLine } from '../util/errors';
 
-const COMMANDS: Record<string, Command> = { info, manifest, split, features, train, evaluate, predict, report };
+const COMMANDS: Record<string, Command> = {
+  info,
+  manifest,
+  split,
+  features,
+  train,
+  evaluate,
+  predict,
+  report,
+};
 
 function usage(): string {
   const lines = [
