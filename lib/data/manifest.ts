@@ -103,11 +103,13 @@ export function defaultWorkerCount(): number {
 /** Probe files on `workers` threads (or in this thread), calling `onBatch` with the count after each batch. */
 export async function probeFiles(paths: string[], workers: number, onBatch: (n: number) => void = () => {}): Promise<ProbeOutcome[]> {
   const outcomes: ProbeOutcome[] = new Array<ProbeOutcome>(paths.length);
-  const script = path.join(__dirname, 'manifest-worker.js');
+  // The compiled worker beside this file, or (under tslab, which runs lib/*.ts) the one in dist/.
+  const script = [__dirname, path.join(projectRoot(), 'dist', 'lib', 'data')]
+    .map((d) => path.join(d, 'manifest-worker.js'))
+    .find((f) => fs.existsSync(f));
   const threads = Math.min(workers, Math.ceil(paths.length / BATCH));
-  if (threads <= 1 || !fs.existsSync(script)) {
-    // In this thread (also under tslab, which runs lib/*.ts without the compiled worker): yield between
-    // batches so the progress bar and other callbacks get a turn.
+  if (threads <= 1 || script === undefined) {
+    // In this thread: yield between batches so the progress bar and other callbacks get a turn.
     for (let i = 0; i < paths.length; i += BATCH) {
       const end = Math.min(paths.length, i + BATCH);
       for (let j = i; j < end; j++) outcomes[j] = probeFile(paths[j]);
