@@ -1,8 +1,11 @@
 /**
- * Train/test splits. Every speaker-independent split asserts that no speaker is on both sides, and every
- * split that no audio (content hash) is: a speaker-independent evaluation is the default of this toolkit
- * because random splits of SER corpora put the same voice (and in TESS the same words) in training and test,
- * which inflates accuracy.
+ * Train/test splits. Every speaker-independent split asserts that no speaker is on both sides: a
+ * speaker-independent evaluation is the default of this toolkit because random splits of SER corpora put the
+ * same voice (and in TESS the same words) in training and test, which inflates accuracy.
+ *
+ * Two layers: {@link applySpeakerSplit} splits loader records by a speaker spec (the training slice uses it);
+ * the manifest splits below (stratified random, grouped k-fold, leave-one-speaker-out, cross-corpus) work on
+ * manifest rows, so they also assert that no audio (content hash) is on both sides, and can be saved.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
