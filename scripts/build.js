@@ -40,7 +40,10 @@ if (fs.existsSync(wasmBuild)) execFileSync(process.execPath, [wasmBuild], { stdi
 
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 try {
-  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
 } catch {
   console.error('build: TypeScript compilation failed (errors above)');
   process.exit(1);
