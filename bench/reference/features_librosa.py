@@ -11,7 +11,14 @@ import json, os, sys, time
 sys.path.insert(0, os.environ.get('LIBROSA_SRC', '/tmp/librosa-src'))
 sys.path.insert(1, os.environ.get('SOXR_STUB', '/tmp/pystub'))
 import numpy as np  # noqa: E402
+import audioread  # noqa: E402
 import librosa  # noqa: E402
+
+# librosa.load asks audioread.available_backends() on every call; Debian's audioread 2.1.9 answers by
+# running `ffmpeg -version` and `ldconfig -p` each time, which audioread >= 3.0 caches. Cache it here too,
+# so librosa is not charged for an old dependency's process spawning.
+_backends = audioread.available_backends()
+audioread.available_backends = lambda *args, **kwargs: _backends
 
 SR, N_FFT, HOP, N_MELS, N_MFCC = 22050, 512, 256, 128, 40
 
