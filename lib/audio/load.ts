@@ -9,6 +9,10 @@ import type { AudioContainer, DecodedAudio, MonoAudio, SampleEncoding } from './
 /** librosa's default target rate, which the feature stage assumes unless told otherwise. */
 export const DEFAULT_SAMPLE_RATE = 22050;
 
+/** Native rates outside this range are refused when resampling (damaged headers; see prepareAudio). */
+export const MIN_PLAUSIBLE_RATE = 1000;
+export const MAX_PLAUSIBLE_RATE = 768000;
+
 /** Options of {@link loadAudio}. */
 export interface LoadOptions {
   /** Target rate in Hz (positive integer); `null` keeps the file's own rate. Default 22050. */
@@ -100,6 +104,15 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
     );
   }
   const native = decoded.sampleRate;
+  // Real recordings lie between telephone rates and 768 kHz; a header outside that range is damaged, and
+  // resampling from it would cost minutes or gigabytes, so refuse it up front (found by bench/fuzz-wav --load).
+  if (target !== null && target !== native && (native < MIN_PLAUSIBLE_RATE || native > MAX_PLAUSIBLE_RATE)) {
+    throw new AudioError(
+      'unsupported',
+      path,
+      `implausible sample rate ${native} Hz in the header (expected ${MIN_PLAUSIBLE_RATE}–${MAX_PLAUSIBLE_RATE} Hz)`,
+    );
+  }
   const total = decoded.channels[0].length;
   const start = Math.min(total, Math.trunc((offset ?? 0) * native));
   const end = duration === undefined ? total : Math.min(total, start + Math.trunc(duration * native));

@@ -31,11 +31,11 @@ function packageVersion(name: string): string {
   }
 }
 
-function countWav(dir: string): number {
+function countAudio(dir: string): number {
   let n = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) n += countWav(path.join(dir, e.name));
-    else if (/\.wav$/i.test(e.name)) n++;
+    if (e.isDirectory()) n += countAudio(path.join(dir, e.name));
+    else if (/\.(wav|flac|aiff?)$/i.test(e.name)) n++;
   }
   return n;
 }
@@ -62,12 +62,12 @@ export const info: Command = {
   async run(args) {
     const backend = await initBackend();
     const root = resolveDataRoot(args.values.root as string | undefined);
-    const corpora: Record<string, { path: string; wavFiles: number }> = {};
+    const corpora: Record<string, { path: string; audioFiles: number }> = {};
     if (fs.existsSync(root)) {
       for (const name of ['tess', 'ravdess', 'cremad', 'savee', 'emodb', 'synthetic']) {
         const dir = path.join(root, name);
         if (fs.existsSync(dir) && fs.statSync(dir).isDirectory())
-          corpora[name] = { path: dir, wavFiles: countWav(dir) };
+          corpora[name] = { path: dir, audioFiles: countAudio(dir) };
       }
     }
     const report = {
@@ -107,7 +107,7 @@ export const info: Command = {
     if (found.length === 0)
       out('  no corpus found; see data/README.md (the quick start falls back to a synthetic sample)');
     for (const [name, c] of found)
-      out(`  ${name.padEnd(10)} ${String(c.wavFiles).padStart(5)} .wav files  ${c.path}`);
+      out(`  ${name.padEnd(10)} ${String(c.audioFiles).padStart(5)} audio files  ${c.path}`);
   },
 };
 

@@ -41,6 +41,8 @@ export function progressBar(
     },
     done(note?: string) {
       if (!enabled) return;
+      // Off a terminal the last tick already printed the 100 % line; print it again only with a note.
+      if (!tty && count >= total && lastDecile >= 10 && note === undefined) return;
       count = total;
       stream.write((tty ? '\r' : '') + render(note) + (tty ? '\x1b[K\n' : '\n'));
     },

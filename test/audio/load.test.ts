@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AudioError, loadAudio, loadAudioSync, readAudioFileSync, toMono } from '../../lib/audio';
+import { AudioError, encodeWav, loadAudio, loadAudioSync, readAudioFileSync, toMono } from '../../lib/audio';
 import { compareToSummary, dataRoot, golden } from './golden';
 
 for (const g of golden.files) {
@@ -113,5 +113,22 @@ test('user errors are one-line AudioErrors naming the path', async () => {
     expectAudioError(() => loadAudioSync(good, { duration: Number.NaN }), 'bad-option', good, /duration/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('loadAudio refuses an implausible header rate before resampling, but keeps such a file at its native rate', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-rate-'));
+  for (const rate of [3, 999, 900_000]) {
+    const file = path.join(dir, `rate-${rate}.wav`);
+    fs.writeFileSync(file, encodeWav([new Float32Array(64).fill(0.25)], rate));
+    assert.throws(
+      () => loadAudioSync(file, { sampleRate: 16000 }),
+      (e: unknown) =>
+        e instanceof AudioError &&
+        e.code === 'unsupported' &&
+        e.message.includes(file) &&
+        /implausible/.test(e.message),
+    );
+    assert.equal(loadAudioSync(file, { sampleRate: null }).sampleRate, rate);
   }
 });
