@@ -18,3 +18,4 @@ export { JournalFileStorage } from './storages/journal';
 export { openStorage } from './storages/open';
 export { Trial } from './trial';
 export * from './study';
+export { paramImportances, type ImportanceOptions } from './importance';

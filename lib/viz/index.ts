@@ -1,3 +1,4 @@
 /** Figures for notebooks and reports: pure data → Plotly figure specs (rendered by lib/notebook). */
 export * from './plotly';
 export * from './figures';
+export * from './tune';
