@@ -5,6 +5,7 @@
 import { helpText, parseCommand } from './args';
 import { evaluate, info, predict, train, type Command } from './commands';
 import { features } from './features-command';
+import { augment } from './augment-command';
 import { manifest } from './manifest-command';
 import { report } from './report-command';
 import { split } from './split-command';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate,
   predict,
   report,
+  augment,
 };
 
 function usage(): string {

@@ -1,0 +1,151 @@
+/**
+ * Bench: throughput of each augmentation (audio-seconds per wall-clock second, one thread) on real TESS and
+ * RAVDESS clips, beside a numpy/scipy implementation of the same algorithms run on the same clips in the same
+ * run (bench/reference/augment_numpy.py, Debian's /usr/bin/python3; its numpy may use more threads).
+ *
+ *   npx tsc -p . && node dist/bench/augment.js [DATA_ROOT] [--clips N] [--min-seconds S]
+ *
+ * Each transform is timed as the best of repeated passes over all clips (at least --min-seconds of passes,
+ * default 2). Ratios are TypeScript / numpy (above 1: TypeScript is faster). Prints one JSON object.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadAudioSync } from '../lib/audio/load';
+import { gain, invertPolarity, timeShift } from '../lib/augment/basic';
+import { addColorNoise } from '../lib/augment/noise';
+import { simulateRoom } from '../lib/augment/room';
+import { mixup, specAugment } from '../lib/augment/spec';
+import { pitchShift, rationalApproximation, speedPerturb, timeStretch } from '../lib/augment/stretch';
+import { spectrogram } from '../lib/features/spectrum';
+import { Rng } from '../lib/util/rng';
+
+const PARAMS = { semitones: 2, stretchRate: 1.25, speed: 0.9, rt60: 0.5 };
+
+function pickClips(root: string, count: number): string[] {
+  const out: string[] = [];
+  for (const corpus of ['tess', 'ravdess']) {
+    const dirs = fs.readdirSync(path.join(root, corpus)).sort();
+    for (let i = 0; out.length < (corpus === 'tess' ? count / 2 : count); i++) {
+      const dir = path.join(root, corpus, dirs[(i * 7) % dirs.length]);
+      const wavs = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.wav'))
+        .sort();
+      out.push(path.join(dir, wavs[(i * 13) % wavs.length]));
+    }
+  }
+  return out;
+}
+
+function best(minSeconds: number, pass: () => void): number {
+  let bestTime = Infinity;
+  let spent = 0;
+  while (spent < minSeconds || bestTime === Infinity) {
+    const t = process.hrtime.bigint();
+    pass();
+    const dt = Number(process.hrtime.bigint() - t) / 1e9;
+    bestTime = Math.min(bestTime, dt);
+    spent += dt;
+  }
+  return bestTime;
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: number): number => {
+    const at = args.indexOf(name);
+    return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+  };
+  const clipCount = option('--clips', 16);
+  const minSeconds = option('--min-seconds', 2);
+  const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
+  const files = pickClips(root, clipCount);
+  const clips = files.map((f) => loadAudioSync(f, { sampleRate: null }));
+  const audioSeconds = clips.reduce((s, c) => s + c.samples.length / c.sampleRate, 0);
+  const pitch = rationalApproximation(2 ** (PARAMS.semitones / 12));
+  const speed = rationalApproximation(PARAMS.speed);
+  const rng = new Rng(0);
+  const matrices = clips.map((c) => {
+    const s = spectrogram(c.samples);
+    const rows = 128;
+    const data = new Float32Array(rows * s.frames);
+    for (let t = 0; t < s.frames; t++)
+      for (let r = 0; r < rows; r++) data[r * s.frames + t] = s.data[t * s.bins + r];
+    return { rows, cols: s.frames, data };
+  });
+  const batchLength = Math.min(...clips.map((c) => c.samples.length));
+  const batch = {
+    inputs: clips.map((c) => c.samples.slice(0, batchLength)),
+    labels: clips.map((_, i) => Float32Array.from({ length: 7 }, (_, k) => (k === i % 7 ? 1 : 0))),
+  };
+  const transforms: Record<string, (y: Float32Array, sr: number, i: number) => unknown> = {
+    pitchShift: (y) => pitchShift(y, PARAMS.semitones),
+    timeStretch: (y) => timeStretch(y, PARAMS.stretchRate),
+    speed: (y) => speedPerturb(y, PARAMS.speed),
+    whiteNoise: (y) => addColorNoise(y, { snrDb: 10, color: 'white' }, rng),
+    pinkNoise: (y) => addColorNoise(y, { snrDb: 10, color: 'pink' }, rng),
+    brownNoise: (y) => addColorNoise(y, { snrDb: 10, color: 'brown' }, rng),
+    room: (y, sr) => simulateRoom(y, sr, { rt60: PARAMS.rt60 }, rng),
+    shift: (y) => timeShift(y, Math.floor(y.length / 3)),
+    gain: (y) => gain(y, -6),
+    polarity: (y) => invertPolarity(y),
+    specAugment: (_y, _sr, i) => specAugment(matrices[i], {}, rng),
+  };
+  // Warm-up (JIT, filter banks), as the reference's first pass warms numpy's caches.
+  for (const fn of Object.values(transforms))
+    clips.slice(0, 2).forEach((c, i) => fn(c.samples, c.sampleRate, i));
+  const typescript: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(transforms))
+    typescript[name] =
+      audioSeconds / best(minSeconds, () => clips.forEach((c, i) => fn(c.samples, c.sampleRate, i)));
+  typescript.mixup =
+    (clips.length * batchLength) / clips[0].sampleRate / best(minSeconds, () => mixup(batch, rng));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-bench-augment-'));
+  const job = path.join(dir, 'job.json');
+  fs.writeFileSync(
+    job,
+    JSON.stringify({
+      clips: files,
+      minSeconds,
+      params: {
+        pitchP: pitch.p,
+        pitchQ: pitch.q,
+        stretchRate: PARAMS.stretchRate,
+        speedP: speed.p,
+        speedQ: speed.q,
+        rt60: PARAMS.rt60,
+      },
+    }),
+  );
+  const script = path.resolve(__dirname, '..', '..', 'bench', 'reference', 'augment_numpy.py');
+  const r = spawnSync('/usr/bin/python3', [script, job], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`reference failed: ${r.stderr}`);
+  const reference = JSON.parse(r.stdout) as Record<string, number>;
+  const round = (x: number) => Number(x.toPrecision(4));
+  const perTransform = Object.fromEntries(
+    Object.keys(typescript).map((k) => [
+      k,
+      {
+        typescript: round(typescript[k]),
+        numpy: round(reference[k]),
+        ratio: round(typescript[k] / reference[k]),
+      },
+    ]),
+  );
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'augment',
+      unit: 'audio-seconds per second (one thread)',
+      clips: files.length,
+      audioSeconds: round(audioSeconds),
+      params: { ...PARAMS, pitchRatio: `${pitch.p}/${pitch.q}`, speedRatio: `${speed.p}/${speed.q}` },
+      transforms: perTransform,
+    }) + '\n',
+  );
+}
+
+main();
