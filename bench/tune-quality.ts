@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { createStudy, NopPruner, TpeSampler, type Trial } from '../lib/tune';
+import { createStudy, NopPruner, TEST_FUNCTIONS, TpeSampler, type Trial } from '../lib/tune';
 
 const quick = process.argv.includes('--quick');
 const SEEDS = quick ? 4 : 20;
@@ -17,46 +17,8 @@ const CHECKPOINTS = quick ? [15, 30] : [50, 100];
 const TRIALS = CHECKPOINTS[CHECKPOINTS.length - 1];
 const root = path.resolve(__dirname, '..', '..');
 
-const HARTMANN_A = [
-  [10, 3, 17, 3.5, 1.7, 8],
-  [0.05, 10, 17, 0.1, 8, 14],
-  [3, 3.5, 1.7, 10, 17, 8],
-  [17, 8, 0.05, 10, 0.1, 14],
-];
-const HARTMANN_P = [
-  [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886],
-  [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
-  [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.665],
-  [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
-];
-const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
-
-/** The same functions, parameter names and bounds as bench/reference/tune_optuna.py. */
-const FUNCTIONS: Record<string, (t: Trial) => number> = {
-  branin: (t) => {
-    const x = t.suggestFloat('x0', -5, 10);
-    const y = t.suggestFloat('x1', 0, 15);
-    const b = 5.1 / (4 * Math.PI ** 2);
-    const c = 5 / Math.PI;
-    return (y - b * x * x + c * x - 6) ** 2 + 10 * (1 - 1 / (8 * Math.PI)) * Math.cos(x) + 10;
-  },
-  hartmann6: (t) => {
-    const x = Array.from({ length: 6 }, (_, i) => t.suggestFloat(`x${i}`, 0, 1));
-    let s = 0;
-    for (let i = 0; i < 4; i++) {
-      let e = 0;
-      for (let j = 0; j < 6; j++) e += HARTMANN_A[i][j] * (x[j] - HARTMANN_P[i][j]) ** 2;
-      s -= HARTMANN_ALPHA[i] * Math.exp(-e);
-    }
-    return s;
-  },
-  rosenbrock10: (t) => {
-    const x = Array.from({ length: 10 }, (_, i) => t.suggestFloat(`x${i}`, -5, 10));
-    let s = 0;
-    for (let i = 0; i < 9; i++) s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
-    return s;
-  },
-};
+/** Same functions, parameter names and bounds as bench/reference/tune_optuna.py. */
+const FUNCTIONS = TEST_FUNCTIONS;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

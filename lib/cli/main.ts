@@ -8,6 +8,7 @@ import { features } from './features-command';
 import { augment } from './augment-command';
 import { manifest } from './manifest-command';
 import { report } from './report-command';
+import { tune } from './tune-command';
 import { split } from './split-command';
 import { isUserError, oneLine } from '../util/errors';
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   predict,
   report,
   augment,
+  tune,
 };
 
 function usage(): string {

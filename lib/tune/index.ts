@@ -19,3 +19,5 @@ export { openStorage } from './storages/open';
 export { Trial } from './trial';
 export * from './study';
 export { paramImportances, type ImportanceOptions } from './importance';
+export { TEST_FUNCTIONS } from './test-functions';
+export * from './ser-objective';
