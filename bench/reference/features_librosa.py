@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """librosa side of bench/features: the `seed000-bench` feature set (MFCC 40 + delta + delta-delta + chroma
-+ ZCR + RMS; n_fft 512, hop 256, 128 mels, 22050 Hz) for every file named on stdin (a JSON list), on one
-thread (run with OMP_NUM_THREADS=1 etc.). Prints {"seconds", "loadSeconds", "audioSeconds", "checksums"}.
++ ZCR + RMS; n_fft 512, hop 256, 128 mels, 22050 Hz), on one thread (run with OMP_NUM_THREADS=1 etc.).
+Reads requests from stdin, one JSON list of paths per line, and answers each with one JSON line
+{"seconds", "loadSeconds", "audioSeconds", "checksums"}, so the bench can interleave chunks of both sides
+(the machine is shared; interleaving exposes both to the same load).
 
 librosa 0.10.1 is imported from LIBROSA_SRC (see test/fixtures/features/make-golden.py for how to get it);
 never a dependency of the project.
@@ -35,18 +37,27 @@ def features(y):
     ]).T
 
 
-paths = json.load(sys.stdin)
-# Warm-up (numba compilation, filter caches) outside the timing.
-features(librosa.load(paths[0], sr=SR, res_type='polyphase')[0])
-load = 0.0
-audio = 0.0
-checksums = []
-t0 = time.perf_counter()
-for p in paths:
-    t = time.perf_counter()
-    y, _ = librosa.load(p, sr=SR, res_type='polyphase')
-    load += time.perf_counter() - t
-    audio += len(y) / SR
-    checksums.append(float(np.sum(features(y), dtype=np.float64)))
-seconds = time.perf_counter() - t0
-json.dump({'seconds': seconds, 'loadSeconds': load, 'audioSeconds': audio, 'checksums': checksums}, sys.stdout)
+def run(paths):
+    load = 0.0
+    audio = 0.0
+    checksums = []
+    t0 = time.perf_counter()
+    for p in paths:
+        t = time.perf_counter()
+        y, _ = librosa.load(p, sr=SR, res_type='polyphase')
+        load += time.perf_counter() - t
+        audio += len(y) / SR
+        checksums.append(float(np.sum(features(y), dtype=np.float64)))
+    seconds = time.perf_counter() - t0
+    return {'seconds': seconds, 'loadSeconds': load, 'audioSeconds': audio, 'checksums': checksums}
+
+
+warm = False
+for line in sys.stdin:
+    paths = json.loads(line)
+    if not warm:
+        # Warm-up (numba compilation, filter caches) outside the timing.
+        features(librosa.load(paths[0], sr=SR, res_type='polyphase')[0])
+        warm = True
+    sys.stdout.write(json.dumps(run(paths)) + '\n')
+    sys.stdout.flush()

@@ -66,6 +66,8 @@ export interface ExtractOptions {
   progress?: boolean;
   /** Worker threads; 0 or 1 extracts in this thread. Default: $SER_THREADS, else one per core. */
   workers?: number;
+  /** A pool to run on (kept open); by default one is started for the call and closed after it. */
+  pool?: ExtractorPool;
   /** Cache folder, or null for no cache. Default `$SER_CACHE_DIR/features`, else `<project>/.cache/features`. */
   cacheDir?: string | null;
 }
@@ -101,64 +103,88 @@ function defaultWorkers(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
-/** Run `files` on `threads` workers (or in this thread), calling `onBatch` after each batch. */
-async function runBatches(
-  files: string[],
-  config: FeatureConfig,
-  cacheDir: string | null,
-  threads: number,
-  onBatch: (outcomes: FileOutcome[]) => void,
-): Promise<FileOutcome[]> {
-  const outcomes = new Array<FileOutcome>(files.length);
-  const script = path.join(__dirname, 'extract-worker.js');
-  if (threads <= 1 || !fs.existsSync(script)) {
-    // In this thread (also under tslab, which runs lib/*.ts without the compiled worker); yield between
-    // batches so the progress bar gets a turn.
-    const cache = cacheDir === null ? undefined : new FeatureCache(config, cacheDir);
-    for (let i = 0; i < files.length; i += BATCH) {
-      const batch = files.slice(i, i + BATCH).map((f) => extractFileSync(f, config, cache));
-      batch.forEach((o, k) => (outcomes[i + k] = o));
-      onBatch(batch);
-      await new Promise((r) => setImmediate(r));
-    }
-    return outcomes;
+/**
+ * Worker threads that extract features, kept alive between calls (starting a worker and warming its JIT
+ * costs a fraction of a second; notebooks and benches that extract repeatedly reuse one pool).
+ * With 0 or 1 threads, or when the compiled worker script is absent (tslab runs lib/*.ts), it extracts in
+ * this thread. Call {@link ExtractorPool.close} when done.
+ */
+export class ExtractorPool {
+  private readonly workers: Worker[];
+
+  constructor(threads: number = defaultWorkers()) {
+    const script = path.join(__dirname, 'extract-worker.js');
+    this.workers =
+      threads <= 1 || !fs.existsSync(script) ? [] : Array.from({ length: threads }, () => new Worker(script));
   }
-  if (cacheDir !== null) new FeatureCache(config, cacheDir); // writes config.json once, before the race
-  const batches: ExtractBatch[] = [];
-  for (let i = 0; i < files.length; i += BATCH)
-    batches.push({ id: i, files: files.slice(i, i + BATCH), config, cacheDir });
-  let next = 0;
-  const pool = Array.from({ length: threads }, () => new Worker(script));
-  try {
+
+  /** Extract `files` (through the cache at `cacheDir` unless null), calling `onBatch` after each batch. */
+  async run(
+    files: string[],
+    config: FeatureConfig,
+    cacheDir: string | null,
+    onBatch: (outcomes: FileOutcome[]) => void = () => {},
+  ): Promise<FileOutcome[]> {
+    const outcomes = new Array<FileOutcome>(files.length);
+    const threads = Math.min(this.workers.length, Math.ceil(files.length / BATCH));
+    if (threads <= 1) {
+      // Yield between batches so the progress bar gets a turn.
+      const cache = cacheDir === null ? undefined : new FeatureCache(config, cacheDir);
+      for (let i = 0; i < files.length; i += BATCH) {
+        const batch = files.slice(i, i + BATCH).map((f) => extractFileSync(f, config, cache));
+        batch.forEach((o, k) => (outcomes[i + k] = o));
+        onBatch(batch);
+        await new Promise((r) => setImmediate(r));
+      }
+      return outcomes;
+    }
+    if (cacheDir !== null) new FeatureCache(config, cacheDir); // writes config.json once, before the race
+    const batches: ExtractBatch[] = [];
+    for (let i = 0; i < files.length; i += BATCH)
+      batches.push({ id: i, files: files.slice(i, i + BATCH), config, cacheDir });
+    let next = 0;
     await Promise.all(
-      pool.map(
+      this.workers.slice(0, threads).map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
             let inFlight = 0;
+            const onMessage = (r: ExtractBatchResult) => {
+              inFlight--;
+              r.outcomes.forEach((o, k) => (outcomes[r.id + k] = o));
+              onBatch(r.outcomes);
+              feed();
+            };
+            const onError = (err: Error) => finish(err);
+            const onExit = (code: number) => finish(new Error(`feature worker exited with code ${code}`));
+            const finish = (err?: Error) => {
+              worker.off('message', onMessage);
+              worker.off('error', onError);
+              worker.off('exit', onExit);
+              if (err) reject(err);
+              else resolve();
+            };
             // Two batches in flight per worker so it never waits for the main thread.
             const feed = () => {
               while (inFlight < 2 && next < batches.length) {
                 worker.postMessage(batches[next++]);
                 inFlight++;
               }
-              if (inFlight === 0) resolve();
+              if (inFlight === 0) finish();
             };
-            worker.on('message', (r: ExtractBatchResult) => {
-              inFlight--;
-              r.outcomes.forEach((o, k) => (outcomes[r.id + k] = o));
-              onBatch(r.outcomes);
-              feed();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => reject(new Error(`feature worker exited with code ${code}`)));
+            worker.on('message', onMessage);
+            worker.on('error', onError);
+            worker.on('exit', onExit);
             feed();
           }),
       ),
     );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    return outcomes;
   }
-  return outcomes;
+
+  /** Stop the worker threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 /**
@@ -176,10 +202,16 @@ export async function extractFeatures(
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   const threads = Math.min(options.workers ?? defaultWorkers(), Math.ceil(files.length / BATCH));
   let cacheHits = 0;
-  const outcomes = await runBatches(files, resolved, cacheDir, threads, (batch) => {
-    for (const o of batch) if (o.cached) cacheHits++;
-    bar?.tick(batch.length);
-  });
+  const pool = options.pool ?? new ExtractorPool(threads);
+  let outcomes: FileOutcome[];
+  try {
+    outcomes = await pool.run(files, resolved, cacheDir, (batch) => {
+      for (const o of batch) if (o.cached) cacheHits++;
+      bar?.tick(batch.length);
+    });
+  } finally {
+    if (!options.pool) await pool.close();
+  }
   bar?.done(cacheHits > 0 ? `(${cacheHits} cached)` : undefined);
   const skipped = outcomes.flatMap((o, i) =>
     o.vector ? [] : [{ path: files[i], reason: o.reason ?? 'unknown error' }],
