@@ -7,5 +7,6 @@ export * from './train';
 export * from './evaluate';
 export * from './infer';
 export * from './viz';
+export * as tune from './tune';
 export * from './notebook';
 export { UserError, isUserError } from './util/errors';
