@@ -3,10 +3,10 @@
  * RAVDESS clips, beside a numpy/scipy implementation of the same algorithms run on the same clips in the same
  * run (bench/reference/augment_numpy.py, Debian's /usr/bin/python3; its numpy may use more threads).
  *
- *   npx tsc -p . && node dist/bench/augment.js [DATA_ROOT] [--clips N] [--min-seconds S]
+ *   npx tsc -p . && node dist/bench/augment.js [DATA_ROOT] [--clips N] [--repeats R] [--rounds K]
  *
- * Each transform is timed as the best of repeated passes over all clips (at least --min-seconds of passes,
- * default 2). Ratios are TypeScript / numpy (above 1: TypeScript is faster). Prints one JSON object.
+ * Each transform's time is the sum over clips of each clip's fastest of --repeats runs (default 3); rounds
+ * (--rounds, default 2) alternate TypeScript and numpy per transform and each side keeps its best round. Ratios are TypeScript / numpy (above 1: TypeScript is faster). Prints one JSON object.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,17 +39,19 @@ function pickClips(root: string, count: number): string[] {
   return out;
 }
 
-function best(minSeconds: number, pass: () => void): number {
-  let bestTime = Infinity;
-  let spent = 0;
-  while (spent < minSeconds || bestTime === Infinity) {
-    const t = process.hrtime.bigint();
-    pass();
-    const dt = Number(process.hrtime.bigint() - t) / 1e9;
-    bestTime = Math.min(bestTime, dt);
-    spent += dt;
+/** Sum over clips of each clip's fastest of `repeats` runs: robust to other processes' load spikes. */
+function perClipBest(count: number, repeats: number, run: (i: number) => void): number {
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    let best = Infinity;
+    for (let r = 0; r < repeats; r++) {
+      const t = process.hrtime.bigint();
+      run(i);
+      best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+    }
+    total += best;
   }
-  return bestTime;
+  return total;
 }
 
 function main(): void {
@@ -59,7 +61,8 @@ function main(): void {
     return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
   };
   const clipCount = option('--clips', 16);
-  const minSeconds = option('--min-seconds', 2);
+  const repeats = option('--repeats', 3);
+  const rounds = option('--rounds', 2);
   const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
   const files = pickClips(root, clipCount);
   const clips = files.map((f) => loadAudioSync(f, { sampleRate: null }));
@@ -96,35 +99,44 @@ function main(): void {
   // Warm-up (JIT, filter banks), as the reference's first pass warms numpy's caches.
   for (const fn of Object.values(transforms))
     clips.slice(0, 2).forEach((c, i) => fn(c.samples, c.sampleRate, i));
-  const typescript: Record<string, number> = {};
-  for (const [name, fn] of Object.entries(transforms))
-    typescript[name] =
-      audioSeconds / best(minSeconds, () => clips.forEach((c, i) => fn(c.samples, c.sampleRate, i)));
-  typescript.mixup =
-    (clips.length * batchLength) / clips[0].sampleRate / best(minSeconds, () => mixup(batch, rng));
+  const measureTypescript = (name: string): number =>
+    name === 'mixup'
+      ? (clips.length * batchLength) /
+        clips[0].sampleRate /
+        (perClipBest(clips.length, repeats, () => mixup(batch, rng)) / clips.length)
+      : audioSeconds /
+        perClipBest(clips.length, repeats, (i) => transforms[name](clips[i].samples, clips[i].sampleRate, i));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-bench-augment-'));
-  const job = path.join(dir, 'job.json');
-  fs.writeFileSync(
-    job,
-    JSON.stringify({
-      clips: files,
-      minSeconds,
-      params: {
-        pitchP: pitch.p,
-        pitchQ: pitch.q,
-        stretchRate: PARAMS.stretchRate,
-        speedP: speed.p,
-        speedQ: speed.q,
-        rt60: PARAMS.rt60,
-      },
-    }),
-  );
   const script = path.resolve(__dirname, '..', '..', 'bench', 'reference', 'augment_numpy.py');
-  const r = spawnSync('/usr/bin/python3', [script, job], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (r.status !== 0) throw new Error(`reference failed: ${r.stderr}`);
-  const reference = JSON.parse(r.stdout) as Record<string, number>;
+  const params = {
+    pitchP: pitch.p,
+    pitchQ: pitch.q,
+    stretchRate: PARAMS.stretchRate,
+    speedP: speed.p,
+    speedQ: speed.q,
+    rt60: PARAMS.rt60,
+  };
+  const measureNumpy = (names: string[]): Record<string, number> => {
+    const job = path.join(dir, 'job.json');
+    fs.writeFileSync(job, JSON.stringify({ clips: files, repeats, only: names, params }));
+    const r = spawnSync('/usr/bin/python3', [script, job], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) throw new Error(`reference failed: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, number>;
+  };
+  // Rounds alternate TypeScript and numpy per transform, and each side keeps its best round, so a burst of
+  // load from other processes does not land on one side only.
+  const typescript: Record<string, number> = {};
+  const reference: Record<string, number> = {};
+  try {
+    for (let round = 0; round < rounds; round++)
+      for (const name of [...Object.keys(transforms), 'mixup']) {
+        typescript[name] = Math.max(typescript[name] ?? 0, measureTypescript(name));
+        reference[name] = Math.max(reference[name] ?? 0, measureNumpy([name])[name]);
+      }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const round = (x: number) => Number(x.toPrecision(4));
   const perTransform = Object.fromEntries(
     Object.keys(typescript).map((k) => [
@@ -141,6 +153,8 @@ function main(): void {
       bench: 'augment',
       unit: 'audio-seconds per second (one thread)',
       clips: files.length,
+      repeats,
+      rounds,
       audioSeconds: round(audioSeconds),
       params: { ...PARAMS, pitchRatio: `${pitch.p}/${pitch.q}`, speedRatio: `${speed.p}/${speed.q}` },
       transforms: perTransform,

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """numpy/scipy reference for bench/augment.ts: the same augmentation algorithms, timed on the same clips.
 
-Reads a JSON job from argv[1] ({"clips": [wav paths], "params": {...}, "minSeconds": s}) and prints one JSON
-object: audio-seconds per second for each transform (best of repeated passes over all clips). The algorithms
+Reads a JSON job from argv[1] ({"clips": [wav paths], "params": {...}, "repeats": r, "only": [names]?}) and
+prints one JSON object: audio-seconds per second for each transform (audio length over the sum of each clip's
+fastest of `repeats` runs). The algorithms
 are librosa's (STFT with a periodic Hann window, phase_vocoder's loop, istft with window-sum-square
 normalisation) and audiomentations' written directly in numpy/scipy, since librosa is not installed.
 """
@@ -154,25 +155,33 @@ TRANSFORMS = {
     'specAugment': lambda sr, y, i: spec_augment(matrices[i], rng),
 }
 seconds = sum(len(y) / sr for sr, y in clips)
-result = {}
-for name, fn in TRANSFORMS.items():
-    best = float('inf')
-    spent = 0.0
-    while spent < job['minSeconds'] or best == float('inf'):
-        t0 = time.perf_counter()
-        for i, (sr, y) in enumerate(clips):
+
+
+def per_clip_best(fn, repeats):
+    """Sum over clips of each clip's fastest of `repeats` runs: robust to other processes' load spikes."""
+    total = 0.0
+    for i, (sr, y) in enumerate(clips):
+        best = float('inf')
+        for _ in range(repeats):
+            t0 = time.perf_counter()
             fn(sr, y, i)
-        dt = time.perf_counter() - t0
-        best = min(best, dt)
-        spent += dt
-    result[name] = seconds / best
-best = float('inf')
-spent = 0.0
-while spent < job['minSeconds'] or best == float('inf'):
-    t0 = time.perf_counter()
-    mixup(batch, rng)
-    dt = time.perf_counter() - t0
-    best = min(best, dt)
-    spent += dt
-result['mixup'] = batch.shape[0] * batch_len / clips[0][0] / best
+            best = min(best, time.perf_counter() - t0)
+        total += best
+    return total
+
+
+result = {}
+only = job.get('only')
+for name, fn in TRANSFORMS.items():
+    if only and name not in only:
+        continue
+    per_clip_best(fn, 1)  # warm-up
+    result[name] = seconds / per_clip_best(fn, job['repeats'])
+if not only or 'mixup' in only:
+    best = float('inf')
+    for _ in range(job['repeats'] * len(clips)):
+        t0 = time.perf_counter()
+        mixup(batch, rng)
+        best = min(best, time.perf_counter() - t0)
+    result['mixup'] = batch.shape[0] * batch_len / clips[0][0] / best
 print(json.dumps(result))

@@ -30,45 +30,72 @@ export interface VocoderOptions {
 export function phaseVocoder(spec: ComplexStft, rate: number): ComplexStft {
   checkParam('phaseVocoder', 'rate', rate, rate > 0, 'positive');
   const { bins, frames, re, im } = spec;
-  // Magnitudes and unit phasors of the input frames plus librosa's two zero frames of padding.
-  const padded = frames + 2;
-  const mag = new Float64Array(padded * bins);
-  const unitRe = new Float64Array(padded * bins).fill(1);
-  const unitIm = new Float64Array(padded * bins);
-  for (let k = 0; k < frames * bins; k++) {
-    const r = re[k];
-    const i = im[k];
-    const m = Math.sqrt(r * r + i * i);
-    mag[k] = m;
-    if (m > 0) {
-      unitRe[k] = r / m;
-      unitIm[k] = i / m;
+  // Magnitude and unit phasor of input frame i (librosa pads two zero frames at the end), kept in two slots
+  // keyed by frame index: consecutive steps share frames, and nothing frames × bins large is allocated.
+  const slotFrame = [-1, -1];
+  const slotMag = [new Float64Array(bins), new Float64Array(bins)];
+  const slotRe = [new Float64Array(bins), new Float64Array(bins)];
+  const slotIm = [new Float64Array(bins), new Float64Array(bins)];
+  const frameSlot = (i: number): number => {
+    if (slotFrame[0] === i) return 0;
+    if (slotFrame[1] === i) return 1;
+    const k = slotFrame[0] === i - 1 ? 1 : 0;
+    slotFrame[k] = i;
+    const mag = slotMag[k];
+    const ur = slotRe[k];
+    const ui = slotIm[k];
+    if (i >= frames) {
+      mag.fill(0);
+      ur.fill(1);
+      ui.fill(0);
+      return k;
     }
-  }
+    for (let f = 0, o = i * bins; f < bins; f++, o++) {
+      const r = re[o];
+      const m = Math.sqrt(r * r + im[o] * im[o]);
+      mag[f] = m;
+      if (m > 0) {
+        const inv = 1 / m;
+        ur[f] = r * inv;
+        ui[f] = im[o] * inv;
+      } else {
+        ur[f] = 1;
+        ui[f] = 0;
+      }
+    }
+    return k;
+  };
   // np.arange(0, frames, rate) has ceil(frames / rate) steps.
   const outFrames = Math.ceil(frames / rate);
   const outRe = new Float32Array(outFrames * bins);
   const outIm = new Float32Array(outFrames * bins);
   const accRe = new Float64Array(bins);
   const accIm = new Float64Array(bins);
-  accRe.set(unitRe.subarray(0, bins));
-  accIm.set(unitIm.subarray(0, bins));
+  const first = frameSlot(0);
+  accRe.set(slotRe[first]);
+  accIm.set(slotIm[first]);
   for (let t = 0; t < outFrames; t++) {
     const step = t * rate;
     const i0 = Math.floor(step);
     const alpha = step - i0;
-    const a = i0 * bins;
-    const b = a + bins;
+    const a = frameSlot(i0);
+    const b = frameSlot(i0 + 1);
+    const magA = slotMag[a];
+    const magB = slotMag[b];
+    const aRe = slotRe[a];
+    const aIm = slotIm[a];
+    const bRe = slotRe[b];
+    const bIm = slotIm[b];
     const o = t * bins;
     for (let f = 0; f < bins; f++) {
-      const m = (1 - alpha) * mag[a + f] + alpha * mag[b + f];
+      const m = (1 - alpha) * magA[f] + alpha * magB[f];
       const pr = accRe[f];
       const pi = accIm[f];
       outRe[o + f] = m * pr;
       outIm[o + f] = m * pi;
       // acc ← acc · u[i+1] · conj(u[i])
-      const dr = unitRe[b + f] * unitRe[a + f] + unitIm[b + f] * unitIm[a + f];
-      const di = unitIm[b + f] * unitRe[a + f] - unitRe[b + f] * unitIm[a + f];
+      const dr = bRe[f] * aRe[f] + bIm[f] * aIm[f];
+      const di = bIm[f] * aRe[f] - bRe[f] * aIm[f];
       accRe[f] = pr * dr - pi * di;
       accIm[f] = pr * di + pi * dr;
     }

@@ -13,6 +13,14 @@ export interface InverseRealFft {
    * frequencies (`size / 2 + 1` values); like numpy, the imaginary parts of DC and Nyquist are ignored.
    */
   inverse(re: ArrayLike<number>, im: ArrayLike<number>, out: Float64Array, offset?: number): void;
+  /** Overlap-add: `out[offset + j] += irfft(re + i·im)[j] · window[j]` for j < size (the ISTFT's inner step). */
+  inverseWindowedAdd(
+    re: ArrayLike<number>,
+    im: ArrayLike<number>,
+    window: Float64Array,
+    out: Float64Array,
+    offset: number,
+  ): void;
 }
 
 /**
@@ -31,7 +39,8 @@ class HartleyInverseRealFft implements InverseRealFft {
     this.fIm = new Float64Array(size / 2 + 1);
   }
 
-  inverse(re: ArrayLike<number>, im: ArrayLike<number>, out: Float64Array, offset = 0): void {
+  /** The spectrum F of the Hartley sequence h: x[n] = (Re F[n] - Im F[n]) / N, x[N-n] = (Re F[n] + Im F[n]) / N. */
+  private hartleySpectrum(re: ArrayLike<number>, im: ArrayLike<number>): void {
     const { size: n, hartley: h, fRe, fIm } = this;
     const half = n >> 1;
     h[0] = re[0];
@@ -41,12 +50,37 @@ class HartleyInverseRealFft implements InverseRealFft {
       h[n - k] = re[k] + im[k];
     }
     realFft(n).forward(h, fRe, fIm);
+  }
+
+  inverse(re: ArrayLike<number>, im: ArrayLike<number>, out: Float64Array, offset = 0): void {
+    this.hartleySpectrum(re, im);
+    const { size: n, fRe, fIm } = this;
+    const half = n >> 1;
     const scale = 1 / n;
     out[offset] = fRe[0] * scale;
     out[offset + half] = fRe[half] * scale;
     for (let k = 1; k < half; k++) {
       out[offset + k] = (fRe[k] - fIm[k]) * scale;
       out[offset + n - k] = (fRe[k] + fIm[k]) * scale;
+    }
+  }
+
+  inverseWindowedAdd(
+    re: ArrayLike<number>,
+    im: ArrayLike<number>,
+    window: Float64Array,
+    out: Float64Array,
+    offset: number,
+  ): void {
+    this.hartleySpectrum(re, im);
+    const { size: n, fRe, fIm } = this;
+    const half = n >> 1;
+    const scale = 1 / n;
+    out[offset] += fRe[0] * scale * window[0];
+    out[offset + half] += fRe[half] * scale * window[half];
+    for (let k = 1; k < half; k++) {
+      out[offset + k] += (fRe[k] - fIm[k]) * scale * window[k];
+      out[offset + n - k] += (fRe[k] + fIm[k]) * scale * window[n - k];
     }
   }
 }
@@ -81,6 +115,31 @@ export interface IstftOptions {
 const TINY32 = 1.1754943508222875e-38;
 
 /**
+ * `librosa.filters.window_sumsquare`: Σ_t w²[i - t·hop] over `frames` frames. Where every frame that could
+ * cover sample i exists (the interior), the sum is periodic in i with period `hop`, so it is computed once per
+ * phase there and frame by frame only near the ends.
+ */
+export function windowSumSquare(window: Float64Array, frames: number, hopLength: number): Float64Array {
+  const n = window.length;
+  const total = frames > 0 ? n + hopLength * (frames - 1) : 0;
+  const out = new Float64Array(total);
+  const at = (i: number): number => {
+    let s = 0;
+    const first = Math.max(0, Math.ceil((i - n + 1) / hopLength));
+    const last = Math.min(frames - 1, Math.floor(i / hopLength));
+    for (let t = first; t <= last; t++) s += window[i - t * hopLength] ** 2;
+    return s;
+  };
+  // Interior: i in [n - 1, frames·hop), where frames 0..frames-1 cover every offset.
+  const from = n - 1;
+  const to = frames * hopLength;
+  const periodic = new Float64Array(hopLength);
+  for (let k = 0; k < hopLength && from + k < to; k++) periodic[(from + k) % hopLength] = at(from + k);
+  for (let i = 0; i < total; i++) out[i] = i >= from && i < to ? periodic[i % hopLength] : at(i);
+  return out;
+}
+
+/**
  * `librosa.istft(stft_matrix, ...)` for a {@link ComplexStft} (frame-major): each frame is inverse-FFT'd,
  * windowed and overlap-added, the sum is divided by the summed squared window where that exceeds `tiny`,
  * the centre padding is removed and the result fixed to `length`. Computed in float64, returned as float32
@@ -105,18 +164,16 @@ export function istft(spec: ComplexStft, options: IstftOptions = {}): Float32Arr
   }
   const total = frames > 0 ? nFft + hopLength * (frames - 1) : 0;
   const sum = new Float64Array(total);
-  const windowSquares = new Float64Array(total);
-  const frame = new Float64Array(nFft);
   const inverse = inverseRealFft(nFft);
-  for (let t = 0; t < frames; t++) {
-    inverse.inverse(re.subarray(t * bins, (t + 1) * bins), im.subarray(t * bins, (t + 1) * bins), frame);
-    const start = t * hopLength;
-    for (let j = 0; j < nFft; j++) {
-      const w = window[j];
-      sum[start + j] += frame[j] * w;
-      windowSquares[start + j] += w * w;
-    }
-  }
+  for (let t = 0; t < frames; t++)
+    inverse.inverseWindowedAdd(
+      re.subarray(t * bins, (t + 1) * bins),
+      im.subarray(t * bins, (t + 1) * bins),
+      window,
+      sum,
+      t * hopLength,
+    );
+  const windowSquares = windowSumSquare(window, frames, hopLength);
   for (let i = 0; i < total; i++) if (windowSquares[i] > TINY32) sum[i] /= windowSquares[i];
   const start = center ? Math.floor(nFft / 2) : 0;
   const length = options.length ?? (center ? Math.max(0, total - 2 * start) : total);
