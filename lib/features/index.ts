@@ -12,3 +12,4 @@ export * from './extract';
 export * from './sets';
 export * from './cache';
 export * from './realtime';
+export * from './fastlog';

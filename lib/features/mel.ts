@@ -6,6 +6,7 @@
  * spectrogram × bank products are summed in float64 over each filter's non-zero span only (a filter touches
  * a few bins), which is at least as accurate as librosa's float32 einsum.
  */
+import { fastDb } from './fastlog';
 import { fftFrequencies, spectrogram, type StftOptions } from './spectrum';
 import { featureMatrix, type FeatureMatrix, type Spectrogram } from './types';
 
@@ -181,12 +182,12 @@ export function powerToDb(S: FeatureMatrix, options: PowerToDbOptions = {}): Fea
     refValue = 0;
     for (let i = 0; i < S.data.length; i++) if (S.data[i] > refValue) refValue = S.data[i];
   } else refValue = Math.abs(options.ref ?? 1.0);
-  const refDb = 10.0 * Math.log10(Math.max(amin, refValue));
+  const refDb = fastDb(Math.max(amin, refValue));
   const out = featureMatrix(S.rows, S.cols);
   const d = out.data;
   let peak = -Infinity;
   for (let i = 0; i < d.length; i++) {
-    const v = 10.0 * Math.log10(Math.max(amin, S.data[i])) - refDb;
+    const v = fastDb(Math.max(amin, S.data[i])) - refDb;
     d[i] = v;
     if (d[i] > peak) peak = d[i];
   }

@@ -17,6 +17,7 @@
  *   can run side by side.
  */
 import { chromaFilterBank, chromaFrame } from './chroma';
+import { fastDb } from './fastlog';
 import { realFft } from './fft';
 import { applyMelFrame, dctMatrix, melFilterBank } from './mel';
 import { configureMeyda } from './meyda-config';
@@ -116,8 +117,7 @@ function librosaFrames(
         applyMelFrame(bank, power, 0, mel, 0, 1);
         if (feature === 'mel') for (let m = 0; m < nMels; m++) out[k++] = mel[m];
         else {
-          for (let m = 0; m < nMels; m++)
-            mel[m] = Math.fround(10 * Math.log10(Math.max(1e-10, Math.fround(mel[m]))));
+          for (let m = 0; m < nMels; m++) mel[m] = Math.fround(fastDb(Math.max(1e-10, Math.fround(mel[m]))));
           for (let c = 0; c < nMfcc; c++) {
             let s = 0;
             for (let m = 0; m < nMels; m++) s += dct[c * nMels + m] * mel[m];

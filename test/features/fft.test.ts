@@ -1,7 +1,7 @@
 /** realFft against a direct DFT, for power-of-two, mixed-radix (even) and odd sizes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { realFft } from '../../lib/features';
+import { fastLn, realFft } from '../../lib/features';
 
 function directDft(x: Float64Array): { re: number[]; im: number[] } {
   const n = x.length;
@@ -37,3 +37,17 @@ for (const n of [4, 8, 512, 2048, 6, 10, 30, 400, 1000, 882, 2 * 97, 9, 25]) {
     assert.equal(realFft(n), fft, 'cached per size');
   });
 }
+
+test('fastLn matches Math.log to 2e-16 absolute + 4 ulp relative from 1e-12 to 1e12, and 0 / subnormals fall back', () => {
+  let worst = 0;
+  for (let i = 0; i < 200000; i++) {
+    const x = 10 ** (-12 + (24 * i) / 200000) * (1 + ((i * 7919) % 1000) / 1e6);
+    const want = Math.log(x);
+    const err = Math.abs(fastLn(x) - want) / (2e-16 + 4 * Number.EPSILON * Math.abs(want));
+    worst = Math.max(worst, err);
+  }
+  assert.ok(worst <= 1, `worst error ${worst} of the bound`);
+  assert.equal(fastLn(1), 0);
+  assert.equal(fastLn(0), -Infinity);
+  assert.equal(fastLn(5e-324), Math.log(5e-324));
+});
