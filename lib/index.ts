@@ -10,3 +10,4 @@ export * from './viz';
 export * as tune from './tune';
 export * from './notebook';
 export { UserError, isUserError } from './util/errors';
+export * from './augment';

@@ -13,3 +13,5 @@ export * from './sets';
 export * from './cache';
 export * from './realtime';
 export * from './fastlog';
+export * from './istft';
+export * from './pitch';
