@@ -93,3 +93,24 @@ export function augmentPreviewHtml(
     `<div style="display:flex;gap:12px;flex-wrap:wrap">${column('original', original, true)}${column('augmented', augmented, false)}</div></div>`
   );
 }
+
+/** Whether this process has already sent the plotly.js bundle with a preview. */
+let previewBundleSent = false;
+
+/**
+ * Show {@link augmentPreviewHtml} in a tslab notebook cell. The first preview of a kernel session inlines the
+ * plotly.js bundle (as lib/notebook's `showFigure` does); pass `includeBundle` to force or skip it.
+ */
+export function showAugmentPreview(
+  original: Float32Array,
+  augmented: Float32Array,
+  sampleRate: number,
+  options: PreviewOptions = {},
+): void {
+  const includeBundle = options.includeBundle ?? !previewBundleSent;
+  // tslab is loaded lazily so that importing lib/augment outside a kernel does not pull it in.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { display } = require('tslab') as typeof import('tslab');
+  display.html(augmentPreviewHtml(original, augmented, sampleRate, { ...options, includeBundle }));
+  if (includeBundle) previewBundleSent = true;
+}
