@@ -3,6 +3,8 @@
  * accuracy; confusion[i][j] = clips of true class i predicted as j; recall per class; UAR (unweighted
  * average recall, scikit-learn's balanced_accuracy) over classes that occur in the truth.
  */
+import { confusionMatrix } from './classification-report';
+
 export interface ClassificationMetrics {
   accuracy: number;
   /** Unweighted average recall over classes present in the truth (balanced accuracy). */
@@ -19,15 +21,9 @@ export function classificationMetrics(
   yPred: number[],
   labels: string[],
 ): ClassificationMetrics {
-  if (yTrue.length !== yPred.length)
-    throw new Error('classificationMetrics: yTrue and yPred differ in length');
-  const k = labels.length;
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const confusion = confusionMatrix(yTrue, yPred, labels.length);
   let correct = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    confusion[yTrue[i]][yPred[i]]++;
-    if (yTrue[i] === yPred[i]) correct++;
-  }
+  confusion.forEach((row, i) => (correct += row[i]));
   const recall: Record<string, number> = {};
   const present: number[] = [];
   labels.forEach((label, i) => {
