@@ -1,2 +1,7 @@
 export * from './metrics';
+export * from './classification-report';
+export * from './bootstrap';
+export * from './mcnemar';
+export * from './breakdown';
+export * from './evaluation-report';
 export * from './evaluate-dir';
