@@ -15,3 +15,4 @@ export * from './realtime';
 export * from './fastlog';
 export * from './istft';
 export * from './pitch';
+export * from './embedding';

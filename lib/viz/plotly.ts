@@ -8,8 +8,9 @@ export type PlotlyJson = string | number | boolean | null | PlotlyJson[] | { [ke
 
 export interface HeatmapTrace {
   type: 'heatmap';
-  x: string[];
-  y: string[];
+  /** Category labels, or numeric cell centres (seconds, Hz...) on a linear axis. */
+  x: string[] | number[];
+  y: string[] | number[];
   z: number[][];
   /** Per-cell text, shown on the cells through `texttemplate: '%{text}'`. */
   text?: string[][];
@@ -20,6 +21,17 @@ export interface HeatmapTrace {
   zmax?: number;
   showscale?: boolean;
   colorbar?: { [key: string]: PlotlyJson };
+  /** Which subplot axes the trace uses ('x2', 'y2'...). */
+  xaxis?: string;
+  yaxis?: string;
+}
+
+/** Marker style of scatter points. */
+export interface PlotlyMarker {
+  color?: string;
+  size?: number;
+  opacity?: number;
+  symbol?: string;
 }
 
 export interface ScatterTrace {
@@ -29,6 +41,12 @@ export interface ScatterTrace {
   name?: string;
   mode?: 'lines' | 'markers' | 'lines+markers';
   line?: { color?: string; dash?: 'solid' | 'dash' | 'dot'; width?: number };
+  marker?: PlotlyMarker;
+  /** Per-point text, shown on hover through `%{text}`. */
+  text?: string[];
+  /** Fill down to the previous trace ('tonexty'), e.g. the band between a min and a max curve. */
+  fill?: 'none' | 'tonexty' | 'toself';
+  fillcolor?: string;
   /** Which subplot axes the trace uses ('x2', 'y2'...). */
   xaxis?: string;
   yaxis?: string;
@@ -48,7 +66,40 @@ export interface BarTrace {
   hovertemplate?: string;
 }
 
-export type PlotlyTrace = HeatmapTrace | ScatterTrace | BarTrace;
+/** Raw values binned by plotly.js (one trace per group; overlay them with `barmode: 'overlay'`). */
+export interface HistogramTrace {
+  type: 'histogram';
+  x: number[];
+  /** Values for a horizontal histogram instead of `x` (unused by lib/viz). */
+  y?: number[];
+  name?: string;
+  /** Bar heights: counts (default) or a share of the trace's values. */
+  histnorm?: '' | 'percent' | 'probability' | 'density';
+  xbins?: { start?: number; end?: number; size?: number };
+  opacity?: number;
+  marker?: PlotlyMarker;
+  hovertemplate?: string;
+}
+
+/** A box plot of one group's values (median, quartiles, whiskers at 1.5 IQR, outliers). */
+export interface BoxTrace {
+  type: 'box';
+  y: number[];
+  /** Category of each value, to draw several boxes from one trace (lib/viz uses one trace per box). */
+  x?: string[];
+  name?: string;
+  marker?: PlotlyMarker;
+  boxpoints?: false | 'outliers' | 'all' | 'suspectedoutliers';
+  /** Draw the mean (and standard deviation with 'sd') as a dashed line. */
+  boxmean?: boolean | 'sd';
+  xaxis?: string;
+  yaxis?: string;
+  showlegend?: boolean;
+  legendgroup?: string;
+  hovertemplate?: string;
+}
+
+export type PlotlyTrace = HeatmapTrace | ScatterTrace | BarTrace | HistogramTrace | BoxTrace;
 
 export interface PlotlyAxis {
   title?: { text: string };
@@ -63,6 +114,12 @@ export interface PlotlyAxis {
   constrain?: 'range' | 'domain';
   scaleanchor?: string;
   automargin?: boolean;
+  /** Explicit ticks: positions and their labels (e.g. mel bands labelled in Hz). */
+  tickvals?: number[];
+  ticktext?: string[];
+  showticklabels?: boolean;
+  /** Share the range with another axis ('x', 'y'...), e.g. stacked panels with one time axis. */
+  matches?: string;
 }
 
 export interface PlotlyLayout {
@@ -73,12 +130,14 @@ export interface PlotlyLayout {
   yaxis2?: PlotlyAxis;
   /** Pixel height; the width follows the container. */
   height?: number;
-  barmode?: 'group' | 'stack';
+  barmode?: 'group' | 'stack' | 'overlay';
   showlegend?: boolean;
   legend?: { [key: string]: PlotlyJson };
   margin?: { l?: number; r?: number; t?: number; b?: number };
   annotations?: { [key: string]: PlotlyJson }[];
   font?: { [key: string]: PlotlyJson };
+  /** Further subplot axes: `xaxis3`, `yaxis4`... */
+  [axis: `${'x' | 'y'}axis${number}`]: PlotlyAxis | undefined;
 }
 
 /** A complete figure: what `Plotly.newPlot(element, data, layout)` takes. */
