@@ -25,9 +25,13 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ "${CI:-}" = true ] || [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci when the lockfile changed since the last install here (a marker in node_modules records its hash),
+# so .ci/run and scripts/test.sh calling this twice install once.
+lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.ser-lock ] || [ "$(cat node_modules/.ser-lock)" != "$lock" ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock" > node_modules/.ser-lock
 else
   npm run --silent build
 fi
