@@ -114,6 +114,7 @@ async function main(): Promise<void> {
         reference: 'optuna 3.1 TPESampler (Debian python3-optuna)',
         functions,
         ok,
+        not_significantly_worse: !significantlyWorse,
       },
       null,
       2,
