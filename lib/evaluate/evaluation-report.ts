@@ -131,6 +131,22 @@ export function metricFunction(
   }
 }
 
+/** Accuracy, UAR, macro and weighted F1 of class indices over `nClasses` labels. */
+export function headlineMetrics(
+  yTrue: readonly number[],
+  yPred: readonly number[],
+  nClasses: number,
+  zeroDivision: ZeroDivision = 0,
+): HeadlineMetrics {
+  const value = (name: MetricName) => metricFunction(name, nClasses, zeroDivision)(yTrue, yPred);
+  return {
+    accuracy: value('accuracy'),
+    uar: value('uar'),
+    macroF1: value('macroF1'),
+    weightedF1: value('weightedF1'),
+  };
+}
+
 /** One test clip's outcome. */
 export interface ClipPrediction {
   /** The clip (its path, or manifest id). */
@@ -202,12 +218,7 @@ export function buildEvaluationReport(
   }
   const k = labels.length;
   const counts = confusionMatrix(yTrue, yPred, k);
-  const metrics: HeadlineMetrics = {
-    accuracy: metricFunction('accuracy', k, zeroDivision)(yTrue, yPred),
-    uar: metricFunction('uar', k, zeroDivision)(yTrue, yPred),
-    macroF1: metricFunction('macroF1', k, zeroDivision)(yTrue, yPred),
-    weightedF1: metricFunction('weightedF1', k, zeroDivision)(yTrue, yPred),
-  };
+  const metrics = headlineMetrics(yTrue, yPred, k, zeroDivision);
   const speakers = clips?.map(speakerKey);
   const bySpeaker =
     options.bootstrapBySpeaker === true && speakers !== undefined && new Set(speakers).size >= 2;

@@ -5,3 +5,4 @@ export * from './mcnemar';
 export * from './breakdown';
 export * from './evaluation-report';
 export * from './evaluate-dir';
+export * from './compare';

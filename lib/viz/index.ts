@@ -2,3 +2,4 @@
 export * from './plotly';
 export * from './figures';
 export * from './tune';
+export * from './evaluation';
