@@ -12,11 +12,16 @@ import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 
 export const MODEL_FILES = ['model.json', 'weights.bin', 'ser.json'] as const;
+/** Files of a classic (random forest, SVM) model directory, version 2. */
+export const CLASSIC_MODEL_FILES = ['classic.json', 'ser.json'] as const;
 
 /** Metadata stored in `ser.json`; `T` is the stage-specific payload (features, normaliser, split, …). */
 export interface SerModelMeta<T = Record<string, unknown>> {
   format: 'ser-model';
-  version: 1;
+  /** 1: the thin slice's directories (still read); 2: adds `kind`. */
+  version: 1 | 2;
+  /** What holds the model: a tfjs Layers model (model.json + weights.bin) or a classic model (classic.json). Absent in version 1: 'tfjs'. */
+  kind?: 'tfjs' | 'classic';
   labels: string[];
   createdAt: string;
   versions: { ser: string; tfjs: string; node: string };
@@ -69,37 +74,57 @@ export async function saveModelDir<T>(dir: string, model: tf.LayersModel, labels
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
+  await writeModelFiles(dir, 'tfjs', { 'model.json': modelJson, 'weights.bin': weights }, labels, payload);
+}
+
+/** Write model files plus a version-2 `ser.json` holding their checksums, atomically. */
+async function writeModelFiles<T>(
+  dir: string,
+  kind: 'tfjs' | 'classic',
+  files: Record<string, string | Uint8Array>,
+  labels: string[],
+  payload: T,
+): Promise<void> {
   const meta: SerModelMeta<T> = {
     format: 'ser-model',
-    version: 1,
+    version: 2,
+    kind,
     labels,
     createdAt: new Date().toISOString(),
     versions: { ser: serVersion(), tfjs: tf.version.tfjs, node: process.version },
-    checksums: { 'model.json': sha256(modelJson), 'weights.bin': sha256(weights) },
+    checksums: Object.fromEntries(Object.entries(files).map(([name, data]) => [name, sha256(data)])),
     payload,
   };
   await writeDirAtomic(dir, (tmp) => {
-    fs.writeFileSync(path.join(tmp, 'model.json'), modelJson);
-    fs.writeFileSync(path.join(tmp, 'weights.bin'), weights);
+    for (const [name, data] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), data);
     fs.writeFileSync(path.join(tmp, 'ser.json'), JSON.stringify(meta, null, 2));
   });
+}
+
+/** Save a classic model (plain JSON state: random forest, SVM) and its metadata into `dir` atomically. */
+export async function saveClassicModelDir<T>(dir: string, state: object, labels: string[], payload: T): Promise<void> {
+  await writeModelFiles(dir, 'classic', { 'classic.json': JSON.stringify(state) }, labels, payload);
 }
 
 /** Read and check `ser.json` of a model directory; refuses missing, partial or tampered directories. */
 export function readModelMeta<T>(dir: string): SerModelMeta<T> {
   if (!fs.existsSync(dir)) throw new UserError('model directory does not exist', dir);
   if (!fs.statSync(dir).isDirectory()) throw new UserError('not a model directory (it is a file)', dir);
-  const missing = MODEL_FILES.filter((f) => !fs.existsSync(path.join(dir, f)));
-  if (missing.length > 0) throw new UserError(`not a complete ser model directory (missing ${missing.join(', ')})`, dir);
+  if (!fs.existsSync(path.join(dir, 'ser.json'))) throw new UserError('not a complete ser model directory (missing ser.json)', dir);
   let meta: SerModelMeta<T>;
   try {
     meta = JSON.parse(fs.readFileSync(path.join(dir, 'ser.json'), 'utf8')) as SerModelMeta<T>;
   } catch {
     throw new UserError('ser.json is not valid JSON', path.join(dir, 'ser.json'));
   }
-  if (meta.format !== 'ser-model' || meta.version !== 1) {
+  if (meta.format !== 'ser-model' || (meta.version !== 1 && meta.version !== 2)) {
     throw new UserError('ser.json is not a ser model description (format/version)', path.join(dir, 'ser.json'));
   }
+  const required = (meta.kind ?? 'tfjs') === 'classic' ? CLASSIC_MODEL_FILES : MODEL_FILES;
+  const missing = required.filter((f) => !fs.existsSync(path.join(dir, f)));
+  if (missing.length > 0) throw new UserError(`not a complete ser model directory (missing ${missing.join(', ')})`, dir);
+  if (required.some((f) => f !== 'ser.json' && !(f in (meta.checksums ?? {}))))
+    throw new UserError('ser.json lacks the checksums of the model files', path.join(dir, 'ser.json'));
   for (const [file, expected] of Object.entries(meta.checksums ?? {})) {
     if (sha256(fs.readFileSync(path.join(dir, file))) !== expected) {
       throw new UserError(`${file} does not match its checksum in ser.json (modified or partial copy)`, path.join(dir, file));
@@ -111,6 +136,7 @@ export function readModelMeta<T>(dir: string): SerModelMeta<T> {
 /** Load the tfjs model and metadata of a model directory. */
 export async function loadModelDir<T>(dir: string): Promise<{ model: tf.LayersModel; meta: SerModelMeta<T> }> {
   const meta = readModelMeta<T>(dir);
+  if (meta.kind === 'classic') throw new UserError('this is a classic (random forest / SVM) model directory: load it with loadClassicModelDir', dir);
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
     modelTopology: object;
     weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
@@ -125,6 +151,13 @@ export async function loadModelDir<T>(dir: string): Promise<{ model: tf.LayersMo
     }),
   );
   return { model, meta };
+}
+
+/** Load the state (classic.json) and metadata of a classic model directory. */
+export function loadClassicModelDir<S, T>(dir: string): { state: S; meta: SerModelMeta<T> } {
+  const meta = readModelMeta<T>(dir);
+  if (meta.kind !== 'classic') throw new UserError('not a classic model directory (it holds a tfjs model: use loadModelDir)', dir);
+  return { state: JSON.parse(fs.readFileSync(path.join(dir, 'classic.json'), 'utf8')) as S, meta };
 }
 
 /** Write a JSON side file (metrics, history) into an existing model directory, atomically. */

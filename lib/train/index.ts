@@ -1,1 +1,4 @@
 export * from './slice';
+export * from './fit';
+export * from './dataset';
+export * from './train-model';

@@ -1,0 +1,287 @@
+/**
+ * Train any zoo model on one fold of a protocol and write a model directory (version 2): neural models go
+ * through the fit loop (validation = a seeded, emotion-stratified 10 % of the training side's clips, so test
+ * speakers never steer early stopping), classic models fit in one call.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { initBackend } from '../backend';
+import type { Split } from '../data/split';
+import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
+import type { LibrosaSetConfig } from '../features/sets';
+import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
+import { predictClassic, zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
+import { UserError } from '../util/errors';
+import { Rng } from '../util/rng';
+import {
+  foldData,
+  loadFeatureTable,
+  makeSplit,
+  type FeatureTable,
+  type FoldData,
+  type Normalisation,
+  type SplitName,
+  type StoredNormaliser,
+} from './dataset';
+import {
+  EarlyStopping,
+  fitModel,
+  historyCsv,
+  predictRows,
+  ReduceLrOnPlateau,
+  withSeededRandom,
+  type FitCallback,
+  type FitEpochLog,
+} from './fit';
+
+/** What `ser.json` carries for a model trained here. */
+export interface TrainedModelPayload {
+  model: {
+    name: ZooModelName;
+    kind: 'neural' | 'classic';
+    config: object;
+    training: NeuralTrainingConfig | null;
+  };
+  features: LibrosaSetConfig;
+  normaliser: StoredNormaliser;
+  /** Input shape per example. */
+  shape: number[];
+  split: {
+    protocol: Split['protocol'];
+    name: SplitName;
+    fold: string;
+    foldIndex: number;
+    params: Split['params'];
+    seed: number | null;
+    manifestHash: string;
+    validation: string;
+  };
+  trainManifestHash: string;
+  metrics: { test: Omit<ClassificationMetrics, 'labels'> & { macroF1: number } };
+  training: { seed: number; seconds: number; history: FitEpochLog[]; finalEpoch: number | null };
+}
+
+export interface TrainFoldOptions {
+  model: ZooModelName;
+  /** Overrides of the model's default config. */
+  config?: object;
+  /** Overrides of the model's training settings (neural models). */
+  training?: Partial<NeuralTrainingConfig>;
+  /** Default 'global'. */
+  normalisation?: Normalisation;
+  /** Default 42. */
+  seed?: number;
+  onEpoch?: (log: FitEpochLog) => void;
+  /** Write the model directory here (optional: benches only need the metrics). */
+  out?: string;
+  /** Split name recorded in ser.json. Default 'speaker'. */
+  splitName?: SplitName;
+}
+
+export interface TrainFoldResult {
+  metrics: ClassificationMetrics & { macroF1: number };
+  yTrue: number[];
+  yPred: number[];
+  labels: string[];
+  /** Seconds of fitting (feature loading excluded). */
+  seconds: number;
+  history: FitEpochLog[];
+  fold: string;
+}
+
+/** Macro-averaged F1 over the classes present in the truth (scikit-learn's f1_score(average='macro') on those labels). */
+export function macroF1(confusion: number[][]): number {
+  const f1s: number[] = [];
+  confusion.forEach((row, c) => {
+    const support = row.reduce((a, b) => a + b, 0);
+    if (support === 0) return;
+    const predicted = confusion.reduce((s, r) => s + r[c], 0);
+    const tp = row[c];
+    f1s.push(tp === 0 ? 0 : (2 * tp) / (support + predicted));
+  });
+  return f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : Number.NaN;
+}
+
+/** Seeded emotion-stratified hold-out of `fraction` of the training rows (indices). */
+function stratifiedHoldOut(
+  labels: number[],
+  fraction: number,
+  seed: number,
+): { fit: number[]; val: number[] } {
+  const rng = new Rng(seed);
+  const val: number[] = [];
+  const fit: number[] = [];
+  const classes = [...new Set(labels)].sort((a, b) => a - b);
+  for (const c of classes) {
+    const idx = rng.shuffle(labels.flatMap((l, i) => (l === c ? [i] : [])));
+    const n = Math.max(1, Math.round(idx.length * fraction));
+    val.push(...idx.slice(0, n));
+    fit.push(...idx.slice(n));
+  }
+  return { fit: fit.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
+}
+
+/** SpecAugment on [frames, dims] rows: random time and feature stripes set to 0 (the z-scored mean). */
+export function specAugmentMasks(
+  shape: number[],
+  t: Pick<NeuralTrainingConfig, 'timeMasks' | 'timeMaskWidth' | 'featureMasks' | 'featureMaskWidth'>,
+): ((batch: Float32Array[], rng: Rng) => Float32Array[]) | undefined {
+  if (shape.length !== 2 || (t.timeMasks === 0 && t.featureMasks === 0)) return undefined;
+  const [frames, dims] = shape;
+  return (batch, rng) =>
+    batch.map((row) => {
+      const out = row.slice();
+      for (let m = 0; m < t.timeMasks; m++) {
+        const w = rng.int(t.timeMaskWidth + 1);
+        const start = rng.int(Math.max(1, frames - w));
+        out.fill(0, start * dims, (start + w) * dims);
+      }
+      for (let m = 0; m < t.featureMasks; m++) {
+        const w = rng.int(t.featureMaskWidth + 1);
+        const start = rng.int(Math.max(1, dims - w));
+        for (let f = 0; f < frames; f++) out.fill(0, f * dims + start, f * dims + start + w);
+      }
+      return out;
+    });
+}
+
+/** Train `options.model` on fold `foldIndex` of `split` over `table`; evaluate on the fold's test side. */
+export async function trainFold(
+  table: FeatureTable,
+  split: Split,
+  foldIndex: number,
+  options: TrainFoldOptions,
+): Promise<TrainFoldResult> {
+  const entry = zooEntry(options.model);
+  const seed = options.seed ?? 42;
+  const training: NeuralTrainingConfig | null =
+    entry.kind === 'neural' ? { ...entry.training, ...options.training } : null;
+  const data: FoldData = foldData(table, split, foldIndex, {
+    normalisation: options.normalisation,
+    frames: training?.frames ?? null,
+  });
+  const config = { ...entry.defaults, ...(options.config ?? {}) };
+  const k = data.labels.length;
+  const t0 = Date.now();
+  let history: FitEpochLog[] = [];
+  let finalEpoch: number | null = null;
+  let seconds = 0;
+
+  const evaluate = (probs: ArrayLike<number>[]) => {
+    const yPred = probs.map((p) => argmax(p));
+    const m = classificationMetrics(data.test.labels, yPred, data.labels);
+    return { yPred, metrics: { ...m, macroF1: macroF1(m.confusion) } };
+  };
+  const payload = (metrics: ClassificationMetrics & { macroF1: number }): TrainedModelPayload => {
+    const { labels: _labels, ...test } = metrics;
+    void _labels;
+    return {
+      model: { name: options.model, kind: entry.kind, config, training },
+      features: table.features,
+      normaliser: data.normaliser,
+      shape: data.shape,
+      split: {
+        protocol: split.protocol,
+        name: options.splitName ?? 'speaker',
+        fold: split.folds[foldIndex].name,
+        foldIndex,
+        params: split.params,
+        seed: split.seed,
+        manifestHash: split.manifestHash,
+        validation:
+          entry.kind === 'neural'
+            ? 'seeded emotion-stratified 10 % of the training side (training speakers only)'
+            : 'none (classic model)',
+      },
+      trainManifestHash: data.trainManifestHash,
+      metrics: { test },
+      training: { seed, seconds, history, finalEpoch },
+    };
+  };
+
+  let outcome: ReturnType<typeof evaluate>;
+  if (entry.kind === 'classic') {
+    const state = entry.fit(data.train.rows, data.train.labels, k, config as never, seed);
+    seconds = (Date.now() - t0) / 1000;
+    outcome = evaluate(data.test.rows.map((r) => predictClassic(state, r)));
+    if (options.out) await saveClassicModelDir(options.out, state, data.labels, payload(outcome.metrics));
+  } else {
+    await initBackend();
+    const t = training!;
+    const { fit, val } = stratifiedHoldOut(data.train.labels, 0.1, seed);
+    const pick = (idx: number[]) => ({
+      rows: idx.map((i) => data.train.rows[i]),
+      labels: idx.map((i) => data.train.labels[i]),
+      shape: data.shape,
+    });
+    const model = await withSeededRandom(seed, () => entry.build(config as never, data.shape, k));
+    try {
+      const callbacks: FitCallback[] = [];
+      if (t.reduceLrPatience > 0) callbacks.push(new ReduceLrOnPlateau({ patience: t.reduceLrPatience }));
+      if (t.earlyStoppingPatience > 0)
+        callbacks.push(new EarlyStopping({ patience: t.earlyStoppingPatience, restoreBestWeights: true }));
+      const result = await fitModel(model, pick(fit), {
+        epochs: t.epochs,
+        batchSize: t.batchSize,
+        seed,
+        classWeights: t.classWeights,
+        validation: pick(val),
+        callbacks,
+        onEpoch: options.onEpoch,
+        augment: specAugmentMasks(data.shape, t),
+      });
+      history = result.history;
+      finalEpoch = result.finalEpoch;
+      seconds = (Date.now() - t0) / 1000;
+      outcome = evaluate(predictRows(model, { rows: data.test.rows, shape: data.shape }));
+      if (options.out) {
+        await saveModelDir(options.out, model, data.labels, payload(outcome.metrics));
+        writeModelSideFile(options.out, 'history.json', history);
+        fs.writeFileSync(path.join(options.out, 'history.csv'), historyCsv(history));
+      }
+    } finally {
+      model.dispose();
+    }
+  }
+  return {
+    metrics: outcome.metrics,
+    yTrue: data.test.labels,
+    yPred: outcome.yPred,
+    labels: data.labels,
+    seconds,
+    history,
+    fold: split.folds[foldIndex].name,
+  };
+}
+
+export interface TrainModelOptions extends TrainFoldOptions {
+  /** Corpora; for `cross` the last one is the test corpus. */
+  corpora: string[];
+  root: string;
+  split: SplitName;
+  /** Fold to train (0-based). Default 0. */
+  fold?: number;
+  /** Feature set name; default the model's own. */
+  features?: string;
+  /** At most this many clips per (speaker, emotion) (quick runs). */
+  limitPerClass?: number;
+  progress?: boolean;
+}
+
+/** Load features, split, train one fold and (with `out`) write the model directory. */
+export async function trainModel(
+  options: TrainModelOptions,
+): Promise<TrainFoldResult & { split: Split; skipped: FeatureTable['skipped'] }> {
+  const entry = zooEntry(options.model);
+  if (options.corpora.length === 0) throw new UserError('give at least one corpus');
+  const table = await loadFeatureTable(options.corpora, options.root, options.features ?? entry.features, {
+    limitPerClass: options.limitPerClass,
+    seed: options.seed ?? 42,
+    progress: options.progress,
+  });
+  if (table.rows.length === 0)
+    throw new UserError(`no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
+  const split = makeSplit(table, options.split, { seed: options.seed ?? 42 });
+  const result = await trainFold(table, split, options.fold ?? 0, { ...options, splitName: options.split });
+  return { ...result, split, skipped: table.skipped };
+}
