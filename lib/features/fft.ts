@@ -72,7 +72,11 @@ abstract class HalfSizeRealFft implements RealFft {
 
 class Radix2RealFft extends HalfSizeRealFft {
   private readonly bitReverse: Uint32Array;
-  /** Twiddles e^{-2πik/len} of the radix-2 stages len = 8, 16, …, half, one stage after another. */
+  /**
+   * Twiddles of the stages after the first (len 4): radix-4 stages len = 16, 64, … store W^k, W^2k, W^3k
+   * (W = e^{-2πi/len}, k < len/4) one after another; a final radix-2 stage (when log2(half) is odd) stores
+   * W^k, k < len/2.
+   */
   private readonly twiddleRe: Float64Array;
   private readonly twiddleIm: Float64Array;
 
@@ -86,13 +90,24 @@ class Radix2RealFft extends HalfSizeRealFft {
       for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
       this.bitReverse[i] = r;
     }
-    this.twiddleRe = new Float64Array(Math.max(1, half));
-    this.twiddleIm = new Float64Array(Math.max(1, half));
-    for (let len = 8, offset = 0; len <= half; offset += len >> 1, len <<= 1)
-      for (let k = 0; k < len >> 1; k++) {
-        this.twiddleRe[offset + k] = Math.cos((2 * Math.PI * k * (half / len)) / half);
-        this.twiddleIm[offset + k] = -Math.sin((2 * Math.PI * k * (half / len)) / half);
+    const re: number[] = [];
+    const im: number[] = [];
+    // Angles as multiples of 2π/half so every stage reads the same rounded values as one table would.
+    const w = (k: number, len: number) => (2 * Math.PI * k * (half / len)) / half;
+    let len = 4;
+    for (; len * 4 <= half; len *= 4)
+      for (let k = 0; k < len; k++)
+        for (const m of [1, 2, 3]) {
+          re.push(Math.cos(w(m * k, len * 4)));
+          im.push(-Math.sin(w(m * k, len * 4)));
+        }
+    if (len * 2 === half)
+      for (let k = 0; k < len; k++) {
+        re.push(Math.cos(w(k, half)));
+        im.push(-Math.sin(w(k, half)));
       }
+    this.twiddleRe = Float64Array.from(re);
+    this.twiddleIm = Float64Array.from(im);
   }
 
   protected transformPacked(input: Float64Array): void {
@@ -132,20 +147,64 @@ class Radix2RealFft extends HalfSizeRealFft {
       zr[1] = r;
       zi[1] = i;
     }
-    for (let len = 8, offset = 0; len <= half; offset += len >> 1, len <<= 1) {
-      const halfLen = len >> 1;
-      for (let k = 0; k < halfLen; k++) {
-        const wr = twiddleRe[offset + k];
-        const wi = twiddleIm[offset + k];
-        for (let a = k; a < half; a += len) {
-          const b = a + halfLen;
-          const tr = zr[b] * wr - zi[b] * wi;
-          const ti = zr[b] * wi + zi[b] * wr;
-          zr[b] = zr[a] - tr;
-          zi[b] = zi[a] - ti;
-          zr[a] += tr;
-          zi[a] += ti;
+    // Radix-4 stages: four sub-DFTs of size q (bit-reversed: x[4n], x[4n+2], x[4n+1], x[4n+3]) into one
+    // of size 4q: with a, b, c, d the sub-DFTs times W^0, W^2k, W^k, W^3k,
+    // X[k] = a+b+c+d, X[k+q] = (a−b) − i(c−d), X[k+2q] = a+b−c−d, X[k+3q] = (a−b) + i(c−d).
+    let q = 4;
+    let t = 0;
+    for (; q * 4 <= half; q *= 4) {
+      const len = q * 4;
+      for (let k = 0; k < q; k++, t += 3) {
+        const w1r = twiddleRe[t];
+        const w1i = twiddleIm[t];
+        const w2r = twiddleRe[t + 1];
+        const w2i = twiddleIm[t + 1];
+        const w3r = twiddleRe[t + 2];
+        const w3i = twiddleIm[t + 2];
+        for (let s0 = k; s0 < half; s0 += len) {
+          const s1 = s0 + q;
+          const s2 = s1 + q;
+          const s3 = s2 + q;
+          const ar = zr[s0];
+          const ai = zi[s0];
+          const br = zr[s1] * w2r - zi[s1] * w2i;
+          const bi = zr[s1] * w2i + zi[s1] * w2r;
+          const cr = zr[s2] * w1r - zi[s2] * w1i;
+          const ci = zr[s2] * w1i + zi[s2] * w1r;
+          const dr = zr[s3] * w3r - zi[s3] * w3i;
+          const di = zr[s3] * w3i + zi[s3] * w3r;
+          const apbR = ar + br;
+          const apbI = ai + bi;
+          const ambR = ar - br;
+          const ambI = ai - bi;
+          const cpdR = cr + dr;
+          const cpdI = ci + di;
+          const cmdR = cr - dr;
+          const cmdI = ci - di;
+          zr[s0] = apbR + cpdR;
+          zi[s0] = apbI + cpdI;
+          zr[s2] = apbR - cpdR;
+          zi[s2] = apbI - cpdI;
+          // −i(c−d) = (cmdI, −cmdR); +i(c−d) = (−cmdI, cmdR)
+          zr[s1] = ambR + cmdI;
+          zi[s1] = ambI - cmdR;
+          zr[s3] = ambR - cmdI;
+          zi[s3] = ambI + cmdR;
         }
+      }
+    }
+    // A last radix-2 stage when log2(half) is odd.
+    if (q * 2 === half) {
+      for (let k = 0; k < q; k++, t++) {
+        const wr = twiddleRe[t];
+        const wi = twiddleIm[t];
+        const b = k + q;
+        const tr = zr[b] * wr - zi[b] * wi;
+        const ti = zr[b] * wi + zi[b] * wr;
+        zr[b] = zr[k] - tr;
+        zi[b] = zi[k] - ti;
+        zr[k] += tr;
+        zi[k] += ti;
       }
     }
   }

@@ -20,7 +20,7 @@ function directDft(x: Float64Array): { re: number[]; im: number[] } {
   return { re, im };
 }
 
-for (const n of [4, 8, 512, 2048, 6, 10, 30, 400, 1000, 882, 2 * 97, 9, 25]) {
+for (const n of [4, 8, 16, 64, 256, 512, 2048, 4096, 6, 10, 30, 400, 1000, 882, 2 * 97, 9, 25]) {
   test(`realFft(${n}) equals the direct DFT`, () => {
     // A deterministic, non-trivial signal (chirp plus a ramp).
     const x = Float64Array.from({ length: n }, (_, t) => Math.sin(0.003 * t * t + 0.4) + t / n - 0.5);
