@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitPca, pcaTransform, symmetricEigen } from '../../lib/features/embedding';
+import { fitPca, pcaTransform, symmetricEigen, topEigen } from '../../lib/features/embedding';
 import { Rng } from '../../lib/util/rng';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
@@ -40,6 +40,26 @@ test('symmetricEigen: a random 40×40 covariance is reconstructed from its decom
       worst = Math.max(worst, Math.abs(s - a[i * n + j]));
     }
   assert.ok(worst < 1e-9, `max reconstruction error ${worst}`);
+});
+
+test('topEigen (subspace iteration) agrees with full Jacobi on a 120×120 covariance', () => {
+  const rng = new Rng(11);
+  const n = 120;
+  // Columns with decaying scales and some correlation, like standardised audio features.
+  const x = Array.from({ length: 300 }, () => {
+    const common = rng.normal();
+    return Array.from({ length: n }, (_, j) => (rng.normal() + common * (j % 3)) / (1 + j / 10));
+  });
+  const a = new Float64Array(n * n);
+  for (const r of x) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] += r[i] * r[j];
+  const full = symmetricEigen(a, n);
+  const top = topEigen(a, n, 3);
+  for (let i = 0; i < 3; i++) {
+    close(top.values[i], full.values[i], 1e-9 * full.values[0], `λ${i}`);
+    const cosine = Math.abs(top.vectors[i].reduce((s, v, j) => s + v * full.vectors[i][j], 0));
+    close(cosine, 1, 1e-9, `v${i}`);
+  }
+  assert.throws(() => topEigen(a, n, 0), /k must be/);
 });
 
 /** Points spread along known orthogonal directions with standard deviations 5, 2 and 0.5, plus a mean. */
