@@ -218,7 +218,15 @@ export class Study {
   ): Promise<FrozenTrial> {
     clearInterval(this.heartbeats.get(trial));
     this.heartbeats.delete(trial);
-    await trial.flush();
+    try {
+      await trial.flush();
+    } catch (err) {
+      // A peer failed this trial as stale while it ran (e.g. heartbeats starved by a blocking objective): keep
+      // the peer's verdict, as Optuna's tell does for a finished trial.
+      const stored = await this.storage.getTrial(trial.snapshot.trialId);
+      if (stored.state !== 'running') return stored;
+      throw err;
+    }
     let { state } = outcome;
     let value: number | null = null;
     if (state === 'complete') {

@@ -6,6 +6,7 @@ import {
   defaultWeights,
   GridSampler,
   HyperbandPruner,
+  InMemoryStorage,
   MedianPruner,
   NopPruner,
   RandomSampler,
@@ -210,4 +211,20 @@ test('concurrent trials in one process get unique numbers and all finish', async
     [...Array(20).keys()],
   );
   assert.ok(study.trials.every((t) => t.state === 'complete'));
+});
+
+test('heartbeats: a trial silent past the grace period is failed, and its late tell keeps that verdict', async () => {
+  const storage = new InMemoryStorage({ heartbeatInterval: 0.05 });
+  const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 1 }) });
+  const alive = await study.ask();
+  const silent = await study.ask();
+  silent.suggestFloat('x', 0, 1);
+  // Block the event loop past the grace period (2 × 0.05 s): nobody's heartbeat gets out.
+  const until = Date.now() + 200;
+  while (Date.now() < until);
+  await storage.recordHeartbeat(alive.snapshot.trialId);
+  assert.deepEqual(await study.failStaleTrials(), [silent.number]);
+  silent.report(1, 0);
+  assert.equal((await study.tell(silent, { state: 'complete', value: 1 })).state, 'fail');
+  assert.equal((await study.tell(alive, { state: 'complete', value: 2 })).state, 'complete');
 });
