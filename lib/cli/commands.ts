@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
-import { evaluateModelDir, type Evaluation } from '../evaluate';
+import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
 import { predictFiles } from '../infer';
 import { trainSlice } from '../train';
+import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { projectRoot } from '../util/paths';
 import { intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
@@ -171,28 +172,26 @@ export const train: Command = {
 };
 
 function printEvaluation(e: Evaluation): void {
-  out(`${e.protocol}: accuracy ${pct(e.accuracy)}, UAR ${pct(e.uar)} on ${e.n} clips`);
-  const w = Math.max(8, ...e.labels.map((l) => l.length));
-  out(`${'true \\ pred'.padEnd(w + 2)}${e.labels.map((l) => l.slice(0, 8).padStart(9)).join('')}   recall`);
-  e.confusion.forEach((row, i) => {
-    out(
-      `${e.labels[i].padEnd(w + 2)}${row.map((v) => String(v).padStart(9)).join('')}   ${pct(e.recall[e.labels[i]])}`,
-    );
-  });
+  out(formatEvaluationReport(e.report));
 }
 
 export const evaluate: Command = {
   spec: {
     name: 'evaluate',
     summary: 'ser evaluate — evaluate a model directory on the held-out speakers of its split.',
-    usage: 'ser evaluate --model MODEL_DIR --corpus tess [--root DIR] [--json]',
+    usage: 'ser evaluate --model MODEL_DIR --corpus tess [--root DIR] [--json] [--html FILE]',
     options: {
       model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
       corpus: corpusOption,
       root: rootOption,
       json: {
         type: 'boolean',
-        description: 'print one JSON object (accuracy, uar, n, labels, confusion, protocol, …)',
+        description: 'print one JSON object (accuracy, uar, n, labels, confusion, protocol, report, …)',
+      },
+      html: {
+        type: 'string',
+        value: 'FILE',
+        description: 'also write a self-contained HTML report (confusion heatmap, per-class table, learning curves)',
       },
     },
   },
@@ -203,6 +202,11 @@ export const evaluate: Command = {
       root: resolveDataRoot(args.values.root as string | undefined),
     });
     for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
+    const html = args.values.html as string | undefined;
+    if (html !== undefined) {
+      writeFileAtomic(path.resolve(html), renderEvaluationHtml(result.report, { history: result.history }));
+      err(`HTML report written to ${path.resolve(html)}`);
+    }
     if (args.values.json) out(JSON.stringify(result));
     else printEvaluation(result);
   },

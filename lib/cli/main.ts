@@ -10,6 +10,7 @@ import { manifest } from './manifest-command';
 import { report } from './report-command';
 import { tune } from './tune-command';
 import { split } from './split-command';
+import { compare } from './compare-command';
 import { isUserError, oneLine } from '../util/errors';
 
 const COMMANDS: Record<string, Command> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   features,
   train,
   evaluate,
+  compare,
   predict,
   report,
   augment,

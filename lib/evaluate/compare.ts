@@ -8,7 +8,7 @@ import {
   type BootstrapInterval,
   type BootstrapOptions,
 } from './bootstrap';
-import { mcnemar, type McNemarOptions, type McNemarResult } from './mcnemar';
+import { formatPValue, mcnemar, type McNemarOptions, type McNemarResult } from './mcnemar';
 import {
   METRIC_LABELS,
   METRIC_NAMES,
@@ -142,7 +142,7 @@ export function formatComparison(c: ModelComparison): string {
     '',
     `accuracy difference (${a.name} − ${b.name}): ${pp(d.estimate)} points, ${Math.round(100 * d.confidence)} % paired bootstrap [${pp(d.lower)}, ${pp(d.upper)}]`,
     `McNemar (${t.exact ? 'exact binomial' : `χ²${t.correction ? ' with continuity correction' : ''}`}): ` +
-      `only ${a.name} right ${t.onlyA}, only ${b.name} right ${t.onlyB}, p = ${t.pValue.toPrecision(3)}`,
+      `only ${a.name} right ${t.onlyA}, only ${b.name} right ${t.onlyB}, p = ${formatPValue(t.pValue)}`,
   );
   return lines.join('\n');
 }

@@ -10,7 +10,9 @@ import { standardize } from '../features/standardize';
 import { loadModelDir } from '../models/model-dir';
 import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
+import { buildEvaluationReport, protocolFromSpeakerSplit, type EvaluationReport } from './evaluation-report';
 import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics';
+import type { EpochRecord } from '../viz/figures';
 
 export interface Evaluation extends ClassificationMetrics {
   /** The protocol in words, e.g. "speaker-independent (tess: train OAF → test YAF)". */
@@ -18,6 +20,10 @@ export interface Evaluation extends ClassificationMetrics {
   corpus: string;
   testSpeakers: string[];
   skipped: { path: string; reason: string }[];
+  /** The full evaluation: sklearn report, bootstrap intervals, breakdowns, per-clip predictions (id = path). */
+  report: EvaluationReport;
+  /** The model's training history (learning curves), from its `ser.json`. */
+  history: EpochRecord[];
 }
 
 export interface EvaluateOptions {
@@ -27,6 +33,8 @@ export interface EvaluateOptions {
   progress?: boolean;
   /** Evaluate on at most this many clips per (speaker, emotion) of the test speakers (quick runs). Default: all. */
   limitPerClass?: number;
+  /** Bootstrap resamples for the intervals. Default 1000. */
+  nResamples?: number;
 }
 
 /** Predict class probabilities for standardized feature vectors. */
@@ -71,8 +79,22 @@ export async function evaluateModelDir(options: EvaluateOptions): Promise<Evalua
     );
     const yTrue = feats.records.map((r) => meta.labels.indexOf(r.emotion));
     const yPred = probs.map((p) => argmax(p));
+    const report = buildEvaluationReport(
+      {
+        protocol: protocolFromSpeakerSplit(split),
+        labels: meta.labels,
+        yTrue,
+        yPred,
+        probabilities: probs,
+        clips: feats.records.map((r) => ({ ...r, id: r.path })),
+        model: options.modelDir,
+      },
+      { bootstrap: { nResamples: options.nResamples } },
+    );
     return {
       ...classificationMetrics(yTrue, yPred, meta.labels),
+      report,
+      history: meta.payload.training.history,
       protocol: split.description,
       corpus: options.corpus,
       testSpeakers: split.testSpeakers,

@@ -83,6 +83,11 @@ export function mcnemarFromCounts(
   return { statistic, pValue: chi2SurvivalDf1(statistic), exact, correction };
 }
 
+/** A p-value for tables and titles: 3 significant digits, in exponent form below 0.001. */
+export function formatPValue(p: number): string {
+  return p < 1e-3 ? p.toExponential(2) : p.toPrecision(3);
+}
+
 /** McNemar's test of two models from whether each got each clip right (same clips, same order). */
 export function mcnemar(
   correctA: readonly boolean[],

@@ -5,6 +5,7 @@
  */
 import type { ModelComparison } from '../evaluate/compare';
 import type { BreakdownKey } from '../evaluate/breakdown';
+import { formatPValue } from '../evaluate/mcnemar';
 import { METRIC_LABELS, METRIC_NAMES, type EvaluationReport } from '../evaluate/evaluation-report';
 import { formatPercent } from './figures';
 import type { BarTrace, PlotlyFigure } from './plotly';
@@ -115,12 +116,11 @@ export function comparisonFigure(comparison: ModelComparison): PlotlyFigure {
       }),
     ),
   );
-  const p = comparison.mcnemar.pValue;
   return {
     data,
     layout: shareLayout(
       `${comparison.models[0].name} vs ${comparison.models[1].name} — ${comparison.protocol}<br>` +
-        `<sub>${comparison.n} clips, McNemar p = ${p.toPrecision(3)}; bars labelled with ` +
+        `<sub>${comparison.n} clips, McNemar p = ${formatPValue(comparison.mcnemar.pValue)}; bars labelled with ` +
         `${Math.round(100 * comparison.models[0].intervals.accuracy.confidence)} % bootstrap intervals</sub>`,
       'metric',
       'score',

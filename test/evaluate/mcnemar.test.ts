@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binomialCdfHalf, mcnemar, mcnemarFromCounts, MCNEMAR_EXACT_BELOW } from '../../lib/evaluate/mcnemar';
+import {
+  binomialCdfHalf,
+  formatPValue,
+  mcnemar,
+  mcnemarFromCounts,
+  MCNEMAR_EXACT_BELOW,
+} from '../../lib/evaluate/mcnemar';
 import { loadGolden } from './golden';
 
 const golden = loadGolden();
@@ -60,4 +66,10 @@ test('binomialCdfHalf: small n by direct sum, symmetric tail at large n', () => 
   const below = binomialCdfHalf(999, 2000);
   const at = binomialCdfHalf(1000, 2000) - below;
   relClose(2 * below + at, 1, 'n=2000 symmetry', 1e-12);
+});
+
+test('formatPValue: three significant digits, exponent form below 0.001', () => {
+  assert.equal(formatPValue(0.04567), '0.0457');
+  assert.equal(formatPValue(1), '1.00');
+  assert.equal(formatPValue(3.44e-6), '3.44e-6');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareEvaluations } from '../../lib/evaluate/compare';
+import { formatPValue } from '../../lib/evaluate/mcnemar';
 import {
   breakdownFigure,
   comparisonFigure,
@@ -58,7 +59,7 @@ test('comparisonFigure: both models per metric, intervals on the bars, McNemar p
   const fig = comparisonFigure(c);
   const title = fig.layout.title?.text ?? '';
   assert.ok(title.startsWith(`mlp vs svm — ${PROTOCOL_TEXT}`), title);
-  assert.ok(title.includes(`McNemar p = ${c.mcnemar.pValue.toPrecision(3)}`));
+  assert.ok(title.includes(`McNemar p = ${formatPValue(c.mcnemar.pValue)}`));
   assert.deepEqual(
     bars(fig).map((t) => t.name),
     ['mlp', 'svm'],
