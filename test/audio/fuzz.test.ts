@@ -75,7 +75,8 @@ test('a WAV header declaring ~4.3 GHz loads as an AudioError naming the file, no
     (err: unknown) =>
       err instanceof AudioError &&
       err.code === 'unsupported' &&
-      /^absurd-rate\.wav: cannot resample 4294967291 Hz to 16000 Hz: .*-tap filter/.test(err.message),
+      /^absurd-rate\.wav: implausible sample rate 4294967291 Hz/.test(err.message),
   );
+  // resample itself still refuses such a filter when called directly.
   assert.throws(() => resample(new Float32Array(10), 4294967291, 16000), /limit 16777216/);
 });
