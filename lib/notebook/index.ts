@@ -9,9 +9,12 @@ import * as fs from 'node:fs';
 import type { Display } from 'tslab';
 import { writeFileAtomic } from '../util/atomic';
 import type { PlotlyFigure } from '../viz/plotly';
+import { audioClipHtml, type AudioClipOptions } from './audio';
 import { figureHtml, tableHtml, type DataFrameLike, type TableOptions, type TableRow } from './html';
 
 export * from './html';
+export * from './audio';
+export * from './explore';
 
 function display(): Display {
   // Inside the kernel, `tslab` resolves to the running kernel's module instance (same file path),
@@ -37,6 +40,11 @@ export function showFigure(fig: PlotlyFigure, options: { includeBundle?: boolean
 /** Renders a Danfo.js DataFrame or an array of records as an HTML table (first `maxRows` rows). */
 export function showTable(source: DataFrameLike | TableRow[], options: TableOptions = {}): void {
   display().html(tableHtml(source, options));
+}
+
+/** Renders an audio player for a mono clip, made small for the page (see {@link audioClipHtml}). */
+export function showAudio(samples: Float32Array, sampleRate: number, options: AudioClipOptions = {}): void {
+  display().html(audioClipHtml(samples, sampleRate, options));
 }
 
 /** Renders Markdown in the cell's output (e.g. text that depends on computed values). */

@@ -2,4 +2,6 @@
 export * from './plotly';
 export * from './figures';
 export * from './tune';
+export * from './audio';
+export * from './distributions';
 export * from './evaluation';
