@@ -8,7 +8,8 @@ import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
 import { predictFiles } from '../infer';
-import { trainSlice } from '../train';
+import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
+import { zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { projectRoot } from '../util/paths';
@@ -115,31 +116,74 @@ export const info: Command = {
 export const train: Command = {
   spec: {
     name: 'train',
-    summary: 'ser train — train a model on the training speakers of a corpus and write a model directory.',
-    usage: 'ser train --corpus tess [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
+    summary:
+      'ser train — train a model and write a model directory: the slice MLP by default, or any zoo model with --model on a protocol (--split).',
+    usage:
+      'ser train [--model NAME --features SET --corpus A[,B] --split random|speaker|loso|cross --fold N --normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
     options: {
-      corpus: corpusOption,
+      corpus: {
+        ...corpusOption,
+        description: 'corpus, or corpora A,B (with --split cross the last is the test corpus)',
+      },
       root: rootOption,
       out: {
         type: 'string',
         value: 'MODEL_DIR',
         description: 'model directory to write (replaced atomically)',
       },
+      model: {
+        type: 'string',
+        value: 'NAME',
+        description: `zoo model: ${zooModelNames().join(', ')} (omit for the thin-slice MLP)`,
+      },
+      features: { type: 'string', value: 'SET', description: "feature set (default: the model's own)" },
+      split: {
+        type: 'string',
+        value: 'NAME',
+        description: 'random (stratified 80/20), speaker (grouped 5-fold by speaker), loso, cross (corpus)',
+        default: 'speaker',
+      },
+      fold: { type: 'string', value: 'N', description: 'fold to train, 0-based', default: '0' },
+      normalise: {
+        type: 'string',
+        value: 'MODE',
+        description:
+          'global (training split statistics) or per-speaker (each speaker z-scored with its own unlabelled clips; a protocol of its own)',
+        default: 'global',
+      },
+      'limit-per-class': {
+        type: 'string',
+        value: 'N',
+        description: 'at most N clips per (speaker, emotion), for quick runs',
+      },
       seed: {
         type: 'string',
         value: 'N',
-        description: 'random seed (weights, shuffling, validation hold-out)',
+        description: 'random seed (weights, shuffling, dropout, validation hold-out)',
         default: '42',
       },
-      epochs: { type: 'string', value: 'N', description: 'training epochs', default: '60' },
+      epochs: {
+        type: 'string',
+        value: 'N',
+        description: "training epochs (slice: 60; --model: the model's own)",
+      },
       json: { type: 'boolean', description: 'print a JSON summary on stdout' },
     },
-    examples: ['ser train --corpus tess --root data --out models/tess-slice --epochs 60'],
+    examples: [
+      'ser train --corpus tess --root data --out models/tess-slice --epochs 60',
+      'ser train --model seed000 --corpus tess --split speaker --fold 0 --out models/tess-seed000',
+      'ser train --model seed004-svm --corpus ravdess,tess --split cross --out models/ravdess-to-tess-svm',
+    ],
   },
   async run(args) {
     const outDir = requireString(args, 'out', 'train');
     const corpus = requireString(args, 'corpus', 'train');
     const root = resolveDataRoot(args.values.root as string | undefined);
+    const modelName = args.values.model as string | undefined;
+    if (modelName !== undefined) {
+      await trainZooModel(args, modelName, corpus, root, outDir);
+      return;
+    }
     const result = await trainSlice({
       corpus,
       root,
@@ -171,6 +215,68 @@ export const train: Command = {
   },
 };
 
+/** `ser train --model NAME …`: any zoo model on a protocol's fold, with a per-epoch progress line. */
+async function trainZooModel(
+  args: ParsedArgs,
+  modelName: string,
+  corpus: string,
+  root: string,
+  outDir: string,
+): Promise<void> {
+  if (!(zooModelNames() as string[]).includes(modelName))
+    throw new UserError(`train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')})`);
+  const split = args.values.split as string;
+  if (!(SPLIT_NAMES as readonly string[]).includes(split))
+    throw new UserError(`train: --split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
+  const normalise = args.values.normalise as string;
+  if (normalise !== 'global' && normalise !== 'per-speaker')
+    throw new UserError(`train: --normalise must be global or per-speaker, got "${normalise}"`);
+  const epochs = intOption(args, 'epochs', 'train');
+  const started = Date.now();
+  const result = await trainModel({
+    model: modelName as ZooModelName,
+    corpora: corpus
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== ''),
+    root,
+    split: split as SplitName,
+    fold: intOption(args, 'fold', 'train'),
+    features: args.values.features as string | undefined,
+    normalisation: normalise as Normalisation,
+    seed: intOption(args, 'seed', 'train'),
+    limitPerClass: intOption(args, 'limit-per-class', 'train'),
+    training: epochs === undefined ? undefined : { epochs },
+    out: outDir,
+    onEpoch: (e) =>
+      err(
+        `epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} · val loss ${e.valLoss.toFixed(4)} val acc ${pct(e.valAccuracy)} · lr ${e.lr.toExponential(1)} · ${e.seconds.toFixed(1)} s`,
+      ),
+  });
+  for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
+  const m = result.metrics;
+  const summary = {
+    modelDir: path.resolve(outDir),
+    model: modelName,
+    protocol: result.split.protocol,
+    fold: result.fold,
+    normalisation: normalise,
+    labels: result.labels,
+    accuracy: m.accuracy,
+    uar: m.uar,
+    macroF1: m.macroF1,
+    n: m.n,
+    trainSeconds: result.seconds,
+    seconds: (Date.now() - started) / 1000,
+    epochs: result.history.length,
+  };
+  if (args.values.json) out(JSON.stringify(summary));
+  else
+    out(
+      `model written to ${summary.modelDir} (${modelName}, ${summary.protocol} ${summary.fold}, ${normalise} normalisation): test accuracy ${pct(m.accuracy)}, UAR ${pct(m.uar)}, macro-F1 ${pct(m.macroF1)} on ${m.n} clips; ${summary.seconds.toFixed(1)} s`,
+    );
+}
+
 function printEvaluation(e: Evaluation): void {
   out(formatEvaluationReport(e.report));
 }
@@ -191,7 +297,8 @@ export const evaluate: Command = {
       html: {
         type: 'string',
         value: 'FILE',
-        description: 'also write a self-contained HTML report (confusion heatmap, per-class table, learning curves)',
+        description:
+          'also write a self-contained HTML report (confusion heatmap, per-class table, learning curves)',
       },
     },
   },
