@@ -47,8 +47,11 @@ function checkPredictions(yTrue: readonly number[], yPred: readonly number[], nC
   if (yTrue.length !== yPred.length) {
     throw new Error(`yTrue has ${yTrue.length} entries but yPred has ${yPred.length}`);
   }
-  const bad = [...yTrue, ...yPred].find((c) => !Number.isInteger(c) || c < 0 || c >= nClasses);
-  if (bad !== undefined) throw new Error(`class index ${bad} is not one of the ${nClasses} labels`);
+  const valid = (c: number) => Number.isInteger(c) && c >= 0 && c < nClasses;
+  for (let i = 0; i < yTrue.length; i++) {
+    const bad = !valid(yTrue[i]) ? yTrue[i] : !valid(yPred[i]) ? yPred[i] : undefined;
+    if (bad !== undefined) throw new Error(`class index ${bad} is not one of the ${nClasses} labels`);
+  }
 }
 
 /**
@@ -186,7 +189,9 @@ export function balancedAccuracy(
   yPred: readonly number[],
   options: { adjusted?: boolean } = {},
 ): number {
-  const nClasses = Math.max(-1, ...yTrue, ...yPred) + 1;
+  // Loop rather than Math.max(...spread): spreading 100 000s of arguments overflows the stack.
+  let nClasses = 0;
+  for (let i = 0; i < yTrue.length; i++) nClasses = Math.max(nClasses, yTrue[i] + 1, yPred[i] + 1);
   const { tp, actual } = classCounts(confusionMatrix(yTrue, yPred, nClasses));
   const present: number[] = [];
   tp.forEach((t, i) => {

@@ -16,6 +16,7 @@ export interface ClassificationMetrics {
   recall: Record<string, number>;
 }
 
+/** Accuracy, UAR, confusion matrix and per-class recall in one pass (the summary `ser evaluate` started with). */
 export function classificationMetrics(
   yTrue: number[],
   yPred: number[],
