@@ -1,0 +1,245 @@
+/**
+ * Accuracy of the zoo on every protocol, trained and evaluated from scratch with fixed seeds. Prints one JSON
+ * object: rows of model × protocol (× normalisation) → accuracy, UAR, macro-F1 (means over folds), a 95 %
+ * bootstrap interval of accuracy over the pooled test clips, training seconds, and for the random forest and
+ * SVM scikit-learn's fit time and accuracy on exactly the same fold rows (same run, Debian /usr/bin/python3).
+ *
+ *   node scripts/build.js && node dist/bench/accuracy.js [--quick] [--protocols a,b] [--models a,b]
+ *     [--normalisation global,per-speaker] [--epochs N] [--no-sklearn]
+ *
+ * Protocols: tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
+ * (8 classes, 5 folds grouped by actor), ravdess-to-tess (cross-corpus on the shared emotions: RAVDESS calm is
+ * dropped, TESS has none). Validation for early stopping: a seeded 10 % of the training side's clips.
+ * `--quick`: 6 clips per (speaker, emotion) and 2 epochs, to check the pipeline.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '../lib/backend';
+import { engineInfo } from '../lib/engine';
+import { zooEntry, type ZooModelName } from '../lib/models/zoo';
+import {
+  foldData,
+  loadFeatureTable,
+  makeSplit,
+  trainFold,
+  type FeatureTable,
+  type Normalisation,
+  type SplitName,
+} from '../lib/train';
+import { resolveDataRoot } from '../lib/data/root';
+import { Rng } from '../lib/util/rng';
+
+interface Protocol {
+  name: string;
+  corpora: string[];
+  split: SplitName;
+  /** Default models of the protocol. */
+  models: ZooModelName[];
+}
+
+const CLASSIC: ZooModelName[] = ['seed004-rf', 'seed004-svm', 'seed004-mlp'];
+const PROTOCOLS: Protocol[] = [
+  { name: 'tess-random', corpora: ['tess'], split: 'random', models: ['seed000', 'seed001', ...CLASSIC] },
+  { name: 'tess-speaker', corpora: ['tess'], split: 'speaker', models: ['best', ...CLASSIC] },
+  { name: 'ravdess-speaker', corpora: ['ravdess'], split: 'speaker', models: ['best', ...CLASSIC] },
+  { name: 'ravdess-to-tess', corpora: ['ravdess', 'tess'], split: 'cross', models: ['best', ...CLASSIC] },
+];
+
+function listArg(name: string): string[] | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1].split(',') : undefined;
+}
+function numArg(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : undefined;
+}
+
+/** 95 % percentile bootstrap interval of accuracy over clips (1000 resamples, seeded). */
+function bootstrapAccuracy(correct: boolean[], seed = 0): [number, number] {
+  const rng = new Rng(seed);
+  const n = correct.length;
+  const stats: number[] = [];
+  for (let b = 0; b < 1000; b++) {
+    let c = 0;
+    for (let i = 0; i < n; i++) if (correct[rng.int(n)]) c++;
+    stats.push(c / n);
+  }
+  stats.sort((a, b) => a - b);
+  return [stats[24], stats[974]];
+}
+
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+const SKLEARN = `
+import json, sys, time, numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.svm import SVC
+d = sys.argv[1]
+meta = json.load(open(d + '/meta.json'))
+xtr = np.fromfile(d + '/xtr.f32', dtype=np.float32).reshape(meta['ntr'], meta['dims']).astype(np.float64)
+xte = np.fromfile(d + '/xte.f32', dtype=np.float32).reshape(meta['nte'], meta['dims']).astype(np.float64)
+ytr, yte = np.array(meta['ytr']), np.array(meta['yte'])
+out = {}
+for name, m in [('seed004-rf', RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1)), ('seed004-svm', SVC(C=10, gamma='scale'))]:
+    t = time.perf_counter(); m.fit(xtr, ytr); s = time.perf_counter() - t
+    out[name] = {'seconds': s, 'accuracy': float((m.predict(xte) == yte).mean())}
+print(json.dumps(out))
+`;
+
+/** scikit-learn's fit time and accuracy for the RF and SVM on one fold's rows. */
+function sklearnFold(
+  fold: ReturnType<typeof foldData>,
+): Record<string, { seconds: number; accuracy: number }> | null {
+  const python = '/usr/bin/python3';
+  if (!fs.existsSync(python)) return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-acc-'));
+  const flat = (rows: Float32Array[]) => {
+    const out = new Float32Array(rows.length * rows[0].length);
+    rows.forEach((r, i) => out.set(r, i * r.length));
+    return Buffer.from(out.buffer);
+  };
+  fs.writeFileSync(path.join(dir, 'xtr.f32'), flat(fold.train.rows));
+  fs.writeFileSync(path.join(dir, 'xte.f32'), flat(fold.test.rows));
+  fs.writeFileSync(
+    path.join(dir, 'meta.json'),
+    JSON.stringify({
+      ntr: fold.train.rows.length,
+      nte: fold.test.rows.length,
+      dims: fold.shape[0],
+      ytr: fold.train.labels,
+      yte: fold.test.labels,
+    }),
+  );
+  const run = spawnSync(python, ['-c', SKLEARN, dir], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (run.status !== 0) throw new Error(`scikit-learn reference failed: ${run.stderr}`);
+  return JSON.parse(run.stdout) as Record<string, { seconds: number; accuracy: number }>;
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const root = resolveDataRoot();
+  const info = await initBackend();
+  const protocols = PROTOCOLS.filter((p) => !listArg('protocols') || listArg('protocols')!.includes(p.name));
+  const normalisations = (listArg('normalisation') ?? ['global', 'per-speaker']) as Normalisation[];
+  const epochs = numArg('epochs') ?? (quick ? 2 : undefined);
+  const tables = new Map<string, FeatureTable>();
+  const rows: Record<string, unknown>[] = [];
+  const started = Date.now();
+  for (const protocol of protocols) {
+    const models = (listArg('models') as ZooModelName[] | undefined) ?? protocol.models;
+    for (const model of models) {
+      const entry = zooEntry(model);
+      const key = `${protocol.corpora.join('+')}/${entry.features}`;
+      if (!tables.has(key))
+        tables.set(
+          key,
+          await loadFeatureTable(protocol.corpora, root, entry.features, {
+            limitPerClass: quick ? 6 : undefined,
+            progress: false,
+          }),
+        );
+      const table = tables.get(key)!;
+      const split = makeSplit(table, protocol.split, { seed: 0 });
+      for (const normalisation of normalisations) {
+        const folds: Record<string, unknown>[] = [];
+        const correct: boolean[] = [];
+        let seconds = 0;
+        let minRecall = 1;
+        const sklearn: Record<string, { seconds: number; accuracy: number }[]> = {};
+        for (let f = 0; f < split.folds.length; f++) {
+          const r = await trainFold(table, split, f, {
+            model,
+            seed: 42,
+            normalisation,
+            splitName: protocol.split,
+            training: epochs === undefined ? undefined : { epochs },
+          });
+          const testSpeakers = [
+            ...new Set(
+              foldData(table, split, f, {
+                normalisation,
+                frames: entry.kind === 'neural' ? (entry.training.frames ?? null) : null,
+              }).test.records.map((x) => x.speaker),
+            ),
+          ];
+          seconds += r.seconds;
+          r.yTrue.forEach((t, i) => correct.push(t === r.yPred[i]));
+          minRecall = Math.min(minRecall, ...Object.values(r.metrics.recall).filter((v) => !Number.isNaN(v)));
+          const foldRow: Record<string, unknown> = {
+            fold: r.fold,
+            test: testSpeakers.length > 4 ? `${testSpeakers.length} speakers` : testSpeakers.join('+'),
+            accuracy: round(r.metrics.accuracy),
+            uar: round(r.metrics.uar),
+            macroF1: round(r.metrics.macroF1),
+            seconds: round(r.seconds, 1),
+            epochs: r.history.length || undefined,
+          };
+          if (entry.kind === 'classic' && !process.argv.includes('--no-sklearn')) {
+            const ref = sklearnFold(foldData(table, split, f, { normalisation }));
+            if (ref) {
+              foldRow.sklearn = {
+                seconds: round(ref[model].seconds, 2),
+                accuracy: round(ref[model].accuracy),
+              };
+              (sklearn[model] ??= []).push(ref[model]);
+            }
+          }
+          folds.push(foldRow);
+          process.stderr.write(
+            `${protocol.name} ${model} ${normalisation} ${r.fold}: acc ${r.metrics.accuracy.toFixed(3)} uar ${r.metrics.uar.toFixed(3)} (${r.seconds.toFixed(1)} s)\n`,
+          );
+        }
+        const fm = (k: string) => round(mean(folds.map((f) => f[k] as number)));
+        const [lo, hi] = bootstrapAccuracy(correct);
+        rows.push({
+          model,
+          protocol: protocol.name,
+          normalisation,
+          accuracy: fm('accuracy'),
+          uar: fm('uar'),
+          macroF1: fm('macroF1'),
+          accuracy95: [round(lo), round(hi)],
+          minClassRecall: round(minRecall),
+          trainSeconds: round(seconds, 1),
+          ...(sklearn[model]
+            ? {
+                sklearnFitSeconds: round(
+                  sklearn[model].reduce((s, x) => s + x.seconds, 0),
+                  2,
+                ),
+                sklearnAccuracy: round(mean(sklearn[model].map((x) => x.accuracy))),
+              }
+            : {}),
+          folds,
+        });
+      }
+    }
+  }
+  console.log(
+    JSON.stringify(
+      {
+        bench: 'accuracy',
+        quick,
+        backend: info.name,
+        engine: engineInfo().summary,
+        cpus: os.cpus().length,
+        seconds: round((Date.now() - started) / 1000, 1),
+        rows,
+      },
+      null,
+      1,
+    ),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
