@@ -104,7 +104,8 @@ export function stackedFigure(
   const data: PlotlyTrace[] = [];
   let top = 1;
   panels.forEach((panel, i) => {
-    const domain: [number, number] = [Math.max(0, top - weights[i] * unit), top];
+    // The last panel ends exactly at 0 (the sum of the float steps may miss it by an ulp).
+    const domain: [number, number] = [i === panels.length - 1 ? 0 : roundTo(top - weights[i] * unit, 6), top];
     top = domain[0] - gap;
     const last = i === panels.length - 1;
     layout[layoutKey('x', i)] = {
