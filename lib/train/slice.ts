@@ -9,7 +9,7 @@ import { applySpeakerSplit, defaultSpeakerSplit, describeSplit, type SpeakerSpli
 import { limitPerSpeakerEmotion } from '../data/subset';
 import type { ClipRecord } from '../data/types';
 import { DEFAULT_MEYDA_STATS } from '../features/meyda-stats';
-import { extractFeatures, type FeatureConfig } from '../features/extract';
+import { extractFeatures, resolveFeatureConfig, type FeatureConfig } from '../features/extract';
 import { fitStandardizer, standardize, type StandardizerState } from '../features/standardize';
 import { buildMlp, DEFAULT_MLP, type MlpConfig } from '../models/mlp';
 import { saveModelDir } from '../models/model-dir';
@@ -59,6 +59,8 @@ export interface TrainSliceOptions {
   progress?: boolean;
   /** Use at most this many clips per (speaker, emotion), chosen with `seed` (quick runs). Default: all. */
   limitPerClass?: number;
+  /** Per-clip feature set (a config or a built-in set name). Default: the Meyda statistics of the slice. */
+  features?: FeatureConfig | string;
 }
 
 export interface TrainSliceResult {
@@ -130,7 +132,8 @@ export async function trainSlice(options: TrainSliceOptions): Promise<TrainSlice
   const splitSpec = defaultSpeakerSplit(records);
   const split = applySpeakerSplit(records, splitSpec);
   const labels = [...new Set(records.map((r) => r.emotion))].sort();
-  const features = DEFAULT_MEYDA_STATS;
+  const features =
+    options.features === undefined ? DEFAULT_MEYDA_STATS : resolveFeatureConfig(options.features);
   const train = await recordFeatures(split.train, features, options.progress ?? true, 'features (train)');
 
   // Validation: 10 % of the training speakers' clips, for curves only (the test speaker stays unseen).
