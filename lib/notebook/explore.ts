@@ -222,3 +222,9 @@ export function corpusStructure(rows: readonly ClipRow[]): CorpusStructure[] {
     };
   });
 }
+
+/** Per row, the mean of the given columns (e.g. one "Δ-MFCC activity" number per clip from its 20 Δ stds). */
+export function rowMeans(vectors: readonly ArrayLike<number>[], columns: readonly number[]): number[] {
+  if (columns.length === 0) throw new Error('rowMeans: no columns');
+  return vectors.map((v) => columns.reduce((s, j) => s + v[j], 0) / columns.length);
+}

@@ -350,7 +350,10 @@ export interface FeaturePanelOptions extends TimeAxisOptions {
   rowTitle: string;
   /** Colour-bar title (the values' unit). */
   zTitle: string;
-  /** Centre the colour scale on 0 with a diverging scale (for MFCCs and their deltas). Default false. */
+  /**
+   * Centre the colour scale on 0 with a diverging scale (for MFCCs and their deltas), spanning ± the 98th
+   * percentile of |value|. Default false.
+   */
   diverging?: boolean;
   /** Decimals kept. Default 2. */
   digits?: number;
@@ -365,8 +368,13 @@ export function featurePanel(m: FeatureMatrix, options: FeaturePanelOptions): Fi
   const digits = options.digits ?? 2;
   const z = pooled.z.map((row) => row.map((v) => roundTo(v, digits)));
   const x = pooled.colStarts.map((t) => roundTo((t * hopLength) / sampleRate, 4));
-  let extent = 0;
-  for (const row of z) for (const v of row) extent = Math.max(extent, Math.abs(v));
+  // The 98th percentile of |value|: one dominant row (MFCC 0, the level) would otherwise wash out the rest;
+  // cells beyond it saturate.
+  const magnitudes = z
+    .flat()
+    .map(Math.abs)
+    .sort((a, b) => a - b);
+  const extent = magnitudes.length > 0 ? magnitudes[Math.floor(0.98 * (magnitudes.length - 1))] || 1 : 1;
   const hover = `${options.rowTitle} %{y}`;
   const style = options.diverging ? { colorscale: DIVERGING, zmin: -extent, zmax: extent, hover } : { hover };
   const y = options.rowLabels ?? Array.from({ length: m.rows }, (_, r) => r);

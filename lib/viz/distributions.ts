@@ -68,7 +68,7 @@ export interface HistogramInput {
   title: string;
   /** The values' name and unit, e.g. 'duration (s)'. */
   xTitle: string;
-  /** Bin width in the values' unit; default: plotly.js chooses. */
+  /** Bin width in the values' unit; default: a round step giving about 40 bins over the range. */
   binSize?: number;
   /** 'count' (default) or 'percent' of each group (compares groups of different sizes). */
   normalise?: 'count' | 'percent';
@@ -78,8 +78,12 @@ export interface HistogramInput {
 export function histogramFigure(input: HistogramInput): PlotlyFigure {
   if (input.groups.length === 0) throw new Error('histogramFigure: no groups');
   const percent = input.normalise === 'percent';
-  const all = input.groups.flatMap((g) => g.values);
-  const start = all.length > 0 ? Math.min(...all) : 0;
+  // Shared bins: plotly.js would otherwise bin each trace on its own, and overlaid bars would not compare.
+  const all = input.groups.flatMap((g) => g.values).filter(Number.isFinite);
+  const lo = all.length > 0 ? Math.min(...all) : 0;
+  const hi = all.length > 0 ? Math.max(...all) : 1;
+  const size = input.binSize ?? niceStep((hi - lo) / 40);
+  const start = Math.floor(lo / size) * size;
   const data: HistogramTrace[] = input.groups.map((g, i) => ({
     type: 'histogram',
     name: g.name,
@@ -87,7 +91,7 @@ export function histogramFigure(input: HistogramInput): PlotlyFigure {
     opacity: input.groups.length > 1 ? 0.6 : 1,
     marker: { color: groupColour(i) },
     ...(percent ? { histnorm: 'percent' as const } : {}),
-    ...(input.binSize !== undefined ? { xbins: { start, size: input.binSize } } : {}),
+    xbins: { start, end: hi + size, size },
     hovertemplate: `${g.name}: %{x}<br>%{y:${percent ? '.1f' : 'd'}}${percent ? ' %' : ' clips'}<extra></extra>`,
   }));
   return {
@@ -101,6 +105,14 @@ export function histogramFigure(input: HistogramInput): PlotlyFigure {
       height: 380,
     },
   };
+}
+
+/** The step of 1, 2 or 5 × a power of ten closest above `raw` (1 for a zero or invalid raw step). */
+export function niceStep(raw: number): number {
+  if (!(raw > 0 && Number.isFinite(raw))) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-12)) as number;
+  return Number(step.toPrecision(12));
 }
 
 /** Options of {@link boxFigure}. */
@@ -220,6 +232,8 @@ export interface ProfileInput {
   yTitle: string;
   /** Draw markers on the curves (for a few categorical x). Default: when x are categories. */
   markers?: boolean;
+  /** 'log' for frequencies (e.g. mel band centres in Hz). Default 'linear'. */
+  xType?: 'linear' | 'log';
   height?: number;
 }
 
@@ -265,10 +279,11 @@ export function profileFigure(input: ProfileInput): PlotlyFigure {
       xaxis: {
         title: { text: input.xTitle },
         ...(categorical ? { tickvals: x, ticktext: input.x as string[] } : {}),
+        ...(input.xType === 'log' ? { type: 'log' as const } : {}),
       },
       yaxis: { title: { text: input.yTitle }, automargin: true },
       showlegend: input.series.length > 1,
-      height: input.height ?? 400,
+      height: input.height ?? 460,
     },
   };
 }
@@ -317,7 +332,8 @@ export function embeddingFigure(input: EmbeddingInput): PlotlyFigure {
       xaxis: { title: { text: input.xTitle } },
       yaxis: { title: { text: input.yTitle } },
       showlegend: true,
-      height: 520,
+      // Tall enough for a legend of about 20 groups without scrolling.
+      height: 600,
     },
   };
 }
