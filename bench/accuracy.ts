@@ -6,6 +6,7 @@
  *
  *   node scripts/build.js && node dist/bench/accuracy.js [--quick] [--protocols a,b] [--models a,b]
  *     [--normalisation global,per-speaker] [--epochs N] [--no-sklearn]
+ *     [--config '{"attention":false}'] [--training '{"timeMasks":0}']   (ablations: overrides of every model's config)
  *
  * Protocols: tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
  * (8 classes, 5 folds grouped by actor), ravdess-to-tess (cross-corpus on the shared emotions: RAVDESS calm is
@@ -50,6 +51,10 @@ const PROTOCOLS: Protocol[] = [
 function listArg(name: string): string[] | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1].split(',') : undefined;
+}
+function jsonArg(name: string): Record<string, unknown> | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (JSON.parse(process.argv[i + 1]) as Record<string, unknown>) : undefined;
 }
 function numArg(name: string): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -159,7 +164,8 @@ async function main(): Promise<void> {
             seed: 42,
             normalisation,
             splitName: protocol.split,
-            training: epochs === undefined ? undefined : { epochs },
+            config: jsonArg('config'),
+            training: { ...jsonArg('training'), ...(epochs === undefined ? {} : { epochs }) },
           });
           const testSpeakers = [
             ...new Set(
@@ -202,6 +208,9 @@ async function main(): Promise<void> {
           model,
           protocol: protocol.name,
           normalisation,
+          ...(jsonArg('config') || jsonArg('training')
+            ? { overrides: { config: jsonArg('config'), training: jsonArg('training') } }
+            : {}),
           accuracy: fm('accuracy'),
           uar: fm('uar'),
           macroF1: fm('macroF1'),

@@ -2,3 +2,4 @@ export * from './slice';
 export * from './fit';
 export * from './dataset';
 export * from './train-model';
+export * from './trained-model';

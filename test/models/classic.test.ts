@@ -13,7 +13,7 @@ import { fitRandomForest, predictForest } from '../../lib/models/forest';
 import { loadClassicModelDir, readModelMeta } from '../../lib/models/model-dir';
 import { fitSvm, predictSvm, type SvmState } from '../../lib/models/svm';
 import { argmax } from '../../lib/evaluate/metrics';
-import { foldData, loadFeatureTable, makeSplit, trainFold, type FoldData } from '../../lib/train';
+import { foldData, loadFeatureTable, loadTrainedModel, makeSplit, trainFold, type FoldData } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
 let fold: Promise<FoldData> | undefined;
@@ -69,7 +69,18 @@ test('classic model directory: round trip, tampered or partial directories refus
   const table = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', { limitPerClass: 10, progress: false });
   const split = makeSplit(table, 'speaker');
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-classic-')), 'svm');
-  const r = await trainFold(table, split, 0, { model: 'seed004-svm', out });
+  const r = await trainFold(table, split, 0, { model: 'seed004-svm', out, normalisation: 'per-speaker' });
+  // Per-speaker normalisation at prediction time: the test speaker's clips z-scored together, as in training.
+  const testRows = split.folds[0].test.map((id) => table.rows.findIndex((row) => row.id === id));
+  const loaded = await loadTrainedModel(out);
+  const pred = loaded
+    .predict(
+      testRows.map((i) => table.vectors[i]),
+      testRows.map((i) => table.rows[i].speaker),
+    )
+    .map((p) => argmax(p));
+  assert.deepEqual(pred, r.yPred);
+  assert.throws(() => loaded.predict([table.vectors[testRows[0]]]), /per-speaker normalisation/);
   const { state, meta } = loadClassicModelDir<SvmState, { metrics: { test: { accuracy: number } } }>(out);
   assert.equal(meta.version, 2);
   assert.equal(meta.kind, 'classic');

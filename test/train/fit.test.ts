@@ -17,6 +17,7 @@ import {
   foldData,
   historyCsv,
   loadFeatureTable,
+  loadTrainedModel,
   makeSplit,
   predictRows,
   ReduceLrOnPlateau,
@@ -25,6 +26,7 @@ import {
   type FeatureTable,
   type TrainedModelPayload,
 } from '../../lib/train';
+import { argmax } from '../../lib/evaluate/metrics';
 import { buildMlp, DEFAULT_MLP } from '../../lib/models/mlp';
 import { realDataRoot } from '../helpers/data';
 
@@ -151,4 +153,11 @@ test('trainFold writes a version-2 model directory with history and a training-m
   assert.match(meta.payload.trainManifestHash, /^[0-9a-f]{64}$/);
   assert.equal(meta.payload.metrics.test.accuracy, r.metrics.accuracy);
   assert.equal(fs.readFileSync(path.join(out, 'history.csv'), 'utf8').trim().split('\n').length, 4);
+  // The loaded directory predicts the test clips from raw features exactly as training evaluated them.
+  const data = foldData(table, split, 0);
+  const byId = new Map(table.rows.map((row, i) => [row.id, table.vectors[i]]));
+  const loaded = await loadTrainedModel(out);
+  const pred = loaded.predict(data.test.records.map((row) => byId.get(row.id)!)).map((p) => argmax(p));
+  loaded.dispose();
+  assert.deepEqual(pred, r.yPred);
 });
