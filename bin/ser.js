@@ -8,6 +8,5 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('ser: not built yet: run `npm run build` in ' + path.join(__dirname, '..') + '\n');
   process.exit(1);
 }
-require(entry)
-  .main(process.argv.slice(2))
-  .then((code) => process.exit(code));
+const cli = require(entry);
+cli.main(process.argv.slice(2)).then((code) => cli.exitAfterFlush(code));

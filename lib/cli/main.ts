@@ -75,12 +75,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Exit once stdout and stderr have drained: writes to a pipe are asynchronous, and `process.exit` right after
+ * a large `--json` write would cut it off (worker pools may keep the process alive, so an exit is needed).
+ */
+export function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      process.stderr.write(`ser: ${oneLine(err)}\n`);
-      process.exit(2);
-    },
-  );
+  main(process.argv.slice(2)).then(exitAfterFlush, (err) => {
+    process.stderr.write(`ser: ${oneLine(err)}\n`);
+    exitAfterFlush(2);
+  });
 }
