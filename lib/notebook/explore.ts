@@ -7,6 +7,7 @@ import type { ManifestRow } from '../data/manifest';
 import { resolveDataRoot } from '../data/root';
 import { foldRows, type Split, type SplitSource } from '../data/split';
 import { generateSyntheticSample } from '../data/synthetic';
+import { isUserError } from '../util/errors';
 
 /** The corpora a notebook explores. */
 export interface NotebookCorpora {
@@ -30,8 +31,13 @@ export async function prepareNotebookCorpora(
   const wanted = options.wanted ?? ['tess', 'ravdess'];
   const corpora: string[] = [];
   for (const name of wanted) {
-    const load = await loadCorpus(name, root, { subfolderOnly: true });
-    if (load.records.length > 0) corpora.push(name);
+    try {
+      const load = await loadCorpus(name, root, { subfolderOnly: true });
+      if (load.records.length > 0) corpora.push(name);
+    } catch (err) {
+      // A missing corpus folder is a UserError ("no tess folder"): the corpus is simply absent.
+      if (!isUserError(err)) throw err;
+    }
   }
   if (corpora.length > 0) {
     return {

@@ -1,11 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeWavSync } from '../../lib/audio';
 import type { ManifestRow } from '../../lib/data';
 import { leaveOneSpeakerOutSplit, stratifiedRandomSplit } from '../../lib/data';
 import {
   clipPerEmotion,
   columnsMatching,
   corpusStructure,
+  prepareNotebookCorpora,
   rowMeans,
   splitOverlap,
   summariseByGroup,
@@ -143,4 +148,18 @@ test('summariseByGroup, columnsMatching and rowMeans', () => {
   assert.deepEqual(rowMeans(vectors, mfccMeans), [1.5, 3.5, 15]);
   assert.throws(() => rowMeans(vectors, []), /no columns/);
   assert.throws(() => summariseByGroup(vectors, ['a']), /3 vectors for 1 labels/);
+});
+
+test('prepareNotebookCorpora lists the corpora present and skips missing folders', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-explore-'));
+  try {
+    const folder = path.join(root, 'tess', 'OAF_angry');
+    fs.mkdirSync(folder, { recursive: true });
+    writeWavSync(path.join(folder, 'OAF_back_angry.wav'), [new Float32Array(1600)], 16000);
+    const found = await prepareNotebookCorpora({ root, wanted: ['tess', 'ravdess'] });
+    assert.deepEqual([found.root, found.corpora, found.synthetic], [root, ['tess'], false]);
+    assert.match(found.message, /\*\*tess\*\*/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
