@@ -1,3 +1,5 @@
+import { Rng } from '../util/rng';
+
 /**
  * Principal component analysis for 2-D views of feature vectors (notebook 03): a small, dependency-free
  * PCA on the leading eigenvectors of a symmetric matrix, by subspace iteration (cyclic Jacobi for the
@@ -273,4 +275,166 @@ export function pcaTransform(model: PcaModel, rows: readonly ArrayLike<number>[]
       return s;
     });
   });
+}
+
+/** Options of {@link tsne}; defaults follow scikit-learn's TSNE (exact method). */
+export interface TsneOptions {
+  /** Effective number of neighbours each point's Gaussian covers (5–50). Default 30. */
+  perplexity?: number;
+  /** Gradient-descent iterations. Default 1000. */
+  iterations?: number;
+  /** Seed of the random initial layout. Default 0. */
+  seed?: number;
+}
+
+/** A t-SNE layout: 2-D points aligned with the rows, and the final KL divergence (lower is a more faithful map). */
+export interface TsneResult {
+  points: number[][];
+  klDivergence: number;
+}
+
+/**
+ * Conditional neighbour probabilities p(j | i) ∝ exp(−β_i ‖x_i − x_j‖²), with each β_i found by bisection
+ * so that the entropy of row i is log(perplexity) (natural log) to 1e-5. `sqDistances` is n × n.
+ */
+export function conditionalProbabilities(
+  sqDistances: Float64Array,
+  n: number,
+  perplexity: number,
+): Float64Array {
+  if (!(perplexity > 0 && perplexity < n))
+    throw new Error(`tsne: perplexity must be in (0, ${n}), got ${perplexity}`);
+  const target = Math.log(perplexity);
+  const p = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    let beta = 1;
+    let lo = -Infinity;
+    let hi = Infinity;
+    // Distances relative to the nearest neighbour keep exp() away from underflow for far-apart points.
+    let nearest = Infinity;
+    for (let j = 0; j < n; j++) if (j !== i) nearest = Math.min(nearest, sqDistances[i * n + j]);
+    for (let step = 0; step < 200; step++) {
+      let sum = 0;
+      let weighted = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        const d = sqDistances[i * n + j] - nearest;
+        const w = Math.exp(-beta * d);
+        p[i * n + j] = w;
+        sum += w;
+        weighted += w * d;
+      }
+      // H = log Σw + β Σ w d / Σw (natural log), for the shifted distances (a shift does not change P).
+      const entropy = Math.log(sum) + (beta * weighted) / sum;
+      for (let j = 0; j < n; j++) p[i * n + j] /= sum;
+      const gap = entropy - target;
+      if (Math.abs(gap) < 1e-5) break;
+      if (gap > 0) {
+        lo = beta;
+        beta = hi === Infinity ? beta * 2 : (beta + hi) / 2;
+      } else {
+        hi = beta;
+        beta = lo === -Infinity ? beta / 2 : (beta + lo) / 2;
+      }
+    }
+  }
+  return p;
+}
+
+/**
+ * t-distributed stochastic neighbour embedding (van der Maaten & Hinton 2008), exact O(n²) version, as
+ * scikit-learn's `TSNE(method='exact', init='random')`: perplexity-calibrated affinities, symmetrised; early exaggeration
+ * 12 for 250 iterations with momentum 0.5, then momentum 0.8; learning rate max(n / 48, 50); per-coordinate
+ * gains. Distances between far clusters in the map mean little; neighbourhoods are what it preserves.
+ * Distances are Euclidean on the rows as given (standardise them first). O(n²) memory and time per
+ * iteration: meant for up to about a thousand rows (subsample beyond).
+ */
+export function tsne(rows: readonly ArrayLike<number>[], options: TsneOptions = {}): TsneResult {
+  const n = rows.length;
+  const perplexity = options.perplexity ?? 30;
+  const iterations = options.iterations ?? 1000;
+  if (n < 4) throw new Error(`tsne: needs at least 4 rows, got ${n}`);
+  if (!(perplexity < n)) throw new Error(`tsne: perplexity ${perplexity} needs more than ${perplexity} rows`);
+  const width = rows[0].length;
+  if (rows.some((r) => r.length !== width)) throw new Error('tsne: rows differ in width');
+  const sq = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      let d = 0;
+      for (let k = 0; k < width; k++) d += (rows[i][k] - rows[j][k]) ** 2;
+      sq[i * n + j] = sq[j * n + i] = d;
+    }
+  const conditional = conditionalProbabilities(sq, n, perplexity);
+  const p = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++)
+      p[i * n + j] = Math.max((conditional[i * n + j] + conditional[j * n + i]) / (2 * n), 1e-12);
+
+  const rng = new Rng(options.seed ?? 0);
+  const y = Float64Array.from({ length: 2 * n }, () => 1e-4 * rng.normal());
+  const update = new Float64Array(2 * n);
+  const gains = new Float64Array(2 * n).fill(1);
+  const grad = new Float64Array(2 * n);
+  const num = new Float64Array(n * n);
+  const learningRate = Math.max(n / 12 / 4, 50);
+  let kl = 0;
+  for (let it = 0; it < iterations; it++) {
+    const exaggeration = it < 250 ? 12 : 1;
+    const momentum = it < 250 ? 0.5 : 0.8;
+    // Student-t kernel w_ij = 1 / (1 + ‖y_i − y_j‖²), each pair once (it is symmetric).
+    let sumNum = 0;
+    for (let a = 0; a < n; a++) {
+      const ax = y[2 * a];
+      const ay = y[2 * a + 1];
+      for (let b = a + 1; b < n; b++) {
+        const dx = ax - y[2 * b];
+        const dy = ay - y[2 * b + 1];
+        const w = 1 / (1 + dx * dx + dy * dy);
+        num[a * n + b] = w;
+        sumNum += 2 * w;
+      }
+    }
+    // ∂KL/∂y_i = 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j); the pair (i, j) adds opposite forces to i and j.
+    grad.fill(0);
+    const lastRound = it === iterations - 1;
+    kl = 0;
+    for (let a = 0; a < n; a++) {
+      const ax = y[2 * a];
+      const ay = y[2 * a + 1];
+      let gx = 0;
+      let gy = 0;
+      for (let b = a + 1; b < n; b++) {
+        const w = num[a * n + b];
+        const q = Math.max(w / sumNum, 1e-12);
+        const pab = p[a * n + b];
+        const f = 4 * (exaggeration * pab - q) * w;
+        const fx = f * (ax - y[2 * b]);
+        const fy = f * (ay - y[2 * b + 1]);
+        gx += fx;
+        gy += fy;
+        grad[2 * b] -= fx;
+        grad[2 * b + 1] -= fy;
+        if (lastRound) kl += 2 * pab * Math.log(pab / q);
+      }
+      grad[2 * a] += gx;
+      grad[2 * a + 1] += gy;
+    }
+    for (let k = 0; k < 2 * n; k++) {
+      // scikit-learn's gains: grow where the gradient opposes the last update, shrink where it agrees.
+      gains[k] = Math.max(0.01, update[k] * grad[k] < 0 ? gains[k] + 0.2 : gains[k] * 0.8);
+      update[k] = momentum * update[k] - learningRate * gains[k] * grad[k];
+      y[k] += update[k];
+    }
+    let mx = 0;
+    let my = 0;
+    for (let a = 0; a < n; a++) {
+      mx += y[2 * a];
+      my += y[2 * a + 1];
+    }
+    for (let a = 0; a < n; a++) {
+      y[2 * a] -= mx / n;
+      y[2 * a + 1] -= my / n;
+    }
+  }
+  return { points: Array.from({ length: n }, (_, i) => [y[2 * i], y[2 * i + 1]]), klDivergence: kl };
 }

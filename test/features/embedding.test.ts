@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitPca, pcaTransform, symmetricEigen, topEigen } from '../../lib/features/embedding';
+import {
+  conditionalProbabilities,
+  fitPca,
+  pcaTransform,
+  symmetricEigen,
+  topEigen,
+  tsne,
+} from '../../lib/features/embedding';
 import { Rng } from '../../lib/util/rng';
 
 const close = (actual: number, expected: number, tol: number, what: string) =>
@@ -155,4 +162,72 @@ test('fitPca rejects bad input', () => {
     /components/,
   );
   assert.throws(() => pcaTransform(fitPca(anisotropicCloud(10, 2).rows, 1), [[1, 2]]), /model 4/);
+});
+
+test('conditionalProbabilities: each row is a distribution with entropy log(perplexity)', () => {
+  const rng = new Rng(5);
+  const n = 40;
+  const x = Array.from({ length: n }, () => [rng.normal() * 3, rng.normal()]);
+  const sq = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) sq[i * n + j] = (x[i][0] - x[j][0]) ** 2 + (x[i][1] - x[j][1]) ** 2;
+  for (const perplexity of [5, 15]) {
+    const p = conditionalProbabilities(sq, n, perplexity);
+    for (let i = 0; i < n; i++) {
+      const row = Array.from(p.subarray(i * n, (i + 1) * n));
+      assert.equal(row[i], 0, 'no self-affinity');
+      close(
+        row.reduce((a, b) => a + b, 0),
+        1,
+        1e-12,
+        `row ${i} sums to 1`,
+      );
+      const entropy = -row.reduce((h, v) => (v > 0 ? h + v * Math.log(v) : h), 0);
+      close(entropy, Math.log(perplexity), 1e-4, `row ${i} entropy at perplexity ${perplexity}`);
+    }
+  }
+  assert.throws(() => conditionalProbabilities(sq, n, n), /perplexity/);
+});
+
+test('tsne keeps clusters apart and neighbours together; same seed, same map', () => {
+  // Three clusters in 10-D, 30 points each, separated by 10 standard deviations.
+  const rng = new Rng(1);
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < 3; c++)
+    for (let i = 0; i < 30; i++) {
+      rows.push(Array.from({ length: 10 }, (_, k) => (k === c ? 10 : 0) + rng.normal()));
+      labels.push(c);
+    }
+  const { points, klDivergence } = tsne(rows, { perplexity: 10, iterations: 400, seed: 3 });
+  assert.equal(points.length, 90);
+  assert.ok(klDivergence > 0 && klDivergence < 1.5, `KL ${klDivergence}`);
+  const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  // Every point's nearest neighbour in the map is from its own cluster.
+  points.forEach((p, i) => {
+    let nearest = -1;
+    points.forEach((q, j) => {
+      if (j !== i && (nearest < 0 || dist(p, q) < dist(p, points[nearest]))) nearest = j;
+    });
+    assert.equal(labels[nearest], labels[i], `point ${i}`);
+  });
+  // Clusters are compact relative to the gaps between them.
+  const centre = (c: number) => {
+    const own = points.filter((_, i) => labels[i] === c);
+    return [own.reduce((s, p) => s + p[0], 0) / own.length, own.reduce((s, p) => s + p[1], 0) / own.length];
+  };
+  const centres = [0, 1, 2].map(centre);
+  const spread = Math.max(...points.map((p, i) => dist(p, centres[labels[i]])));
+  const gap = Math.min(
+    dist(centres[0], centres[1]),
+    dist(centres[0], centres[2]),
+    dist(centres[1], centres[2]),
+  );
+  assert.ok(gap > spread, `gap ${gap} vs spread ${spread}`);
+  assert.deepEqual(
+    tsne(rows, { perplexity: 10, iterations: 50, seed: 3 }),
+    tsne(rows, { perplexity: 10, iterations: 50, seed: 3 }),
+  );
+  assert.throws(() => tsne(rows.slice(0, 3)), /at least 4 rows/);
+  assert.throws(() => tsne(rows.slice(0, 20), { perplexity: 30 }), /perplexity/);
 });
