@@ -6,7 +6,7 @@
  *
  *   node scripts/build.js && node dist/bench/accuracy.js [--quick] [--protocols a,b] [--models a,b]
  *     [--normalisation global,per-speaker] [--epochs N] [--no-sklearn]
- *     [--config '{"attention":false}'] [--training '{"timeMasks":0}']   (ablations: overrides of every model's config)
+ *     [--config '{"attention":false}'] [--training '{"timeMasks":0}'] [--features SET]   (ablations: overrides of every model's config)
  *
  * Protocols: tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
  * (8 classes, 5 folds grouped by actor), ravdess-to-tess (cross-corpus on the shared emotions: RAVDESS calm is
@@ -141,11 +141,12 @@ async function main(): Promise<void> {
     const models = (listArg('models') as ZooModelName[] | undefined) ?? protocol.models;
     for (const model of models) {
       const entry = zooEntry(model);
-      const key = `${protocol.corpora.join('+')}/${entry.features}`;
+      const features = listArg('features')?.[0] ?? entry.features;
+      const key = `${protocol.corpora.join('+')}/${features}`;
       if (!tables.has(key))
         tables.set(
           key,
-          await loadFeatureTable(protocol.corpora, root, entry.features, {
+          await loadFeatureTable(protocol.corpora, root, features, {
             limitPerClass: quick ? 6 : undefined,
             progress: false,
           }),
@@ -167,13 +168,9 @@ async function main(): Promise<void> {
             config: jsonArg('config'),
             training: { ...jsonArg('training'), ...(epochs === undefined ? {} : { epochs }) },
           });
+          const testIds = new Set(split.folds[f].test);
           const testSpeakers = [
-            ...new Set(
-              foldData(table, split, f, {
-                normalisation,
-                frames: entry.kind === 'neural' ? (entry.training.frames ?? null) : null,
-              }).test.records.map((x) => x.speaker),
-            ),
+            ...new Set(table.rows.filter((x) => testIds.has(x.id)).map((x) => x.speaker)),
           ];
           seconds += r.seconds;
           r.yTrue.forEach((t, i) => correct.push(t === r.yPred[i]));
@@ -208,6 +205,7 @@ async function main(): Promise<void> {
           model,
           protocol: protocol.name,
           normalisation,
+          features,
           ...(jsonArg('config') || jsonArg('training')
             ? { overrides: { config: jsonArg('config'), training: jsonArg('training') } }
             : {}),

@@ -90,7 +90,7 @@ export interface TrainFoldResult {
 }
 
 /** Macro-averaged F1 over the classes present in the truth (scikit-learn's f1_score(average='macro') on those labels). */
-export function macroF1(confusion: number[][]): number {
+function macroF1(confusion: number[][]): number {
   const f1s: number[] = [];
   confusion.forEach((row, c) => {
     const support = row.reduce((a, b) => a + b, 0);
