@@ -5,7 +5,7 @@
  *   - stock tfjs wasm (which cannot train a Conv1D: it has no Conv2DBackpropFilter kernel),
  *   - stock tfjs cpu (pure JS),
  *   - PyTorch (Debian python3-torch, same architecture, 2 threads), run by this bench in the same run.
- * Prints one JSON object with the ratios. `--quick` runs fewer steps and skips stock cpu training.
+ * Times are medians over the timed steps. Prints one JSON object with the ratios. `--quick` runs fewer steps and skips stock cpu training.
  *
  *   npx tsc -p . && node dist/bench/train-step.js [--quick]
  */
@@ -41,10 +41,16 @@ const MODELS: ModelSpec[] = [
   { name: 'seed001', build: () => buildSeed001({}, [87, 128], 7), inputShape: [87, 128] },
 ];
 
+/** Median ms per call over n calls: robust to other processes sharing the CPU. */
 async function timeMs(n: number, f: () => Promise<void>): Promise<number> {
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await f();
-  return (performance.now() - t0) / n;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await f();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
 }
 
 /** ms per trainOnBatch and per predict on the current backend; training may be skipped or fail. */

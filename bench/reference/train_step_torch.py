@@ -7,6 +7,7 @@ Layouts follow the tfjs models: inputs are [batch, time, features]; Conv1d sees 
 """
 import argparse
 import json
+import statistics
 import time
 
 import torch
@@ -69,21 +70,24 @@ def time_model(model, shape, batch, steps, warmup):
         loss.backward()
         opt.step()
 
+    def median_ms(f):
+        # Median of per-call times: robust to other processes sharing the CPU.
+        times = []
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            f()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times)
+
     model.train()
     for _ in range(warmup):
         step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    train_ms = (time.perf_counter() - t0) * 1000 / steps
+    train_ms = median_ms(step)
     model.eval()
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            model(x)
-        predict_ms = (time.perf_counter() - t0) * 1000 / steps
+        predict_ms = median_ms(lambda: model(x))
     return {"train_ms": train_ms, "predict_ms": predict_ms}
 
 
