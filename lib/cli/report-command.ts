@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { runReports } from '../report';
+import { checkReports } from '../report/browser-check';
 import { UserError } from '../util/errors';
 import type { Command } from './commands';
 
@@ -11,6 +12,11 @@ export const report: Command = {
     options: {
       quick: { type: 'boolean', description: 'reduced run (subset, few epochs); also set by SER_QUICK=1' },
       out: { type: 'string', value: 'DIR', description: 'output folder', default: 'reports' },
+      check: {
+        type: 'boolean',
+        description:
+          'then open every report in headless Chromium: no console errors, every figure drawn, audio players sourced; PNG screenshots in test-artifacts/reports',
+      },
     },
     positionals: true,
     examples: ['ser report', 'SER_QUICK=1 ser report notebooks/00-quickstart.ipynb'],
@@ -32,6 +38,20 @@ export const report: Command = {
       },
     });
     process.stdout.write(`reports written: ${result.index}\n`);
+    if (args.values.check === true) {
+      const checks = await checkReports(
+        path.dirname(result.index),
+        path.resolve('test-artifacts', 'reports'),
+      );
+      for (const c of checks) {
+        const what = `${c.renderedFigures}/${c.figures} figures, ${c.audioPlayers} audio players`;
+        process.stderr.write(
+          `check ${path.basename(c.report)}: ${c.ok ? 'ok' : 'FAILED'} (${what})${c.ok ? '' : ': ' + c.problems.join('; ')}\n`,
+        );
+      }
+      const bad = checks.filter((c) => !c.ok).map((c) => path.basename(c.report));
+      if (bad.length > 0) throw new UserError(`report: browser check failed for ${bad.join(', ')}`);
+    }
     if (!result.ok) {
       const failed = result.results.filter((r) => r.status !== 'ok').map((r) => r.name);
       throw new UserError(`report: notebook(s) failed: ${failed.join(', ')} (see their HTML reports)`);
