@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { engineInfo } from '../lib/engine';
-import { zooEntry, type ZooModelName } from '../lib/models/zoo';
+import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
 import {
   foldData,
   loadFeatureTable,
@@ -43,9 +43,24 @@ interface Protocol {
 const CLASSIC: ZooModelName[] = ['seed004-rf', 'seed004-svm', 'seed004-mlp'];
 const PROTOCOLS: Protocol[] = [
   { name: 'tess-random', corpora: ['tess'], split: 'random', models: ['seed000', 'seed001', ...CLASSIC] },
-  { name: 'tess-speaker', corpora: ['tess'], split: 'speaker', models: ['best', ...CLASSIC] },
-  { name: 'ravdess-speaker', corpora: ['ravdess'], split: 'speaker', models: ['best', ...CLASSIC] },
-  { name: 'ravdess-to-tess', corpora: ['ravdess', 'tess'], split: 'cross', models: ['best', ...CLASSIC] },
+  {
+    name: 'tess-speaker',
+    corpora: ['tess'],
+    split: 'speaker',
+    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
+  },
+  {
+    name: 'ravdess-speaker',
+    corpora: ['ravdess'],
+    split: 'speaker',
+    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
+  },
+  {
+    name: 'ravdess-to-tess',
+    corpora: ['ravdess', 'tess'],
+    split: 'cross',
+    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
+  },
 ];
 
 function listArg(name: string): string[] | undefined {
@@ -88,7 +103,7 @@ xtr = np.fromfile(d + '/xtr.f32', dtype=np.float32).reshape(meta['ntr'], meta['d
 xte = np.fromfile(d + '/xte.f32', dtype=np.float32).reshape(meta['nte'], meta['dims']).astype(np.float64)
 ytr, yte = np.array(meta['ytr']), np.array(meta['yte'])
 out = {}
-for name, m in [('seed004-rf', RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1)), ('seed004-svm', SVC(C=10, gamma='scale'))]:
+for name, m in [('random-forest', RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1)), ('svm', SVC(C=10, gamma='scale'))]:
     t = time.perf_counter(); m.fit(xtr, ytr); s = time.perf_counter() - t
     out[name] = {'seconds': s, 'accuracy': float((m.predict(xte) == yte).mean())}
 print(json.dumps(out))
@@ -146,7 +161,7 @@ async function main(): Promise<void> {
       if (!tables.has(key))
         tables.set(
           key,
-          await loadFeatureTable(protocol.corpora, root, features, {
+          await loadFeatureTable(protocol.corpora, root, zooFeatureSet(features), {
             limitPerClass: quick ? 6 : undefined,
             progress: false,
           }),
@@ -186,12 +201,11 @@ async function main(): Promise<void> {
           };
           if (entry.kind === 'classic' && !process.argv.includes('--no-sklearn')) {
             const ref = sklearnFold(foldData(table, split, f, { normalisation }));
-            if (ref) {
-              foldRow.sklearn = {
-                seconds: round(ref[model].seconds, 2),
-                accuracy: round(ref[model].accuracy),
-              };
-              (sklearn[model] ??= []).push(ref[model]);
+            // The Python side answers by kind ('svm', 'random-forest'), the same hyperparameters as ours.
+            const reference = ref?.[(entry.defaults as { kind: string }).kind];
+            if (reference) {
+              foldRow.sklearn = { seconds: round(reference.seconds, 2), accuracy: round(reference.accuracy) };
+              (sklearn[model] ??= []).push(reference);
             }
           }
           folds.push(foldRow);

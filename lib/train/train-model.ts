@@ -10,7 +10,13 @@ import type { Split } from '../data/split';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
 import type { LibrosaSetConfig } from '../features/sets';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
-import { predictClassic, zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
+import {
+  predictClassic,
+  zooEntry,
+  zooFeatureSet,
+  type NeuralTrainingConfig,
+  type ZooModelName,
+} from '../models/zoo';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
 import {
@@ -274,11 +280,16 @@ export async function trainModel(
 ): Promise<TrainFoldResult & { split: Split; skipped: FeatureTable['skipped'] }> {
   const entry = zooEntry(options.model);
   if (options.corpora.length === 0) throw new UserError('give at least one corpus');
-  const table = await loadFeatureTable(options.corpora, options.root, options.features ?? entry.features, {
-    limitPerClass: options.limitPerClass,
-    seed: options.seed ?? 42,
-    progress: options.progress,
-  });
+  const table = await loadFeatureTable(
+    options.corpora,
+    options.root,
+    zooFeatureSet(options.features ?? entry.features),
+    {
+      limitPerClass: options.limitPerClass,
+      seed: options.seed ?? 42,
+      progress: options.progress,
+    },
+  );
   if (table.rows.length === 0)
     throw new UserError(`no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
   const split = makeSplit(table, options.split, { seed: options.seed ?? 42 });
