@@ -250,7 +250,7 @@ async function trainZooModel(
     out: outDir,
     onEpoch: (e) =>
       err(
-        `epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} · val loss ${e.valLoss.toFixed(4)} val acc ${pct(e.valAccuracy)} · lr ${e.lr.toExponential(1)} · ${e.seconds.toFixed(1)} s`,
+        `epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} · val loss ${e.valLoss.toFixed(4)} val acc ${pct(e.valAccuracy)} · lr ${e.lr.toExponential(1)} · ${e.seconds.toFixed(1)} s · rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
       ),
   });
   for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
