@@ -300,6 +300,11 @@ export const evaluate: Command = {
         description:
           'also write a self-contained HTML report (confusion heatmap, per-class table, learning curves)',
       },
+      'limit-per-class': {
+        type: 'string',
+        value: 'N',
+        description: 'at most N clips per speaker × emotion (as given to ser train; quick runs)',
+      },
     },
   },
   async run(args) {
@@ -307,6 +312,7 @@ export const evaluate: Command = {
       modelDir: requireString(args, 'model', 'evaluate'),
       corpus: requireString(args, 'corpus', 'evaluate'),
       root: resolveDataRoot(args.values.root as string | undefined),
+      limitPerClass: intOption(args, 'limit-per-class', 'evaluate'),
     });
     for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
     const html = args.values.html as string | undefined;

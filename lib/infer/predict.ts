@@ -1,14 +1,17 @@
 /**
  * Predict emotions of audio files with a saved model directory: every file goes through exactly the
- * feature config and normaliser stored with the model.
+ * feature config and normaliser stored with the model. Both directory versions load: the thin slice's
+ * (version 1) and those of `ser train --model` (version 2, neural or classic).
  */
 import { initBackend } from '../backend';
 import { argmax } from '../evaluate/metrics';
 import { predictProbabilities } from '../evaluate/evaluate-dir';
 import { fileFeatures } from '../features/extract';
 import { standardize } from '../features/standardize';
-import { loadModelDir } from '../models/model-dir';
+import { loadModelDir, readModelMeta } from '../models/model-dir';
 import type { SlicePayload } from '../train/slice';
+import { loadTrainedModel } from '../train/trained-model';
+import { UserError } from '../util/errors';
 
 export interface Prediction {
   file: string;
@@ -16,19 +19,59 @@ export interface Prediction {
   scores: Record<string, number>;
 }
 
+/**
+ * Models trained with per-speaker normalisation z-score each speaker with that speaker's own statistics, so
+ * prediction needs several clips of one speaker: all files of one call are taken as one speaker.
+ */
+export const MIN_CLIPS_PER_SPEAKER = 10;
+
+function toPredictions(files: string[], labels: string[], probs: number[][]): Prediction[] {
+  return probs.map((p, i) => ({
+    file: files[i],
+    label: labels[argmax(p)],
+    scores: Object.fromEntries(labels.map((l, j) => [l, p[j]])),
+  }));
+}
+
+async function features(
+  files: string[],
+  config: Parameters<typeof fileFeatures>[1],
+): Promise<Float32Array[]> {
+  const rows: Float32Array[] = [];
+  for (const file of files) rows.push(await fileFeatures(file, config));
+  return rows;
+}
+
 /** Predict each file; a file that cannot be read or decoded throws a one-line error naming it. */
 export async function predictFiles(modelDir: string, files: string[]): Promise<Prediction[]> {
+  const version = readModelMeta(modelDir).version;
+  if (version === 2) {
+    const model = await loadTrainedModel(modelDir);
+    try {
+      const p = model.meta.payload;
+      let speakers: string[] | undefined;
+      if (p.normaliser.kind === 'per-speaker') {
+        if (files.length < MIN_CLIPS_PER_SPEAKER) {
+          throw new UserError(
+            `this model normalises each speaker with that speaker's own statistics: give at least ` +
+              `${MIN_CLIPS_PER_SPEAKER} clips of one speaker in one call (got ${files.length})`,
+            modelDir,
+          );
+        }
+        speakers = files.map(() => 'input');
+      }
+      return toPredictions(files, model.labels, model.predict(await features(files, p.features), speakers));
+    } finally {
+      model.dispose();
+    }
+  }
   await initBackend();
   const { model, meta } = await loadModelDir<SlicePayload>(modelDir);
   try {
-    const rows: Float32Array[] = [];
-    for (const file of files)
-      rows.push(standardize(meta.payload.normaliser, await fileFeatures(file, meta.payload.features)));
-    return predictProbabilities(model, rows).map((p, i) => ({
-      file: files[i],
-      label: meta.labels[argmax(p)],
-      scores: Object.fromEntries(meta.labels.map((l, j) => [l, p[j]])),
-    }));
+    const rows = (await features(files, meta.payload.features)).map((v) =>
+      standardize(meta.payload.normaliser, v),
+    );
+    return toPredictions(files, meta.labels, predictProbabilities(model, rows));
   } finally {
     model.dispose();
   }

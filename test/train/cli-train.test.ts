@@ -62,6 +62,61 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
   assert.equal(meta.payload.model.name, 'seed004-svm');
   assert.equal(meta.payload.normaliser.kind, 'per-speaker');
   assert.equal(meta.payload.metrics.test.accuracy, summary.accuracy);
+
+  // ser predict loads the version-2 directory; per-speaker normalisation needs enough clips of one speaker.
+  const dir = path.join(root, 'tess', 'YAF_sad');
+  const clips = fs
+    .readdirSync(dir)
+    .sort()
+    .slice(0, 12)
+    .map((f) => path.join(dir, f));
+  const few = ser(['predict', '--model', out, ...clips.slice(0, 2)]);
+  assert.equal(few.code, 1);
+  assert.match(few.stderr.trim(), /^ser: .*at least 10 clips of one speaker/);
+  const p = ser(['predict', '--model', out, ...clips, '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  const preds = JSON.parse(p.stdout) as { file: string; label: string; scores: Record<string, number> }[];
+  assert.deepEqual(
+    preds.map((x) => x.file),
+    clips,
+  );
+  for (const x of preds) {
+    assert.ok(meta.labels.includes(x.label));
+    const best = Object.entries(x.scores).sort((a, b) => b[1] - a[1])[0][0];
+    assert.equal(best, x.label);
+  }
+
+  // ser evaluate rebuilds the same split and fold and reproduces the metrics recorded at training.
+  const ev = ser([
+    'evaluate',
+    '--model',
+    out,
+    '--corpus',
+    'tess',
+    '--root',
+    root,
+    '--limit-per-class',
+    '10',
+    '--json',
+  ]);
+  assert.equal(ev.code, 0, ev.stderr);
+  const evaluation = JSON.parse(ev.stdout) as { accuracy: number; n: number; protocol: string };
+  assert.equal(evaluation.n, summary.n);
+  assert.equal(evaluation.accuracy, summary.accuracy);
+  assert.match(evaluation.protocol, /speaker-independent.*per-speaker normalisation/);
+  const other = ser([
+    'evaluate',
+    '--model',
+    out,
+    '--corpus',
+    'tess',
+    '--root',
+    root,
+    '--limit-per-class',
+    '11',
+  ]);
+  assert.equal(other.code, 1);
+  assert.match(other.stderr.trim(), /^ser: .*manifest hash differs/);
 });
 
 test('ser train: unknown --model or --split is a one-line error', () => {
