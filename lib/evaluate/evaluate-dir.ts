@@ -7,7 +7,8 @@ import { loadCorpus } from '../data/corpora';
 import { applySpeakerSplit } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { standardize } from '../features/standardize';
-import { loadModelDir, readModelMeta } from '../models/model-dir';
+import { loadModelDir } from '../models/model-dir';
+import { isTrainedModelDir } from '../train/trained-model';
 import { evaluateTrainedModelDir } from './evaluate-trained';
 import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
@@ -52,8 +53,8 @@ export function predictProbabilities(model: tf.LayersModel, rows: Float32Array[]
 
 /** Evaluate `modelDir` on the test speakers of its split, read from `corpus` under `root`. */
 export async function evaluateModelDir(options: EvaluateOptions): Promise<Evaluation> {
-  // Directories of `ser train --model` (version 2) rebuild their split from the manifest.
-  if (readModelMeta(options.modelDir).version === 2) return evaluateTrainedModelDir(options);
+  // Directories of `ser train --model` rebuild their split from the manifest.
+  if (isTrainedModelDir(options.modelDir)) return evaluateTrainedModelDir(options);
   await initBackend();
   const { model, meta } = await loadModelDir<SlicePayload>(options.modelDir);
   try {

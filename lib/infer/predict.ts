@@ -1,16 +1,16 @@
 /**
  * Predict emotions of audio files with a saved model directory: every file goes through exactly the
- * feature config and normaliser stored with the model. Both directory versions load: the thin slice's
- * (version 1) and those of `ser train --model` (version 2, neural or classic).
+ * feature config and normaliser stored with the model. Both kinds of directory load: the thin slice's
+ * and those of `ser train --model` (neural or classic).
  */
 import { initBackend } from '../backend';
 import { argmax } from '../evaluate/metrics';
 import { predictProbabilities } from '../evaluate/evaluate-dir';
 import { fileFeatures } from '../features/extract';
 import { standardize } from '../features/standardize';
-import { loadModelDir, readModelMeta } from '../models/model-dir';
+import { loadModelDir } from '../models/model-dir';
 import type { SlicePayload } from '../train/slice';
-import { loadTrainedModel } from '../train/trained-model';
+import { isTrainedModelDir, loadTrainedModel } from '../train/trained-model';
 import { UserError } from '../util/errors';
 
 export interface Prediction {
@@ -44,8 +44,7 @@ async function features(
 
 /** Predict each file; a file that cannot be read or decoded throws a one-line error naming it. */
 export async function predictFiles(modelDir: string, files: string[]): Promise<Prediction[]> {
-  const version = readModelMeta(modelDir).version;
-  if (version === 2) {
+  if (isTrainedModelDir(modelDir)) {
     const model = await loadTrainedModel(modelDir);
     try {
       const p = model.meta.payload;

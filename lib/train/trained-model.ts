@@ -31,6 +31,16 @@ export interface TrainedModel {
   dispose(): void;
 }
 
+/**
+ * Whether a model directory was written by `ser train --model` (a zoo model with its split and feature set),
+ * as opposed to the thin slice, whose directories share the version-2 format but not this payload.
+ */
+export function isTrainedModelDir(dir: string): boolean {
+  const meta = readModelMeta<Partial<TrainedModelPayload>>(dir);
+  const model = meta.payload?.model as { name?: unknown } | undefined;
+  return meta.version === 2 && typeof model?.name === 'string' && Array.isArray(meta.payload?.shape);
+}
+
 /** Load a version-2 model directory (checksums verified) as a {@link TrainedModel}. */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   const meta = readModelMeta<TrainedModelPayload>(dir);
