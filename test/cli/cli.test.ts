@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSyntheticSample } from '../../lib/data/synthetic';
+import { loadCorpus } from '../../lib/data/corpora';
 import { realDataRoot, repoRoot } from '../helpers/data';
 
 const SER = path.join(repoRoot(), 'bin', 'ser.js');
@@ -71,9 +72,12 @@ test('user errors: missing root, empty folder, non-audio file, bad option → on
   assertOneLineError(ser(['evaluate', '--frobnicate']), '--frobnicate');
 });
 
-test('synthetic sample: train → evaluate --json → predict --json; tampered model refused', () => {
+test('synthetic sample: train → evaluate --json → predict --json; tampered model refused', async () => {
   const root = tmp('ser-syn-');
   generateSyntheticSample(root, { words: 6 });
+  const sample = await loadCorpus('synthetic', root);
+  assert.equal(sample.records.length, 2 * 7 * 6);
+  assert.deepEqual(sample.skipped, [], 'the generator writes nothing but clips');
   const model = path.join(tmp('ser-m-'), 'model');
   const t = ser([
     'train',
