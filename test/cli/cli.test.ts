@@ -4,24 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSyntheticSample } from '../../lib/data/synthetic';
 import { loadCorpus } from '../../lib/data/corpora';
-import { realDataRoot, repoRoot } from '../helpers/data';
-
-const SER = path.join(repoRoot(), 'bin', 'ser.js');
-
-function ser(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [SER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0', ...env },
-    timeout: 600_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { realDataRoot } from '../helpers/data';
+import { runSer as ser } from '../helpers/cli';
 
 function assertOneLineError(r: { code: number | null; stderr: string }, mustName: string): void {
   assert.equal(r.code, 1, `exit code: ${r.code}, stderr: ${r.stderr}`);

@@ -4,25 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSyntheticSample } from '../../lib/data/synthetic';
 import type { ModelComparison } from '../../lib/evaluate/compare';
 import type { EvaluationReport } from '../../lib/evaluate/evaluation-report';
-import { repoRoot } from '../helpers/data';
-
-const SER = path.join(repoRoot(), 'bin', 'ser.js');
-
-function ser(args: string[]) {
-  const r = spawnSync(process.execPath, [SER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0' },
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { runSer as ser } from '../helpers/cli';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-compare-'));
 const root = path.join(tmp, 'data');

@@ -4,21 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { realDataRoot, repoRoot } from '../helpers/data';
+import { realDataRoot } from '../helpers/data';
 import { tempDir, writeFixtureFiles } from '../data/fixtures';
-
-const SER = path.join(repoRoot(), 'bin', 'ser.js');
-function ser(args: string[]) {
-  const r = spawnSync(process.execPath, [SER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0' },
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { runSer as ser } from '../helpers/cli';
 
 interface ManifestJson {
   corpora: { corpus: string; files: number; rows: number; skipped: number }[];

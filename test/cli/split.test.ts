@@ -4,21 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildManifest, loadSplit } from '../../lib/data';
-import { realDataRoot, repoRoot } from '../helpers/data';
+import { realDataRoot } from '../helpers/data';
 import { tempDir } from '../data/fixtures';
-
-const SER = path.join(repoRoot(), 'bin', 'ser.js');
-function ser(args: string[]) {
-  const r = spawnSync(process.execPath, [SER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { runSer as ser } from '../helpers/cli';
 
 test('ser split --protocol kfold saves a split that reloads against the same manifest', async () => {
   const root = realDataRoot('tess');

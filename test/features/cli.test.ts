@@ -1,22 +1,11 @@
 /** `ser features` as a user runs it: a small real TESS subset, stats set, --out files, cache reuse, errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { realDataRoot, repoRoot } from '../helpers/data';
-
-const SER = path.join(repoRoot(), 'bin', 'ser.js');
-
-function ser(args: string[]) {
-  const r = spawnSync(process.execPath, [SER, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0' },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { realDataRoot } from '../helpers/data';
+import { runSer as ser } from '../helpers/cli';
 
 test('ser features: extracts a set for a corpus, writes index.json + features.f32, reuses its cache', () => {
   const tess = path.join(realDataRoot('tess'), 'tess');

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../../lib/report/browser-check';
 import { runReports, type ReportProgress, type RunReportsResult } from '../../lib/report';
 import { projectRoot } from '../../lib/util/paths';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = projectRoot();
 const lib = path.join(root, 'dist', 'lib');
 
@@ -105,26 +105,10 @@ before(async () => {
   }).finally(() => {
     process.env.HOME = realHome;
   });
-  if (fs.existsSync(CHROMIUM)) {
+  if (fs.existsSync(CHROMIUM_PATH)) {
     // Chromium writes caches (dconf, fonts) under $HOME and XDG dirs: keep them in the temp folder.
     const browserHome = path.join(dir, 'chromium-home');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      env: {
-        ...process.env,
-        HOME: browserHome,
-        XDG_CACHE_HOME: path.join(browserHome, '.cache'),
-        XDG_CONFIG_HOME: path.join(browserHome, '.config'),
-      },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(browserHome);
   }
 });
 
@@ -199,7 +183,7 @@ test('the failed report is still written, with a banner and the error', () => {
 });
 
 test('the report renders in Chromium: Plotly figures drawn, table shown, no console errors', async (t) => {
-  if (!browser) return t.skip(`${CHROMIUM} not installed`);
+  if (!browser) return t.skip(`${CHROMIUM_PATH} not installed`);
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -240,7 +224,7 @@ test('the index page links every report with its status and metrics', async (t) 
   assert.match(html, /href="01-tiny\.html"/);
   assert.match(html, /href="02-failing\.html"/);
   assert.match(html, /accuracy <b>0\.85<\/b>/);
-  if (!browser) return t.skip(`${CHROMIUM} not installed`);
+  if (!browser) return t.skip(`${CHROMIUM_PATH} not installed`);
   const page = await browser.newPage();
   await page.goto(`file://${run.index}`);
   const rows = await page.$$eval('tbody tr', (trs) =>

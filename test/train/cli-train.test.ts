@@ -3,23 +3,14 @@
  * model directory and a JSON summary; bad names are one-line errors.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { readModelMeta } from '../../lib/models/model-dir';
 import type { TrainedModelPayload } from '../../lib/train';
-import { realDataRoot, repoRoot } from '../helpers/data';
-
-function ser(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot(), 'bin', 'ser.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, SER_PROGRESS: '0' },
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { realDataRoot } from '../helpers/data';
+import { runSer as ser } from '../helpers/cli';
 
 test('ser train --model seed004-svm --split speaker: model directory, protocol and metrics', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-train-')), 'svm');
