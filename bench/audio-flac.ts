@@ -11,20 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeAudio } from '../lib/audio';
-
-function listFiles(dir: string, extension: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? listFiles(path.join(dir, e.name), extension)
-        : e.name.endsWith(extension)
-          ? [path.join(dir, e.name)]
-          : [],
-    )
-    .sort();
-}
+import { listFiles } from '../lib/util/files';
 
 function sameChannels(a: Float32Array[], b: Float32Array[]): boolean {
   return (
@@ -39,7 +26,7 @@ function main(): void {
     process.env.SER_SHARED_DATASETS ??
     path.resolve(projectRoot, '..', 'shared', 'datasets');
   const dataRoot = process.argv[3] ?? process.env.SER_DATA_DIR ?? path.join(projectRoot, 'data');
-  const files = listFiles(shared, '.flac');
+  const files = listFiles(shared, /\.flac$/);
   if (files.length === 0) throw new Error(`no .flac files under ${shared}`);
   const contents = files.map((f) => fs.readFileSync(f)); // timed runs below start from memory / page cache
 

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAudioSync } from '../lib/audio';
+import { listFiles } from '../lib/util/files';
 
 const PYTHON_REFERENCE = String.raw`
 import hashlib, json, math, sys, time, warnings
@@ -46,29 +47,15 @@ hashes = [hashlib.sha256(np.ascontiguousarray(o, dtype='<f4').tobytes()).hexdige
 json.dump({'seconds': seconds, 'hashes': hashes}, sys.stdout)
 `;
 
-function listWavs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? listWavs(path.join(dir, e.name))
-        : e.name.endsWith('.wav')
-          ? [path.join(dir, e.name)]
-          : [],
-    )
-    .sort();
-}
-
 function main(): void {
   const args = process.argv.slice(2);
   const limitAt = args.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : Infinity;
   const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
-  const files = [...listWavs(path.join(root, 'tess')), ...listWavs(path.join(root, 'ravdess'))].slice(
-    0,
-    limit,
-  );
+  const files = [
+    ...listFiles(path.join(root, 'tess'), /\.wav$/),
+    ...listFiles(path.join(root, 'ravdess'), /\.wav$/),
+  ].slice(0, limit);
   if (files.length === 0) throw new Error(`no .wav files under ${root}/tess or ${root}/ravdess`);
 
   // Read once first so both sides time decoding from the page cache, not the disk.

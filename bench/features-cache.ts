@@ -11,20 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractFeatures } from '../lib/features';
-
-function listWavs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? listWavs(path.join(dir, e.name))
-        : e.name.endsWith('.wav')
-          ? [path.join(dir, e.name)]
-          : [],
-    )
-    .sort();
-}
+import { listFiles } from '../lib/util/files';
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
@@ -37,7 +24,10 @@ async function main(): Promise<void> {
   const workersArg = option(args, '--workers');
   const workers = workersArg === undefined ? undefined : Number(workersArg);
   const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
-  const files = [...listWavs(path.join(root, 'tess')), ...listWavs(path.join(root, 'ravdess'))];
+  const files = [
+    ...listFiles(path.join(root, 'tess'), /\.wav$/),
+    ...listFiles(path.join(root, 'ravdess'), /\.wav$/),
+  ];
   if (files.length === 0) throw new Error(`no .wav files under ${root}/tess or ${root}/ravdess`);
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-bench-cache-'));
   try {

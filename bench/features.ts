@@ -23,20 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAudioSync } from '../lib/audio';
 import { extractFeatures, extractFileSync, ExtractorPool, extractSet, FEATURE_SETS } from '../lib/features';
-
-function listWavs(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory()
-        ? listWavs(path.join(dir, e.name))
-        : e.name.endsWith('.wav')
-          ? [path.join(dir, e.name)]
-          : [],
-    )
-    .sort();
-}
+import { listFiles } from '../lib/util/files';
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -109,7 +96,7 @@ async function main(): Promise<void> {
   const limitAt = args.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(args.splice(limitAt, 2)[1]) : Infinity;
   const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
-  const files = listWavs(path.join(root, 'tess')).slice(0, limit);
+  const files = listFiles(path.join(root, 'tess'), /\.wav$/).slice(0, limit);
   if (files.length === 0) throw new Error(`no .wav files under ${root}/tess`);
   const set = FEATURE_SETS['seed000-bench'];
   const librosa = startLibrosa();

@@ -12,6 +12,7 @@ import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName
 import { zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
+import { listFiles } from '../util/files';
 import { projectRoot } from '../util/paths';
 import { intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
 
@@ -31,15 +32,6 @@ function packageVersion(name: string): string {
   } catch {
     return 'not installed';
   }
-}
-
-function countAudio(dir: string): number {
-  let n = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) n += countAudio(path.join(dir, e.name));
-    else if (/\.(wav|flac|aiff?)$/i.test(e.name)) n++;
-  }
-  return n;
 }
 
 const rootOption = {
@@ -69,7 +61,7 @@ export const info: Command = {
       for (const name of ['tess', 'ravdess', 'cremad', 'savee', 'emodb', 'synthetic']) {
         const dir = path.join(root, name);
         if (fs.existsSync(dir) && fs.statSync(dir).isDirectory())
-          corpora[name] = { path: dir, audioFiles: countAudio(dir) };
+          corpora[name] = { path: dir, audioFiles: listFiles(dir, /\.(wav|flac|aiff?)$/i).length };
       }
     }
     const report = {
