@@ -3,7 +3,8 @@
  * `reduce_noise(stationary=True)`, Sainburg et al.): learn a per-frequency threshold from noise, keep
  * the time-frequency cells of the signal above it, smooth that mask, and resynthesise.
  */
-import { stft, stftWindow, type ComplexStft } from '../features/spectrum';
+import { istft } from '../features/istft';
+import { stft, type ComplexStft } from '../features/spectrum';
 import { AudioError } from './errors';
 
 /** Options of {@link reduceNoise}; defaults are noisereduce's where it has the option. */
@@ -124,79 +125,15 @@ function smoothLines(
   }
 }
 
-/**
- * In-place radix-2 complex FFT (forward). Private: lib/features/fft.ts has only a forward real FFT;
- * dedupe into it once it grows an inverse transform.
- */
-function complexFft(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
+/** The STFT with every cell scaled by its gain (the smoothed mask). */
+function applyGains(spec: ComplexStft, gains: Float64Array): ComplexStft {
+  const re = new Float32Array(spec.re.length);
+  const im = new Float32Array(spec.im.length);
+  for (let k = 0; k < re.length; k++) {
+    re[k] = spec.re[k] * gains[k];
+    im[k] = spec.im[k] * gains[k];
   }
-  for (let len = 2; len <= n; len <<= 1) {
-    const angle = (-2 * Math.PI) / len;
-    for (let k = 0; k < len / 2; k++) {
-      const wr = Math.cos(angle * k);
-      const wi = Math.sin(angle * k);
-      for (let start = k; start < n; start += len) {
-        const b = start + len / 2;
-        const tr = re[b] * wr - im[b] * wi;
-        const ti = re[b] * wi + im[b] * wr;
-        re[b] = re[start] - tr;
-        im[b] = im[start] - ti;
-        re[start] += tr;
-        im[start] += ti;
-      }
-    }
-  }
-}
-
-/**
- * Inverse STFT with the same Hann window, `center` framing and window-sum-square normalisation as
- * `librosa.istft(..., length)`: frames are inverse-transformed, windowed and overlap-added, then divided
- * by the summed squared window; the centre padding is cut off.
- */
-function istft(spec: ComplexStft, gains: Float64Array, hopLength: number, length: number): Float32Array {
-  const { nFft, bins, frames, re, im } = spec;
-  const window = stftWindow('hann', nFft, nFft);
-  const total = nFft + hopLength * (frames - 1);
-  const sum = new Float64Array(total);
-  const windowSquares = new Float64Array(total);
-  const zr = new Float64Array(nFft);
-  const zi = new Float64Array(nFft);
-  for (let t = 0; t < frames; t++) {
-    // Conjugate the Hermitian-completed spectrum, transform forward, conjugate back: an inverse FFT.
-    for (let f = 0; f < bins; f++) {
-      const g = gains[t * bins + f];
-      zr[f] = re[t * bins + f] * g;
-      zi[f] = -im[t * bins + f] * g;
-    }
-    zi[0] = 0;
-    zi[nFft / 2] = 0;
-    for (let f = bins; f < nFft; f++) {
-      zr[f] = zr[nFft - f];
-      zi[f] = -zi[nFft - f];
-    }
-    complexFft(zr, zi);
-    const start = t * hopLength;
-    for (let j = 0; j < nFft; j++) {
-      sum[start + j] += (zr[j] / nFft) * window[j];
-      windowSquares[start + j] += window[j] * window[j];
-    }
-  }
-  const out = new Float32Array(length);
-  const offset = nFft / 2;
-  for (let i = 0; i < length; i++) {
-    const w = windowSquares[offset + i];
-    out[i] = w > 1e-10 ? sum[offset + i] / w : sum[offset + i];
-  }
-  return out;
+  return { ...spec, re, im };
 }
 
 function option(name: string, value: number, valid: boolean, rule: string): number {
@@ -292,5 +229,6 @@ export function reduceNoise(
   const timeHalfWidth = Math.floor(timeSmoothMs / ((hopLength / sampleRate) * 1000));
   smoothLines(mask, frames, bins, bins, 1, triangle(freqHalfWidth));
   smoothLines(mask, bins, 1, frames, bins, triangle(timeHalfWidth));
-  return istft(spec, mask, hopLength, signal.length);
+  // Resynthesis: librosa.istft with the same Hann window and centre framing as the analysis STFT.
+  return istft(applyGains(spec, mask), { hopLength, length: signal.length });
 }
