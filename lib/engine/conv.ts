@@ -47,16 +47,9 @@ function geometry(info: Conv2DInfo): Conv1DGeometry | null {
   };
 }
 
-/** Copies x [B, W, C] into a zeroed buffer [B, padded, C] with `left` zero rows in front. */
-function uploadPadded(
-  rt: WasmRuntime,
-  x: Float32Array,
-  B: number,
-  W: number,
-  C: number,
-  padded: number,
-  left: number,
-) {
+/** Copies x [B, W, C] into a zeroed wasm buffer [B, paddedWidth, C] with `padLeft` zero rows in front. */
+function uploadPadded(rt: WasmRuntime, x: Float32Array, g: Conv1DGeometry) {
+  const { batch: B, inWidth: W, inChannels: C, paddedWidth: padded, padLeft: left } = g;
   const ptr = rt.zeros(B * padded * C);
   const f32 = rt.f32;
   const rows = Math.min(W, padded - left);
@@ -97,15 +90,7 @@ export function conv1dForward(
   const g = geometry(convInfoOf(x.shape, filter.shape, attrs, true));
   if (!g) return null;
   rt.reset();
-  const xp = uploadPadded(
-    rt,
-    readFloats(backend, x),
-    g.batch,
-    g.inWidth,
-    g.inChannels,
-    g.paddedWidth,
-    g.padLeft,
-  );
+  const xp = uploadPadded(rt, readFloats(backend, x), g);
   const f = upload(rt, backend, filter);
   const y = rt.alloc(g.batch * g.outWidth * g.outChannels);
   const { paddedWidth: Wp, inChannels: Ci, kernelWidth: K, outChannels: Co, outWidth: Wo, stride } = g;
@@ -125,15 +110,7 @@ export function conv1dFilterGrad(
   const g = geometry(convInfoOf(x.shape, filterShape, attrs, false));
   if (!g) return null;
   rt.reset();
-  const xp = uploadPadded(
-    rt,
-    readFloats(backend, x),
-    g.batch,
-    g.inWidth,
-    g.inChannels,
-    g.paddedWidth,
-    g.padLeft,
-  );
+  const xp = uploadPadded(rt, readFloats(backend, x), g);
   const dyPtr = upload(rt, backend, dy);
   const { paddedWidth: Wp, inChannels: Ci, kernelWidth: K, outChannels: Co, outWidth: Wo, stride } = g;
   const n = K * Ci * Co;
