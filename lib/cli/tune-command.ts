@@ -6,8 +6,20 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { resolveDataRoot } from '../data';
+import { figureHtml, escapeHtml } from '../notebook/html';
+import { SPLIT_NAMES, zooTuneTarget } from '../train';
 import {
+  intermediateValuesFigure,
+  optimizationHistoryFigure,
+  parallelCoordinatesFigure,
+  paramImportancesFigure,
+} from '../viz/tune';
+import type { PlotlyFigure } from '../viz/plotly';
+import {
+  CONFIG_ATTR,
   createStudy,
+  FIXED_PARAMS_ATTR,
   getTuneTarget,
   HyperbandPruner,
   maxTrialsCallback,
@@ -19,10 +31,12 @@ import {
   SuccessiveHalvingPruner,
   TEST_FUNCTIONS,
   TpeSampler,
-  tuneTargetNames,
   type Objective,
   type Pruner,
+  type FrozenTrial,
   type Sampler,
+  type StudyDirection,
+  type TuneTarget,
 } from '../tune';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
@@ -49,7 +63,7 @@ function makeSampler(args: ParsedArgs): Sampler {
 
 function makePruner(args: ParsedArgs): Pruner {
   const kind = pick(args, 'pruner', ['median', 'successive-halving', 'hyperband', 'none'] as const);
-  if (kind === 'median') return new MedianPruner();
+  if (kind === 'median') return new MedianPruner({ nWarmupSteps: intOption(args, 'warmup', 'tune') ?? 0 });
   if (kind === 'successive-halving') return new SuccessiveHalvingPruner();
   if (kind === 'hyperband') return new HyperbandPruner();
   return new NopPruner();
@@ -62,12 +76,13 @@ async function run(args: ParsedArgs): Promise<void> {
     throw new UserError('tune: give exactly one of --model NAME or --objective NAME');
   let objective: Objective;
   let direction: 'minimize' | 'maximize';
-  const target = model !== undefined ? getTuneTarget(model) : undefined;
+  const isWorker = process.env.SER_TUNE_WORKER !== undefined;
+  const studyName = (args.values.study as string | undefined) ?? model ?? objectiveName!;
+  const modelOut = (args.values['model-out'] as string | undefined) ?? path.join('models', 'tune', studyName);
+  let target: TuneTarget | undefined;
   if (model !== undefined) {
-    if (!target)
-      throw new UserError(
-        `tune: model "${model}" has no tuning target yet (registered: ${tuneTargetNames().join(', ') || 'none'}; seed000 and best arrive with the models issue)`,
-      );
+    target = getTuneTarget(model) ?? (await zooTarget(args, model, modelOut, isWorker));
+    if (!isWorker) out(`tuning ${target.describe ?? model}`);
     objective = serObjective(target);
     direction = 'maximize';
   } else {
@@ -81,7 +96,6 @@ async function run(args: ParsedArgs): Promise<void> {
   }
   const trials = intOption(args, 'trials', 'tune') ?? 30;
   const workers = intOption(args, 'workers', 'tune') ?? 1;
-  const studyName = (args.values.study as string | undefined) ?? model ?? objectiveName!;
   const storageUrl =
     (args.values.storage as string | undefined) ??
     `journal:${path.join('models', 'tune', `${studyName}.jsonl`)}`;
@@ -118,6 +132,11 @@ async function run(args: ParsedArgs): Promise<void> {
   });
   const timeout = intOption(args, 'timeout', 'tune');
   const quiet = args.values.quiet === true;
+  // The untuned default config first, under the same budget as every sampled trial (a new study only).
+  if (!isWorker && target?.defaultParams && study.trials.length === 0)
+    study.enqueueTrial(target.defaultParams);
+  const started = Date.now();
+  const cpu0 = process.cpuUsage();
   await study.optimize(objective, {
     nTrials: trials,
     timeout,
@@ -136,10 +155,25 @@ async function run(args: ParsedArgs): Promise<void> {
     throw new UserError(`tune: ${codes.filter((c) => c !== 0).length} worker(s) failed`);
   await study.refresh();
   if (quiet) return await storage.close();
-  const best = study.bestTrial;
-  out(
-    `best: trial ${best.number} value=${best.value} ${JSON.stringify(best.params)} (${study.trials.length} trials in study "${studyName}")`,
+  const cpu = process.cpuUsage(cpu0);
+  const counts = (['complete', 'pruned', 'fail'] as const).map(
+    (st) => `${study.trials.filter((t) => t.state === st).length} ${st}`,
   );
+  out(
+    `${study.trials.length} trials in study "${studyName}" (${counts.join(', ')}); this process: ${((Date.now() - started) / 1000).toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`,
+  );
+  const best = study.bestTrial;
+  const baseline = study.trials.find((t) => t.systemAttrs[FIXED_PARAMS_ATTR] !== undefined);
+  if (baseline)
+    out(
+      `baseline (default config): trial ${baseline.number} ${baseline.state}${baseline.value !== null ? ` value=${baseline.value}` : ''} ${JSON.stringify(baseline.params)}`,
+    );
+  out(`best: trial ${best.number} value=${best.value} ${JSON.stringify(best.params)}`);
+  const plots = args.values.plots as string | undefined;
+  if (plots !== undefined) {
+    writeFileAtomic(plots, tuneReportHtml(study.trials, direction, studyName));
+    out(`figures: ${plots}`);
+  }
   const outFile =
     (args.values.out as string | undefined) ?? path.join('models', 'tune', `${studyName}-best.json`);
   writeFileAtomic(
@@ -151,17 +185,58 @@ async function run(args: ParsedArgs): Promise<void> {
         trial: best.number,
         value: best.value,
         params: best.params,
+        config: best.userAttrs[CONFIG_ATTR] ?? null,
+        target: target?.describe ?? null,
+        baseline: baseline ? { trial: baseline.number, state: baseline.state, value: baseline.value } : null,
       },
       null,
       2,
     ) + '\n',
   );
   out(`best config: ${outFile}`);
-  if (target?.trainFinal)
-    out(
-      `final model: ${await target.trainFinal(best.params as Record<string, string | number | boolean | null>)}`,
-    );
+  const config = best.userAttrs[CONFIG_ATTR];
+  if (target?.trainFinal && config !== null && typeof config === 'object' && !Array.isArray(config))
+    out(`final model (best config, same budget and seed): ${await target.trainFinal(config)}`);
   await storage.close();
+}
+
+/** A zoo model on a corpus fold as the tuning target (`--corpus`, `--split`, `--fold`, ...). */
+async function zooTarget(args: ParsedArgs, model: string, modelOut: string, isWorker: boolean) {
+  const split = pick(args, 'split', SPLIT_NAMES);
+  const normalise = pick(args, 'normalise', ['global', 'per-speaker'] as const);
+  const corpora = String(args.values.corpus)
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return zooTuneTarget({
+    model,
+    corpora,
+    root: resolveDataRoot(args.values.root as string | undefined),
+    split,
+    fold: intOption(args, 'fold', 'tune'),
+    normalisation: normalise,
+    limitPerClass: intOption(args, 'limit-per-class', 'tune'),
+    epochs: intOption(args, 'epochs', 'tune'),
+    seed: intOption(args, 'train-seed', 'tune'),
+    progress: false,
+    out: isWorker ? undefined : modelOut,
+  });
+}
+
+/** The study's figures (history, intermediate values, importances, parallel coordinates) as one HTML page. */
+export function tuneReportHtml(
+  trials: readonly FrozenTrial[],
+  direction: StudyDirection,
+  title: string,
+): string {
+  const figures = [
+    optimizationHistoryFigure(trials, direction),
+    intermediateValuesFigure(trials),
+    paramImportancesFigure(trials),
+    parallelCoordinatesFigure(trials, direction),
+  ];
+  const body = figures.map((f, i) => figureHtml(f as PlotlyFigure, { includeBundle: i === 0 })).join('\n');
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body></html>\n`;
 }
 
 export const tune: Command = {
@@ -228,10 +303,63 @@ export const tune: Command = {
         description: 'best config JSON (default: models/tune/STUDY-best.json)',
       },
       quiet: { type: 'boolean', description: 'print nothing (used by extra workers)' },
+      corpus: { type: 'string', value: 'A[,B]', description: '--model: corpora to tune on', default: 'tess' },
+      root: {
+        type: 'string',
+        value: 'DIR',
+        description: '--model: data root (else $SER_DATA_DIR, else data/)',
+      },
+      split: {
+        type: 'string',
+        value: 'NAME',
+        description:
+          '--model: speaker-independent protocol whose fold gives train and validation speakers: speaker, loso or cross',
+        default: 'speaker',
+      },
+      fold: {
+        type: 'string',
+        value: 'N',
+        description: '--model: fold (TESS speaker: 0 trains YAF and validates on OAF, 1 the reverse)',
+        default: '0',
+      },
+      normalise: {
+        type: 'string',
+        value: 'KIND',
+        description: '--model: global or per-speaker',
+        default: 'global',
+      },
+      epochs: {
+        type: 'string',
+        value: 'N',
+        description: "--model: epochs per trial (default: the model's own)",
+      },
+      warmup: {
+        type: 'string',
+        value: 'N',
+        description: 'median pruner: epochs before a trial can be pruned',
+        default: '0',
+      },
+      'limit-per-class': {
+        type: 'string',
+        value: 'N',
+        description: '--model: at most N clips per speaker and emotion (quick runs)',
+      },
+      'train-seed': {
+        type: 'string',
+        value: 'N',
+        description: "--model: every trial's weight, batch and dropout seed",
+        default: '42',
+      },
+      'model-out': {
+        type: 'string',
+        value: 'DIR',
+        description: '--model: final model directory (default: models/tune/STUDY)',
+      },
+      plots: { type: 'string', value: 'FILE', description: 'write the study figures as one HTML page' },
     },
     examples: [
       'ser tune --objective branin --trials 50 --storage memory',
-      'ser tune --model seed000 --trials 30 --workers 2',
+      'ser tune --model seed000 --corpus tess --fold 1 --trials 30 --epochs 6 --plots models/tune/seed000.html',
       'ser tune --model seed000 --trials 200 --storage postgresql://user@db/ser --study seed000-tess   # on each machine',
     ],
   },

@@ -3,3 +3,4 @@ export * from './fit';
 export * from './dataset';
 export * from './train-model';
 export * from './trained-model';
+export * from './tune-target';

@@ -78,6 +78,12 @@ export interface TrainFoldOptions {
   /** Default 42. */
   seed?: number;
   onEpoch?: (log: FitEpochLog) => void;
+  /**
+   * After every epoch (classic models: once, step 1), the accuracy on the fold's test side, which tuning uses as
+   * its speaker-independent validation; returning true stops training (a pruned trial). Costs one prediction
+   * pass over the test side per epoch.
+   */
+  onTestAccuracy?: (epoch: number, accuracy: number) => boolean | Promise<boolean>;
   /** Write the model directory here (optional: benches only need the metrics). */
   out?: string;
   /** Split name recorded in ser.json. Default 'speaker'. */
@@ -210,6 +216,7 @@ export async function trainFold(
     const state = entry.fit(data.train.rows, data.train.labels, k, config as never, seed);
     seconds = (Date.now() - t0) / 1000;
     outcome = evaluate(data.test.rows.map((r) => predictClassic(state, r)));
+    await options.onTestAccuracy?.(1, outcome.metrics.accuracy);
     if (options.out) await saveClassicModelDir(options.out, state, data.labels, payload(outcome.metrics));
   } else {
     await initBackend();
@@ -226,6 +233,15 @@ export async function trainFold(
       if (t.reduceLrPatience > 0) callbacks.push(new ReduceLrOnPlateau({ patience: t.reduceLrPatience }));
       if (t.earlyStoppingPatience > 0)
         callbacks.push(new EarlyStopping({ patience: t.earlyStoppingPatience, restoreBestWeights: true }));
+      const onTest = options.onTestAccuracy;
+      if (onTest)
+        callbacks.push({
+          onEpochEnd: async (log, ctx) => {
+            const accuracy = evaluate(predictRows(model, { rows: data.test.rows, shape: data.shape })).metrics
+              .accuracy;
+            if (await onTest(log.epoch, accuracy)) ctx.stop = true;
+          },
+        });
       const result = await fitModel(model, pick(fit), {
         epochs: t.epochs,
         batchSize: t.batchSize,

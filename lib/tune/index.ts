@@ -16,7 +16,7 @@ export * from './storages/storage';
 export { InMemoryStorage } from './storages/log-storage';
 export { JournalFileStorage } from './storages/journal';
 export { openStorage } from './storages/open';
-export { Trial } from './trial';
+export { FIXED_PARAMS_ATTR, Trial } from './trial';
 export * from './study';
 export { paramImportances, type ImportanceOptions } from './importance';
 export { TEST_FUNCTIONS } from './test-functions';

@@ -9,11 +9,12 @@ import type { Sampler } from './samplers/sampler';
 import { TpeSampler } from './samplers/tpe';
 import { openStorage } from './storages/open';
 import type { StudyRecord, TuneStorage } from './storages/storage';
-import { Trial } from './trial';
+import { FIXED_PARAMS_ATTR, Trial } from './trial';
 import {
   TrialPruned,
   lastStep,
   type FrozenTrial,
+  type ParamValue,
   type StudyDirection,
   type StudyView,
   type TrialState,
@@ -155,6 +156,17 @@ export class Study {
     return this.bestTrial.params;
   }
 
+  private readonly queued: Record<string, ParamValue>[] = [];
+
+  /**
+   * Makes the next trial this process asks for use `params` (Optuna's enqueue_trial; here the queue lives in
+   * this Study object, not in the storage): e.g. a default configuration as trial 0, evaluated under the same
+   * budget as the sampled ones. Parameters it does not name are sampled as usual.
+   */
+  enqueueTrial(params: Record<string, ParamValue>): void {
+    this.queued.push({ ...params });
+  }
+
   /** Stops optimize() after the trials in flight. */
   stop(): void {
     this.stopped = true;
@@ -169,6 +181,11 @@ export class Study {
   async ask(): Promise<Trial> {
     await this.failStaleTrials();
     let frozen = await this.storage.createTrial(this.record.studyId);
+    const fixed = this.queued.shift();
+    if (fixed !== undefined) {
+      await this.storage.setTrialSystemAttr(frozen.trialId, FIXED_PARAMS_ATTR, fixed);
+      frozen = { ...frozen, systemAttrs: { ...frozen.systemAttrs, [FIXED_PARAMS_ATTR]: fixed } };
+    }
     await this.refresh();
     const before = this.sampler.beforeTrial?.(this.view(), frozen) ?? {};
     for (const [k, v] of Object.entries(before)) await this.storage.setTrialSystemAttr(frozen.trialId, k, v);

@@ -29,6 +29,30 @@ export interface TrialContext {
   refresh(): Promise<StudyView>;
 }
 
+/** System attribute holding an enqueued trial's parameters (Optuna's name). */
+export const FIXED_PARAMS_ATTR = 'fixed_params';
+
+/** The internal value of `name` when the trial was enqueued with it (Study.enqueueTrial). */
+function fixedParam(trial: FrozenTrial, name: string, d: Distribution): number | undefined {
+  const fixed = trial.systemAttrs[FIXED_PARAMS_ATTR];
+  if (fixed === null || typeof fixed !== 'object' || Array.isArray(fixed) || !(name in fixed))
+    return undefined;
+  const value = fixed[name];
+  const internal = value === null || typeof value !== 'object' ? toInternalOrNaN(d, value) : Number.NaN;
+  if (!containsInternal(d, internal))
+    throw new RangeError(`enqueued value ${JSON.stringify(value)} of "${name}" is outside its distribution`);
+  return internal;
+}
+
+function toInternalOrNaN(d: Distribution, value: ParamValue): number {
+  if (d.type !== 'categorical' && typeof value !== 'number') return Number.NaN;
+  try {
+    return toInternal(d, value);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export class Trial {
   private frozen: FrozenTrial;
   private writes: Promise<void> = Promise.resolve();
@@ -82,14 +106,16 @@ export class Trial {
         throw new RangeError(`parameter "${name}" was already suggested with another distribution`);
       return this.frozen.params[name];
     }
+    const fixed = fixedParam(this.frozen, name, d);
     const relative = this.relativeParams[name];
     const internal =
-      relative !== undefined &&
+      fixed ??
+      (relative !== undefined &&
       this.relativeSpace[name] &&
       sameDistribution(this.relativeSpace[name], d) &&
       containsInternal(d, relative)
         ? relative
-        : this.context.sampler.sampleIndependent(this.context.view, this.frozen, name, d);
+        : this.context.sampler.sampleIndependent(this.context.view, this.frozen, name, d));
     const value = toExternal(d, internal);
     this.update({
       params: { ...this.frozen.params, [name]: value },

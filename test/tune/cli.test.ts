@@ -43,6 +43,6 @@ test('ser tune: two local workers share a journal study, the best config is writ
     encoding: 'utf8',
   });
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /no tuning target/);
+  assert.match(bad.stderr, /unknown model "no-such-model"/);
   fs.rmSync(dir, { recursive: true, force: true });
 });

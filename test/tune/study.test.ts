@@ -228,3 +228,29 @@ test('heartbeats: a trial silent past the grace period is failed, and its late t
   assert.equal((await study.tell(silent, { state: 'complete', value: 1 })).state, 'fail');
   assert.equal((await study.tell(alive, { state: 'complete', value: 2 })).state, 'complete');
 });
+
+test('enqueueTrial: the next trial takes the given parameters (others sampled); a value outside its distribution fails the trial', async () => {
+  const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+  study.enqueueTrial({ x: 0.25, c: 'b' });
+  study.enqueueTrial({ x: 7 });
+  const seen: Record<string, unknown>[] = [];
+  await study.optimize(
+    (t) => {
+      const x = t.suggestFloat('x', 0, 1);
+      const c = t.suggestCategorical('c', ['a', 'b']);
+      const n = t.suggestInt('n', 1, 9);
+      seen.push({ x, c, n });
+      return x;
+    },
+    { nTrials: 3, catch: [RangeError] },
+  );
+  assert.deepEqual(
+    study.trials.map((t) => t.state),
+    ['complete', 'fail', 'complete'],
+  );
+  assert.equal(seen[0].x, 0.25);
+  assert.equal(seen[0].c, 'b');
+  assert.equal(typeof seen[0].n, 'number');
+  assert.match(String(study.trials[1].userAttrs.fail_reason), /outside its distribution/);
+  assert.deepEqual(study.trials[0].systemAttrs.fixed_params, { x: 0.25, c: 'b' });
+});
