@@ -15,6 +15,7 @@ import { figureHtml, tableHtml, type DataFrameLike, type TableOptions, type Tabl
 export * from './html';
 export * from './audio';
 export * from './explore';
+export * from './zoo-model';
 
 function display(): Display {
   // Inside the kernel, `tslab` resolves to the running kernel's module instance (same file path),

@@ -130,6 +130,24 @@ export function makeSplit(table: FeatureTable, name: SplitName, options: SplitOp
   }
 }
 
+/**
+ * Which fold of a split to use: its index, or `'most-speakers'`, the fold whose test side holds the most
+ * speakers (the first on ties). Grouped k-fold balances folds by clip count, so a corpus with few prolific
+ * speakers (TESS: 1 400 clips each) gets one-speaker folds; the most-speakers fold gives per-speaker results
+ * and a speaker-level bootstrap something to work with.
+ */
+export type FoldChoice = number | 'most-speakers';
+
+/** The index of `choice` in `split` (rows: the table the split was made from). */
+export function resolveFold(split: Split, rows: readonly ManifestRow[], choice: FoldChoice): number {
+  if (typeof choice === 'number') return choice;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const speakers = split.folds.map(
+    (f) => new Set(f.test.flatMap((id) => (byId.has(id) ? [speakerKey(byId.get(id)!)] : []))).size,
+  );
+  return speakers.indexOf(Math.max(...speakers));
+}
+
 /** A normaliser as stored in `ser.json`. */
 export type StoredNormaliser =
   | { kind: 'global'; sequence: boolean; state: StandardizerState }

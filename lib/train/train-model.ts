@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
+import type { ManifestRow } from '../data/manifest';
 import type { Split } from '../data/split';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
 import type { LibrosaSetConfig } from '../features/sets';
@@ -23,7 +24,9 @@ import {
   foldData,
   loadFeatureTable,
   makeSplit,
+  resolveFold,
   type FeatureTable,
+  type FoldChoice,
   type FoldData,
   type Normalisation,
   type SplitName,
@@ -99,6 +102,10 @@ export interface TrainFoldResult {
   seconds: number;
   history: FitEpochLog[];
   fold: string;
+  /** The test clips, in the order of `yTrue`. */
+  testRecords: ManifestRow[];
+  /** Class scores of each test clip (probabilities; vote shares for a random forest). */
+  probabilities: number[][];
 }
 
 /** Macro-averaged F1 over the classes present in the truth (scikit-learn's f1_score(average='macro') on those labels). */
@@ -182,7 +189,11 @@ export async function trainFold(
   const evaluate = (probs: ArrayLike<number>[]) => {
     const yPred = probs.map((p) => argmax(p));
     const m = classificationMetrics(data.test.labels, yPred, data.labels);
-    return { yPred, metrics: { ...m, macroF1: macroF1(m.confusion) } };
+    return {
+      yPred,
+      probabilities: probs.map((p) => Array.from(p)),
+      metrics: { ...m, macroF1: macroF1(m.confusion) },
+    };
   };
   const payload = (metrics: ClassificationMetrics & { macroF1: number }): TrainedModelPayload => {
     const { labels: _labels, ...test } = metrics;
@@ -273,6 +284,8 @@ export async function trainFold(
     seconds,
     history,
     fold: split.folds[foldIndex].name,
+    testRecords: data.test.records,
+    probabilities: outcome.probabilities,
   };
 }
 
@@ -281,8 +294,8 @@ export interface TrainModelOptions extends TrainFoldOptions {
   corpora: string[];
   root: string;
   split: SplitName;
-  /** Fold to train (0-based). Default 0. */
-  fold?: number;
+  /** Fold to train (0-based, or the fold with the most test speakers). Default 0. */
+  fold?: FoldChoice;
   /** Feature set name; default the model's own. */
   features?: string;
   /** At most this many clips per (speaker, emotion) (quick runs). */
@@ -309,6 +322,7 @@ export async function trainModel(
   if (table.rows.length === 0)
     throw new UserError(`no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
   const split = makeSplit(table, options.split, { seed: options.seed ?? 42 });
-  const result = await trainFold(table, split, options.fold ?? 0, { ...options, splitName: options.split });
+  const fold = resolveFold(split, table.rows, options.fold ?? 0);
+  const result = await trainFold(table, split, fold, { ...options, splitName: options.split });
   return { ...result, split, skipped: table.skipped };
 }

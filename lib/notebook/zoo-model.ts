@@ -1,0 +1,180 @@
+/**
+ * The zoo models the notebooks share: 05-training trains them into `models/<zoo-name>`, 06-evaluation and
+ * 07-inference load them from there, and train them themselves when the directory is missing or stale, so
+ * that each notebook also runs on its own. One plan fixes what "the notebook model" is (corpora,
+ * speaker-independent protocol, fold, subset and epoch budget by mode), so all three agree on it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveDataRoot } from '../data/root';
+import { readModelMeta, writeModelSideFile, type SerModelMeta } from '../models/model-dir';
+import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
+import type { FoldChoice, SplitName } from '../train/dataset';
+import type { FitEpochLog } from '../train/fit';
+import { trainModel, type TrainFoldResult, type TrainedModelPayload } from '../train/train-model';
+import { isTrainedModelDir } from '../train/trained-model';
+import { projectRoot } from '../util/paths';
+import { prepareNotebookCorpora } from './explore';
+
+/** Everything that decides which model a notebook gets; stored beside the model as `request.json`. */
+export interface ZooModelRequest {
+  model: ZooModelName;
+  /** Corpora under the data root (for `cross`, the last is the test corpus). */
+  corpora: string[];
+  split: SplitName;
+  fold: FoldChoice;
+  /** At most this many clips per (speaker, emotion); null: every clip. */
+  limitPerClass: number | null;
+  seed: number;
+  /** Overrides of the zoo's training settings (neural models): the notebooks' epoch budget. */
+  training: Partial<NeuralTrainingConfig>;
+}
+
+/** Clips per (speaker, emotion) in quick mode (`SER_QUICK=1`). */
+export const QUICK_CLIPS_PER_CLASS = 2;
+/** Epochs of neural models in quick mode. */
+export const QUICK_EPOCHS = 3;
+/**
+ * Full mode's budget for sequence models (CNN, CNN-BiLSTM), which take seconds per epoch on two shared cores:
+ * a balanced subset of this many clips per (speaker, emotion) (every RAVDESS clip, 20 of TESS's 200), at most
+ * {@link FULL_SEQUENCE_EPOCHS} epochs, and callbacks patient enough to act within them.
+ */
+export const FULL_SEQUENCE_CLIPS_PER_CLASS = 20;
+export const FULL_SEQUENCE_EPOCHS = 12;
+const FULL_SEQUENCE_CALLBACKS = { earlyStoppingPatience: 4, reduceLrPatience: 2 };
+
+/**
+ * The notebooks' plan for `model`: speaker-independent (grouped k-fold by speaker, the fold with the most test
+ * speakers), seed 42. Quick mode: {@link QUICK_CLIPS_PER_CLASS} clips per speaker and emotion and
+ * {@link QUICK_EPOCHS} epochs. Full mode: classic models and MLPs on every clip with the zoo's own settings;
+ * sequence models on the budget above.
+ */
+export function notebookModelPlan(model: ZooModelName, corpora: string[], quick: boolean): ZooModelRequest {
+  const entry = zooEntry(model);
+  const base = {
+    model,
+    corpora: [...corpora],
+    split: 'speaker' as const,
+    fold: 'most-speakers' as const,
+    seed: 42,
+  };
+  if (quick) {
+    return {
+      ...base,
+      limitPerClass: QUICK_CLIPS_PER_CLASS,
+      training: entry.kind === 'neural' ? { epochs: QUICK_EPOCHS } : {},
+    };
+  }
+  if (entry.kind === 'neural' && entry.training.frames !== null) {
+    return {
+      ...base,
+      limitPerClass: FULL_SEQUENCE_CLIPS_PER_CLASS,
+      training: { epochs: Math.min(entry.training.epochs, FULL_SEQUENCE_EPOCHS), ...FULL_SEQUENCE_CALLBACKS },
+    };
+  }
+  return { ...base, limitPerClass: null, training: {} };
+}
+
+export interface EnsureZooModelOptions {
+  /** Data root. Default: `SER_DATA_DIR`, else the project's `data/`. */
+  root?: string;
+  /** Default: TESS and RAVDESS when present, else the synthetic sample ({@link prepareNotebookCorpora}). */
+  corpora?: string[];
+  /** Default: `SER_QUICK === '1'`. */
+  quick?: boolean;
+  /** Replace parts of the plan (another split, fold, subset or epoch budget). */
+  request?: Partial<Omit<ZooModelRequest, 'model'>>;
+  /** Where model directories live. Default: `models/` in the project. */
+  modelsDir?: string;
+  /** Train even when a valid directory exists (notebook 05 trains in front of the learner). */
+  retrain?: boolean;
+  /** Called after every epoch of a neural model (live curves). */
+  onEpoch?: (log: FitEpochLog) => void;
+}
+
+export interface ZooModel {
+  name: ZooModelName;
+  /** The model directory (`models/<name>`). */
+  dir: string;
+  /** Whether this call trained it (false: loaded from `dir`). */
+  trained: boolean;
+  request: ZooModelRequest;
+  meta: SerModelMeta<TrainedModelPayload>;
+  /** Training history (empty for classic models). */
+  history: FitEpochLog[];
+  /** The result of training, when this call trained. */
+  result?: TrainFoldResult;
+}
+
+const REQUEST_FILE = 'request.json';
+const json = (x: unknown) => JSON.stringify(x);
+
+/**
+ * Why `dir` cannot serve `request` (missing, partial or tampered files, written for another request, or by
+ * another version of the zoo entry), or null when it can.
+ */
+export function zooModelMismatch(dir: string, request: ZooModelRequest): string | null {
+  if (!fs.existsSync(path.join(dir, 'ser.json'))) return 'no model directory';
+  let meta: SerModelMeta<TrainedModelPayload>;
+  try {
+    meta = readModelMeta<TrainedModelPayload>(dir);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (!isTrainedModelDir(dir)) return 'not written by ser train --model';
+  let stored: unknown;
+  try {
+    stored = JSON.parse(fs.readFileSync(path.join(dir, REQUEST_FILE), 'utf8'));
+  } catch {
+    return `no readable ${REQUEST_FILE}`;
+  }
+  if (json(stored) !== json(request)) return `trained for another request (${REQUEST_FILE} differs)`;
+  // The zoo entry may have changed since (another config, feature set or training schedule).
+  const entry = zooEntry(request.model);
+  const p = meta.payload;
+  if (p.model.name !== request.model || p.model.kind !== entry.kind) return 'another model';
+  if (json(p.model.config) !== json(entry.defaults)) return 'the zoo config changed';
+  if (json(p.features) !== json(zooFeatureSet(entry.features))) return 'the zoo feature set changed';
+  const training = entry.kind === 'neural' ? { ...entry.training, ...request.training } : null;
+  if (json(p.model.training) !== json(training)) return 'the zoo training settings changed';
+  return null;
+}
+
+/**
+ * `models/<name>` trained under the notebooks' plan ({@link notebookModelPlan}): loaded when the directory is
+ * there and valid for the same request, else trained (and written) now.
+ */
+export async function ensureZooModel(
+  name: ZooModelName,
+  options: EnsureZooModelOptions = {},
+): Promise<ZooModel> {
+  const root = resolveDataRoot(options.root);
+  const corpora = options.corpora ?? (await prepareNotebookCorpora({ root })).corpora;
+  const quick = options.quick ?? process.env.SER_QUICK === '1';
+  const request: ZooModelRequest = {
+    ...notebookModelPlan(name, corpora, quick),
+    ...options.request,
+    model: name,
+  };
+  const dir = path.join(options.modelsDir ?? path.join(projectRoot(), 'models'), name);
+  if (!options.retrain && zooModelMismatch(dir, request) === null) {
+    const meta = readModelMeta<TrainedModelPayload>(dir);
+    return { name, dir, trained: false, request, meta, history: meta.payload.training.history };
+  }
+  const result = await trainModel({
+    model: name,
+    corpora: request.corpora,
+    root,
+    split: request.split,
+    fold: request.fold,
+    limitPerClass: request.limitPerClass ?? undefined,
+    seed: request.seed,
+    training: request.training,
+    onEpoch: options.onEpoch,
+    progress: false,
+    out: dir,
+  });
+  writeModelSideFile(dir, REQUEST_FILE, request);
+  const meta = readModelMeta<TrainedModelPayload>(dir);
+  return { name, dir, trained: true, request, meta, history: result.history, result };
+}
