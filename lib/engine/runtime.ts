@@ -18,6 +18,8 @@ export interface KernelExports {
   conv1d_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  rfft_frames(...args: number[]): void;
+  irfft_overlap_add(...args: number[]): void;
 }
 export type KernelName = keyof KernelExports;
 

@@ -22,8 +22,8 @@ export interface RealFft {
 abstract class HalfSizeRealFft implements RealFft {
   protected readonly half: number;
   /** cos/sin(2πk/size) for the real split. */
-  private readonly cosFull: Float64Array;
-  private readonly sinFull: Float64Array;
+  readonly cosFull: Float64Array;
+  readonly sinFull: Float64Array;
   /** Z, the half-size complex spectrum, filled by {@link transformPacked}. */
   protected readonly zr: Float64Array;
   protected readonly zi: Float64Array;
@@ -70,15 +70,16 @@ abstract class HalfSizeRealFft implements RealFft {
   }
 }
 
-class Radix2RealFft extends HalfSizeRealFft {
-  private readonly bitReverse: Uint32Array;
+export class Radix2RealFft extends HalfSizeRealFft {
+  /** Where each packed input pair goes: `z[bitReverse[i]] = x[2i] + i·x[2i+1]`. */
+  readonly bitReverse: Uint32Array;
   /**
-   * Twiddles of the stages after the first (len 4): radix-4 stages len = 16, 64, … store W^k, W^2k, W^3k
-   * (W = e^{-2πi/len}, k < len/4) one after another; a final radix-2 stage (when log2(half) is odd) stores
-   * W^k, k < len/2.
+   * Twiddles of the stages after the first (len 4), stage after stage: a radix-4 stage of quarter size q
+   * (len = 4q = 16, 64, …) stores the blocks Re W^k, Im W^k, Re W^2k, Im W^2k, Re W^3k, Im W^3k
+   * (W = e^{-2πi/len}, k < q, q values each); a final radix-2 stage (when log2(half) is odd) stores
+   * Re W^k, Im W^k (k < q = half/2). Blocks keep each k's twiddles contiguous for the SIMD kernel.
    */
-  private readonly twiddleRe: Float64Array;
-  private readonly twiddleIm: Float64Array;
+  readonly twiddles: Float64Array;
 
   constructor(size: number) {
     super(size);
@@ -90,28 +91,24 @@ class Radix2RealFft extends HalfSizeRealFft {
       for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
       this.bitReverse[i] = r;
     }
-    const re: number[] = [];
-    const im: number[] = [];
+    const tw: number[] = [];
     // Angles as multiples of 2π/half so every stage reads the same rounded values as one table would.
     const w = (k: number, len: number) => (2 * Math.PI * k * (half / len)) / half;
-    let len = 4;
-    for (; len * 4 <= half; len *= 4)
-      for (let k = 0; k < len; k++)
-        for (const m of [1, 2, 3]) {
-          re.push(Math.cos(w(m * k, len * 4)));
-          im.push(-Math.sin(w(m * k, len * 4)));
-        }
-    if (len * 2 === half)
-      for (let k = 0; k < len; k++) {
-        re.push(Math.cos(w(k, half)));
-        im.push(-Math.sin(w(k, half)));
+    let q = 4;
+    for (; q * 4 <= half; q *= 4)
+      for (const m of [1, 2, 3]) {
+        for (let k = 0; k < q; k++) tw.push(Math.cos(w(m * k, q * 4)));
+        for (let k = 0; k < q; k++) tw.push(-Math.sin(w(m * k, q * 4)));
       }
-    this.twiddleRe = Float64Array.from(re);
-    this.twiddleIm = Float64Array.from(im);
+    if (q * 2 === half) {
+      for (let k = 0; k < q; k++) tw.push(Math.cos(w(k, half)));
+      for (let k = 0; k < q; k++) tw.push(-Math.sin(w(k, half)));
+    }
+    this.twiddles = Float64Array.from(tw);
   }
 
   protected transformPacked(input: Float64Array): void {
-    const { half, bitReverse, twiddleRe, twiddleIm, zr, zi } = this;
+    const { half, bitReverse, twiddles, zr, zi } = this;
     // Pack even samples as real parts and odd samples as imaginary parts, in bit-reversed order.
     for (let i = 0; i < half; i++) {
       const j = bitReverse[i];
@@ -152,15 +149,15 @@ class Radix2RealFft extends HalfSizeRealFft {
     // X[k] = a+b+c+d, X[k+q] = (a−b) − i(c−d), X[k+2q] = a+b−c−d, X[k+3q] = (a−b) + i(c−d).
     let q = 4;
     let t = 0;
-    for (; q * 4 <= half; q *= 4) {
+    for (; q * 4 <= half; t += 6 * q, q *= 4) {
       const len = q * 4;
-      for (let k = 0; k < q; k++, t += 3) {
-        const w1r = twiddleRe[t];
-        const w1i = twiddleIm[t];
-        const w2r = twiddleRe[t + 1];
-        const w2i = twiddleIm[t + 1];
-        const w3r = twiddleRe[t + 2];
-        const w3i = twiddleIm[t + 2];
+      for (let k = 0; k < q; k++) {
+        const w1r = twiddles[t + k];
+        const w1i = twiddles[t + q + k];
+        const w2r = twiddles[t + 2 * q + k];
+        const w2i = twiddles[t + 3 * q + k];
+        const w3r = twiddles[t + 4 * q + k];
+        const w3i = twiddles[t + 5 * q + k];
         for (let s0 = k; s0 < half; s0 += len) {
           const s1 = s0 + q;
           const s2 = s1 + q;
@@ -195,9 +192,9 @@ class Radix2RealFft extends HalfSizeRealFft {
     }
     // A last radix-2 stage when log2(half) is odd.
     if (q * 2 === half) {
-      for (let k = 0; k < q; k++, t++) {
-        const wr = twiddleRe[t];
-        const wi = twiddleIm[t];
+      for (let k = 0; k < q; k++) {
+        const wr = twiddles[t + k];
+        const wi = twiddles[t + q + k];
         const b = k + q;
         const tr = zr[b] * wr - zi[b] * wi;
         const ti = zr[b] * wi + zi[b] * wr;

@@ -3,6 +3,7 @@
  * window-sum-square normalisation, centre trimming and `length` handling.
  */
 import { realFft } from './fft';
+import { wasmFrameKernels } from './fft-wasm';
 import { stftWindow, type ComplexStft, type WindowName } from './spectrum';
 
 /** A reusable inverse real FFT of one size; obtain it with {@link inverseRealFft}. */
@@ -164,15 +165,19 @@ export function istft(spec: ComplexStft, options: IstftOptions = {}): Float32Arr
   }
   const total = frames > 0 ? nFft + hopLength * (frames - 1) : 0;
   const sum = new Float64Array(total);
-  const inverse = inverseRealFft(nFft);
-  for (let t = 0; t < frames; t++)
-    inverse.inverseWindowedAdd(
-      re.subarray(t * bins, (t + 1) * bins),
-      im.subarray(t * bins, (t + 1) * bins),
-      window,
-      sum,
-      t * hopLength,
-    );
+  const kernels = wasmFrameKernels(nFft);
+  if (kernels) kernels.overlapAdd(re, im, frames, hopLength, window, sum);
+  else {
+    const inverse = inverseRealFft(nFft);
+    for (let t = 0; t < frames; t++)
+      inverse.inverseWindowedAdd(
+        re.subarray(t * bins, (t + 1) * bins),
+        im.subarray(t * bins, (t + 1) * bins),
+        window,
+        sum,
+        t * hopLength,
+      );
+  }
   const windowSquares = windowSumSquare(window, frames, hopLength);
   for (let i = 0; i < total; i++) if (windowSquares[i] > TINY32) sum[i] /= windowSquares[i];
   const start = center ? Math.floor(nFft / 2) : 0;

@@ -9,6 +9,7 @@
  * as `np.abs(D) ** power` does on complex64.
  */
 import { realFft } from './fft';
+import { wasmFrameKernels } from './fft-wasm';
 import type { Spectrogram } from './types';
 
 /** Window shapes understood by {@link stftWindow} (scipy names). */
@@ -144,33 +145,6 @@ export function stftFrameCount(length: number, options: StftOptions = {}): numbe
   return frameCount(o.center ? length + 2 * Math.floor(o.nFft / 2) : length, o.nFft, o.hopLength);
 }
 
-/**
- * Run the STFT and hand each frame's float64 spectrum to `visit` (before complex64 rounding). The shared
- * loop of {@link stft} and {@link spectrogram}.
- */
-function eachFrameSpectrum(
-  y: Float32Array,
-  options: StftOptions,
-  visit: (frame: number, re: Float64Array, im: Float64Array) => void,
-): { frames: number; o: ResolvedStft } {
-  const o = resolveStft(options);
-  const signal = o.center ? padSignal(y, Math.floor(o.nFft / 2), o.padMode) : y;
-  const frames = frameCount(signal.length, o.nFft, o.hopLength);
-  const window = stftWindow(o.window, o.winLength, o.nFft);
-  const fft = realFft(o.nFft);
-  const bins = (o.nFft >> 1) + 1;
-  const buffer = new Float64Array(o.nFft);
-  const re = new Float64Array(bins);
-  const im = new Float64Array(bins);
-  for (let t = 0; t < frames; t++) {
-    const start = t * o.hopLength;
-    for (let j = 0; j < o.nFft; j++) buffer[j] = window[j] * signal[start + j];
-    fft.forward(buffer, re, im);
-    visit(t, re, im);
-  }
-  return { frames, o };
-}
-
 /** A complex STFT: `re`/`im` frame-major (`[frame * bins + bin]`), complex64 like librosa's. */
 export interface ComplexStft {
   nFft: number;
@@ -180,11 +154,17 @@ export interface ComplexStft {
   im: Float32Array;
 }
 
-/** `librosa.stft(y, ...)` (frame-major instead of librosa's bins × frames; values identical). */
+/**
+ * `librosa.stft(y, ...)` (frame-major instead of librosa's bins × frames; values identical). Each frame is
+ * windowed and transformed in float64, then rounded to complex64; power-of-two sizes run the frame loop in
+ * WebAssembly when it is built (same operations, same bits: see fft-wasm.ts).
+ */
 export function stft(y: Float32Array, options: StftOptions = {}): ComplexStft {
   const o = resolveStft(options);
+  const signal = o.center ? padSignal(y, Math.floor(o.nFft / 2), o.padMode) : y;
+  const frames = frameCount(signal.length, o.nFft, o.hopLength);
+  const window = stftWindow(o.window, o.winLength, o.nFft);
   const bins = (o.nFft >> 1) + 1;
-  const frames = stftFrameCount(y.length, o);
   const out: ComplexStft = {
     nFft: o.nFft,
     bins,
@@ -192,10 +172,22 @@ export function stft(y: Float32Array, options: StftOptions = {}): ComplexStft {
     re: new Float32Array(bins * frames),
     im: new Float32Array(bins * frames),
   };
-  eachFrameSpectrum(y, o, (t, re, im) => {
+  const kernels = wasmFrameKernels(o.nFft);
+  if (kernels) {
+    kernels.stftFrames(signal, frames, o.hopLength, window, out.re, out.im);
+    return out;
+  }
+  const fft = realFft(o.nFft);
+  const buffer = new Float64Array(o.nFft);
+  const re = new Float64Array(bins);
+  const im = new Float64Array(bins);
+  for (let t = 0; t < frames; t++) {
+    const start = t * o.hopLength;
+    for (let j = 0; j < o.nFft; j++) buffer[j] = window[j] * signal[start + j];
+    fft.forward(buffer, re, im);
     out.re.set(re, t * bins);
     out.im.set(im, t * bins);
-  });
+  }
   return out;
 }
 
@@ -209,21 +201,16 @@ export interface SpectrogramOptions extends StftOptions {
 export function spectrogram(y: Float32Array, options: SpectrogramOptions = {}): Spectrogram {
   const power = options.power ?? 1;
   if (!(power > 0)) throw new Error(`spectrogram: power must be positive, got ${power}`);
-  const o = resolveStft(options);
-  const bins = (o.nFft >> 1) + 1;
-  const frames = stftFrameCount(y.length, o);
+  const { nFft, bins, frames, re, im } = stft(y, options);
   const data = new Float32Array(bins * frames);
-  eachFrameSpectrum(y, o, (t, re, im) => {
-    const base = t * bins;
-    for (let f = 0; f < bins; f++) {
-      const r = Math.fround(re[f]);
-      const i = Math.fround(im[f]);
-      // hypotf in float64 then rounded, as glibc computes it for np.abs on complex64.
-      const magnitude = Math.fround(Math.sqrt(r * r + i * i));
-      data[base + f] = power === 1 ? magnitude : power === 2 ? magnitude * magnitude : magnitude ** power;
-    }
-  });
-  return { nFft: o.nFft, bins, frames, power, data };
+  for (let k = 0; k < data.length; k++) {
+    const r = re[k];
+    const i = im[k];
+    // hypotf in float64 then rounded, as glibc computes it for np.abs on complex64.
+    const magnitude = Math.fround(Math.sqrt(r * r + i * i));
+    data[k] = power === 1 ? magnitude : power === 2 ? magnitude * magnitude : magnitude ** power;
+  }
+  return { nFft, bins, frames, power, data };
 }
 
 /** `librosa.fft_frequencies(sr, n_fft)`: the centre frequency of each bin, as `np.fft.rfftfreq` computes it. */

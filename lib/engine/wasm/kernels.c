@@ -267,3 +267,165 @@ EXPORT void lstm_backward(int b0, int b1, int T, int D, int H, const float *x, c
   for (int j = 0; j < G; j++) db[j] = 0.f;
   for (int r = b0 * T; r < b1 * T; r++) add_into(G, db, dg + r * G);
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Real FFT in float64 for lib/features' STFT and ISTFT (power-of-two sizes). The same algorithm
+ * and tables as lib/features/fft.ts's Radix2RealFft, operation for operation (SIMD lanes are two
+ * independent butterflies; wasm has no fused multiply-add), so both give bit-identical spectra.
+ * Tables (built by fft.ts): bitrev[half]; cosf/sinf[half + 1] = cos/sin(2πk/n); tw: per radix-4
+ * stage of quarter size q the blocks W1re, W1im, W2re, W2im, W3re, W3im (q values each), then for a
+ * final radix-2 stage Wre, Wim (q values each). zr/zi: scratch of half doubles each.
+ * ------------------------------------------------------------------------------------------- */
+
+/* The complex FFT of zr + i·zi (half points, already in bit-reversed order), in place. Pointers and
+ * scalars only: nothing on the shadow stack (see the top of this file). */
+static void cfft_stages(int half, double *zr, double *zi, const double *tw) {
+  if (half >= 4) {
+    for (int a = 0; a < half; a += 4) {
+      double r0 = zr[a] + zr[a + 1], i0 = zi[a] + zi[a + 1];
+      double r1 = zr[a] - zr[a + 1], i1 = zi[a] - zi[a + 1];
+      double r2 = zr[a + 2] + zr[a + 3], i2 = zi[a + 2] + zi[a + 3];
+      double r3 = zr[a + 2] - zr[a + 3], i3 = zi[a + 2] - zi[a + 3];
+      zr[a] = r0 + r2;
+      zi[a] = i0 + i2;
+      zr[a + 2] = r0 - r2;
+      zi[a + 2] = i0 - i2;
+      zr[a + 1] = r1 + i3;
+      zi[a + 1] = i1 - r3;
+      zr[a + 3] = r1 - i3;
+      zi[a + 3] = i1 + r3;
+    }
+  } else if (half == 2) {
+    double r = zr[0] - zr[1], i = zi[0] - zi[1];
+    zr[0] += zr[1];
+    zi[0] += zi[1];
+    zr[1] = r;
+    zi[1] = i;
+  }
+  const double *t = tw;
+  int q = 4;
+  for (; q * 4 <= half; q *= 4) {
+    const double *w1r = t, *w1i = t + q, *w2r = t + 2 * q, *w2i = t + 3 * q, *w3r = t + 4 * q,
+                 *w3i = t + 5 * q;
+    t += 6 * q;
+    for (int s = 0; s < half; s += 4 * q) {
+      double *r0 = zr + s, *i0 = zi + s, *r1 = r0 + q, *i1 = i0 + q, *r2 = r1 + q, *i2 = i1 + q,
+             *r3 = r2 + q, *i3 = i2 + q;
+      for (int k = 0; k < q; k += 2) {
+        v128_t ar = wasm_v128_load(r0 + k), ai = wasm_v128_load(i0 + k);
+        v128_t xr = wasm_v128_load(r1 + k), xi = wasm_v128_load(i1 + k);
+        v128_t wr = wasm_v128_load(w2r + k), wi = wasm_v128_load(w2i + k);
+        v128_t br = wasm_f64x2_sub(wasm_f64x2_mul(xr, wr), wasm_f64x2_mul(xi, wi));
+        v128_t bi = wasm_f64x2_add(wasm_f64x2_mul(xr, wi), wasm_f64x2_mul(xi, wr));
+        xr = wasm_v128_load(r2 + k), xi = wasm_v128_load(i2 + k);
+        wr = wasm_v128_load(w1r + k), wi = wasm_v128_load(w1i + k);
+        v128_t cr = wasm_f64x2_sub(wasm_f64x2_mul(xr, wr), wasm_f64x2_mul(xi, wi));
+        v128_t ci = wasm_f64x2_add(wasm_f64x2_mul(xr, wi), wasm_f64x2_mul(xi, wr));
+        xr = wasm_v128_load(r3 + k), xi = wasm_v128_load(i3 + k);
+        wr = wasm_v128_load(w3r + k), wi = wasm_v128_load(w3i + k);
+        v128_t dr = wasm_f64x2_sub(wasm_f64x2_mul(xr, wr), wasm_f64x2_mul(xi, wi));
+        v128_t di = wasm_f64x2_add(wasm_f64x2_mul(xr, wi), wasm_f64x2_mul(xi, wr));
+        v128_t apbR = wasm_f64x2_add(ar, br), apbI = wasm_f64x2_add(ai, bi);
+        v128_t ambR = wasm_f64x2_sub(ar, br), ambI = wasm_f64x2_sub(ai, bi);
+        v128_t cpdR = wasm_f64x2_add(cr, dr), cpdI = wasm_f64x2_add(ci, di);
+        v128_t cmdR = wasm_f64x2_sub(cr, dr), cmdI = wasm_f64x2_sub(ci, di);
+        wasm_v128_store(r0 + k, wasm_f64x2_add(apbR, cpdR));
+        wasm_v128_store(i0 + k, wasm_f64x2_add(apbI, cpdI));
+        wasm_v128_store(r2 + k, wasm_f64x2_sub(apbR, cpdR));
+        wasm_v128_store(i2 + k, wasm_f64x2_sub(apbI, cpdI));
+        wasm_v128_store(r1 + k, wasm_f64x2_add(ambR, cmdI));
+        wasm_v128_store(i1 + k, wasm_f64x2_sub(ambI, cmdR));
+        wasm_v128_store(r3 + k, wasm_f64x2_sub(ambR, cmdI));
+        wasm_v128_store(i3 + k, wasm_f64x2_add(ambI, cmdR));
+      }
+    }
+  }
+  if (q * 2 == half) {
+    const double *wre = t, *wim = t + q;
+    for (int k = 0; k < q; k += 2) {
+      v128_t wr = wasm_v128_load(wre + k), wi = wasm_v128_load(wim + k);
+      v128_t xr = wasm_v128_load(zr + q + k), xi = wasm_v128_load(zi + q + k);
+      v128_t tr = wasm_f64x2_sub(wasm_f64x2_mul(xr, wr), wasm_f64x2_mul(xi, wi));
+      v128_t ti = wasm_f64x2_add(wasm_f64x2_mul(xr, wi), wasm_f64x2_mul(xi, wr));
+      v128_t ar = wasm_v128_load(zr + k), ai = wasm_v128_load(zi + k);
+      wasm_v128_store(zr + q + k, wasm_f64x2_sub(ar, tr));
+      wasm_v128_store(zi + q + k, wasm_f64x2_sub(ai, ti));
+      wasm_v128_store(zr + k, wasm_f64x2_add(ar, tr));
+      wasm_v128_store(zi + k, wasm_f64x2_add(ai, ti));
+    }
+  }
+}
+
+/* The split of the half-size spectrum Z into X[k], k = 1 .. half-1 (DC and Nyquist by the caller). */
+#define RFFT_SPLIT(k, re_k, im_k)                                                                     \
+  double ar = zr[k], ai = zi[k], br = zr[half - (k)], bi = -zi[half - (k)];                            \
+  double er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);                                                   \
+  double or_ = 0.5 * (ai - bi), oi = -0.5 * (ar - br);                                                 \
+  double c = cosf[k], s = -sinf[k];                                                                    \
+  double re_k = er + or_ * c - oi * s;                                                                 \
+  double im_k = ei + or_ * s + oi * c;
+
+/*
+ * STFT frames: frame t is window · signal[t·hop .. t·hop + n), its spectrum (n/2 + 1 bins) rounded to
+ * float32 into out_re/out_im[t·bins ..] (librosa's complex64).
+ */
+EXPORT void rfft_frames(int n, int frames, int hop, const float *signal, const double *window,
+                        const u32 *bitrev, const double *cosf, const double *sinf, const double *tw,
+                        double *zr, double *zi, float *out_re, float *out_im) {
+  int half = n >> 1, bins = half + 1;
+  for (int t = 0; t < frames; t++) {
+    const float *x = signal + t * hop;
+    for (int i = 0; i < half; i++) {
+      u32 j = bitrev[i];
+      zr[j] = window[2 * i] * (double)x[2 * i];
+      zi[j] = window[2 * i + 1] * (double)x[2 * i + 1];
+    }
+    cfft_stages(half, zr, zi, tw);
+    float *re = out_re + t * bins, *im = out_im + t * bins;
+    re[0] = (float)(zr[0] + zi[0]);
+    im[0] = 0.f;
+    re[half] = (float)(zr[0] - zi[0]);
+    im[half] = 0.f;
+    for (int k = 1; k < half; k++) {
+      RFFT_SPLIT(k, xr, xi)
+      re[k] = (float)xr;
+      im[k] = (float)xi;
+    }
+  }
+}
+
+/*
+ * ISTFT overlap-add: out[t·hop + j] += irfft(re_t + i·im_t)[j] · window[j] for each frame t (spectra
+ * float32, bins = n/2 + 1 per frame). The inverse goes through the forward transform by Hartley's
+ * identity, exactly as lib/features/istft.ts's HartleyInverseRealFft; h is scratch of n doubles.
+ */
+EXPORT void irfft_overlap_add(int n, int frames, int hop, const float *in_re, const float *in_im,
+                              const double *window, const u32 *bitrev, const double *cosf,
+                              const double *sinf, const double *tw, double *zr, double *zi, double *h,
+                              double *out) {
+  int half = n >> 1, bins = half + 1;
+  double scale = 1.0 / n;
+  for (int t = 0; t < frames; t++) {
+    const float *re = in_re + t * bins, *im = in_im + t * bins;
+    h[0] = re[0];
+    h[half] = re[half];
+    for (int k = 1; k < half; k++) {
+      h[k] = (double)re[k] - (double)im[k];
+      h[n - k] = (double)re[k] + (double)im[k];
+    }
+    for (int i = 0; i < half; i++) {
+      u32 j = bitrev[i];
+      zr[j] = h[2 * i];
+      zi[j] = h[2 * i + 1];
+    }
+    cfft_stages(half, zr, zi, tw);
+    double *o = out + t * hop;
+    o[0] += (zr[0] + zi[0]) * scale * window[0];
+    o[half] += (zr[0] - zi[0]) * scale * window[half];
+    for (int k = 1; k < half; k++) {
+      RFFT_SPLIT(k, fr, fi)
+      o[k] += (fr - fi) * scale * window[k];
+      o[n - k] += (fr + fi) * scale * window[n - k];
+    }
+  }
+}
