@@ -4,6 +4,7 @@
  * run (bench/reference/augment_numpy.py, Debian's /usr/bin/python3; its numpy may use more threads).
  *
  *   npx tsc -p . && node dist/bench/augment.js [DATA_ROOT] [--clips N] [--repeats R] [--rounds K]
+ *     [--only pitchShift,timeStretch]
  *
  * Each transform's time is the sum over clips of each clip's fastest of --repeats runs (default 3); rounds
  * (--rounds, default 2) alternate TypeScript and numpy per transform and each side keeps its best round. Ratios are TypeScript / numpy (above 1: TypeScript is faster). Prints one JSON object.
@@ -18,6 +19,7 @@ import { addColorNoise } from '../lib/augment/noise';
 import { simulateRoom } from '../lib/augment/room';
 import { mixup, specAugment } from '../lib/augment/spec';
 import { pitchShift, rationalApproximation, speedPerturb, timeStretch } from '../lib/augment/stretch';
+import { wasmFrameKernels } from '../lib/features/fft-wasm';
 import { spectrogram } from '../lib/features/spectrum';
 import { Rng } from '../lib/util/rng';
 
@@ -63,6 +65,9 @@ function main(): void {
   const clipCount = option('--clips', 16);
   const repeats = option('--repeats', 3);
   const rounds = option('--rounds', 2);
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : undefined;
+  const loadBefore = os.loadavg();
   const root = args[0] ?? process.env.SER_DATA_DIR ?? path.resolve(__dirname, '..', '..', 'data');
   const files = pickClips(root, clipCount);
   const clips = files.map((f) => loadAudioSync(f, { sampleRate: null }));
@@ -130,7 +135,7 @@ function main(): void {
   const reference: Record<string, number> = {};
   try {
     for (let round = 0; round < rounds; round++)
-      for (const name of [...Object.keys(transforms), 'mixup']) {
+      for (const name of [...Object.keys(transforms), 'mixup'].filter((n) => !only || only.includes(n))) {
         typescript[name] = Math.max(typescript[name] ?? 0, measureTypescript(name));
         reference[name] = Math.max(reference[name] ?? 0, measureNumpy([name])[name]);
       }
@@ -138,6 +143,7 @@ function main(): void {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const round = (x: number) => Number(x.toPrecision(4));
+  const loadAfter = os.loadavg();
   const perTransform = Object.fromEntries(
     Object.keys(typescript).map((k) => [
       k,
@@ -157,6 +163,16 @@ function main(): void {
       rounds,
       audioSeconds: round(audioSeconds),
       params: { ...PARAMS, pitchRatio: `${pitch.p}/${pitch.q}`, speedRatio: `${speed.p}/${speed.q}` },
+      fft: wasmFrameKernels(2048) ? 'wasm-simd' : 'typescript',
+      loadavg: { cores: os.cpus().length, before: loadBefore.map(round), after: loadAfter.map(round) },
+      issue8: Object.fromEntries(
+        ['pitchShift', 'timeStretch']
+          .filter((k) => k in typescript)
+          .map((k) => [
+            k,
+            { ratio: round(typescript[k] / reference[k]), atLeast1x: typescript[k] >= reference[k] },
+          ]),
+      ),
       transforms: perTransform,
     }) + '\n',
   );
