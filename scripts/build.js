@@ -4,7 +4,8 @@
 //    dependencies, never the root package's own),
 //    and make node_modules/.bin/tsc the project's TypeScript (tslab ships an older one),
 // 2. compile the WebAssembly kernels from C when clang is present (lib/engine/wasm/build.js),
-// 3. compile TypeScript into dist/ (incremental, so repeated calls are cheap).
+// 3. compile TypeScript into dist/ (incremental, so repeated calls are cheap),
+// 4. bundle the browser demo (lib/browser) with esbuild into dist/browser/, which `ser serve` serves.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -46,5 +47,26 @@ try {
   });
 } catch {
   console.error('build: TypeScript compilation failed (errors above)');
+  process.exit(1);
+}
+
+// esbuild only strips types (tsc above has checked them); one bundle with tfjs, ~1 s.
+const browserOut = path.join(root, 'dist', 'browser');
+try {
+  require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'lib', 'browser', 'demo.ts')],
+    outfile: path.join(browserOut, 'demo.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  fs.copyFileSync(path.join(root, 'lib', 'browser', 'index.html'), path.join(browserOut, 'index.html'));
+} catch (err) {
+  console.error(`build: bundling the browser demo failed: ${err.message}`);
   process.exit(1);
 }

@@ -11,6 +11,7 @@ import { report } from './report-command';
 import { tune } from './tune-command';
 import { split } from './split-command';
 import { compare } from './compare-command';
+import { serve } from './serve-command';
 import { isUserError, oneLine } from '../util/errors';
 
 const COMMANDS: Record<string, Command> = {
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate,
   compare,
   predict,
+  serve,
   report,
   augment,
   tune,

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decode';
-import { prepareAudio } from '../audio/load';
+import { prepareAudio } from '../audio/prepare';
 import { progressBar } from '../util/progress';
 import { oneLine } from '../util/errors';
 import { contentHash, defaultCacheDir, FeatureCache } from './cache';

@@ -11,6 +11,9 @@ import { standardize } from '../features/standardize';
 import { loadModelDir } from '../models/model-dir';
 import type { SlicePayload } from '../train/slice';
 import { isTrainedModelDir, loadTrainedModel } from '../train/trained-model';
+import { MIN_CLIPS_PER_SPEAKER } from './predictor';
+
+export { MIN_CLIPS_PER_SPEAKER };
 import { UserError } from '../util/errors';
 
 export interface Prediction {
@@ -18,12 +21,6 @@ export interface Prediction {
   label: string;
   scores: Record<string, number>;
 }
-
-/**
- * Models trained with per-speaker normalisation z-score each speaker with that speaker's own statistics, so
- * prediction needs several clips of one speaker: all files of one call are taken as one speaker.
- */
-export const MIN_CLIPS_PER_SPEAKER = 10;
 
 function toPredictions(files: string[], labels: string[], probs: number[][]): Prediction[] {
   return probs.map((p, i) => ({

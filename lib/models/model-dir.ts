@@ -10,25 +10,15 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic, writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
+import {
+  CLASSIC_MODEL_FILES,
+  layersModelFromFiles,
+  MODEL_FILES,
+  type LayersModelJson,
+  type SerModelMeta,
+} from './model-format';
 
-export const MODEL_FILES = ['model.json', 'weights.bin', 'ser.json'] as const;
-/** Files of a classic (random forest, SVM) model directory, version 2. */
-export const CLASSIC_MODEL_FILES = ['classic.json', 'ser.json'] as const;
-
-/** Metadata stored in `ser.json`; `T` is the stage-specific payload (features, normaliser, split, …). */
-export interface SerModelMeta<T = Record<string, unknown>> {
-  format: 'ser-model';
-  /** 1: the thin slice's directories (still read); 2: adds `kind`. */
-  version: 1 | 2;
-  /** What holds the model: a tfjs Layers model (model.json + weights.bin) or a classic model (classic.json). Absent in version 1: 'tfjs'. */
-  kind?: 'tfjs' | 'classic';
-  labels: string[];
-  createdAt: string;
-  versions: { ser: string; tfjs: string; node: string };
-  /** SHA-256 of model.json and weights.bin. */
-  checksums: Record<string, string>;
-  payload: T;
-}
+export { CLASSIC_MODEL_FILES, MODEL_FILES, type LayersModelJson, type SerModelMeta } from './model-format';
 
 function sha256(data: Uint8Array | string): string {
   return crypto.createHash('sha256').update(data).digest('hex');
@@ -137,20 +127,10 @@ export function readModelMeta<T>(dir: string): SerModelMeta<T> {
 export async function loadModelDir<T>(dir: string): Promise<{ model: tf.LayersModel; meta: SerModelMeta<T> }> {
   const meta = readModelMeta<T>(dir);
   if (meta.kind === 'classic') throw new UserError('this is a classic (random forest / SVM) model directory: load it with loadClassicModelDir', dir);
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
-  };
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as LayersModelJson;
   const weights = fs.readFileSync(path.join(dir, 'weights.bin'));
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData,
-    }),
-  );
-  return { model, meta };
+  return { model: await layersModelFromFiles(json, weightData), meta };
 }
 
 /** Load the state (classic.json) and metadata of a classic model directory. */
@@ -164,3 +144,4 @@ export function loadClassicModelDir<S, T>(dir: string): { state: S; meta: SerMod
 export function writeModelSideFile(dir: string, name: string, data: unknown): void {
   writeFileAtomic(path.join(dir, name), JSON.stringify(data, null, 2));
 }
+

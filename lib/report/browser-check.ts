@@ -11,8 +11,11 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-/** Launch headless Chromium with its caches kept in `home` (never the user's $HOME). */
-export async function launchChromium(home: string): Promise<Browser> {
+/**
+ * Launch headless Chromium with its caches kept in `home` (never the user's $HOME); `extraArgs` add flags
+ * (the browser demo's test feeds a fake microphone from a WAV file).
+ */
+export async function launchChromium(home: string, extraArgs: string[] = []): Promise<Browser> {
   // Loaded lazily: playwright-core is a dev dependency, needed only to check reports.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
@@ -32,6 +35,7 @@ export async function launchChromium(home: string): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

@@ -24,6 +24,9 @@ import {
   type StandardizerState,
 } from '../features/standardize';
 import { UserError } from '../util/errors';
+import { fixFrames } from './frames';
+
+export { fixFrames };
 
 /** The CLI's split names: `random` stratified 80/20, `speaker` grouped k-fold by speaker, `loso`, `cross` corpus. */
 export type SplitName = 'random' | 'speaker' | 'loso' | 'cross';
@@ -163,18 +166,6 @@ export interface FoldData {
   normaliser: StoredNormaliser;
   /** SHA-256 of the training side's manifest rows. */
   trainManifestHash: string;
-}
-
-/** Centre-crop or zero-pad a frames × dims sequence to `frames` frames. */
-export function fixFrames(sequence: Float32Array, dims: number, frames: number): Float32Array {
-  const have = sequence.length / dims;
-  if (have === frames) return sequence;
-  const out = new Float32Array(frames * dims);
-  if (have > frames) {
-    const start = Math.floor((have - frames) / 2);
-    out.set(sequence.subarray(start * dims, (start + frames) * dims));
-  } else out.set(sequence);
-  return out;
 }
 
 function zscore(

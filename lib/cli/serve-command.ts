@@ -1,0 +1,43 @@
+/**
+ * `ser serve --model DIR [--port N]`: the browser demo and one model directory on localhost until Ctrl-C.
+ */
+import { startDemoServer } from '../infer/serve';
+import { intOption, requireString } from './args';
+import type { Command } from './commands';
+
+export const serve: Command = {
+  spec: {
+    name: 'serve',
+    summary:
+      'ser serve — the browser demo (uploaded files and the microphone, live emotion bars) for a model directory on localhost.',
+    usage: 'ser serve --model MODEL_DIR [--port N]',
+    options: {
+      model: {
+        type: 'string',
+        value: 'MODEL_DIR',
+        description: 'model directory written by ser train --model (or ser export)',
+      },
+      port: {
+        type: 'string',
+        value: 'N',
+        description: 'port on 127.0.0.1 (0: any free port)',
+        default: '8080',
+      },
+    },
+    examples: ['ser serve --model models/tess-best-mlp --port 8080'],
+  },
+  async run(args) {
+    const modelDir = requireString(args, 'model', 'serve');
+    const server = await startDemoServer({ modelDir, port: intOption(args, 'port', 'serve') });
+    process.stdout.write(`ser serve: open ${server.url} (model ${modelDir}; Ctrl-C stops)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void server.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * The predictor of a model directory written by `ser train --model`, built from its parsed `ser.json` and its
+ * model (tfjs or classic state) without touching the file system: Node's loader (lib/train/trained-model.ts)
+ * and the browser demo (lib/browser) both predict through this code, with the same features, normaliser and
+ * frame count.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { prepareAudio } from '../audio/prepare';
+import { resample } from '../audio/resample';
+import type { DecodedAudio, MonoAudio } from '../audio/types';
+import { extractSet, setDims } from '../features/sets';
+import {
+  fitSequenceStandardizer,
+  fitStandardizer,
+  standardize,
+  standardizeSequence,
+} from '../features/standardize';
+import type { SerModelMeta } from '../models/model-format';
+// The zoo imports every model builder, so custom layers (attention) are registered before deserialising.
+import { predictClassic, type ClassicState } from '../models/zoo';
+import { predictRows } from '../train/fit';
+import { fixFrames } from '../train/frames';
+import type { TrainedModelPayload } from '../train/train-model';
+import { UserError } from '../util/errors';
+
+/**
+ * Models trained with per-speaker normalisation z-score each speaker with that speaker's own statistics, so
+ * prediction needs several clips of one speaker: all files of one call are taken as one speaker.
+ */
+export const MIN_CLIPS_PER_SPEAKER = 10;
+
+export interface TrainedModel {
+  meta: SerModelMeta<TrainedModelPayload>;
+  labels: string[];
+  /**
+   * Class scores of raw feature vectors (as the stored feature set extracts them). With per-speaker
+   * normalisation, `speakers[i]` names the speaker of vector i and each speaker is z-scored with the
+   * statistics of its vectors in this call, so pass all of a speaker's clips together.
+   */
+  predict(vectors: Float32Array[], speakers?: string[]): number[][];
+  dispose(): void;
+}
+
+/** What holds a model directory's fitted parameters, once read. */
+export type LoadedModel = { kind: 'tfjs'; model: tf.LayersModel } | { kind: 'classic'; state: ClassicState };
+
+/**
+ * Whether `meta` describes a directory written by `ser train --model` (a zoo model with its split and
+ * feature set), as opposed to the thin slice's, which share the version-2 format but not this payload.
+ */
+export function isTrainedModelMeta(meta: SerModelMeta<Partial<TrainedModelPayload>>): boolean {
+  const model = meta.payload?.model as { name?: unknown } | undefined;
+  return meta.version === 2 && typeof model?.name === 'string' && Array.isArray(meta.payload?.shape);
+}
+
+/** The predictor of a parsed `ser.json` and its loaded model; `source` names the directory in errors. */
+export function createPredictor(
+  meta: SerModelMeta<TrainedModelPayload>,
+  loaded: LoadedModel,
+  source: string,
+): TrainedModel {
+  const p = meta.payload;
+  const sequence = p.normaliser.sequence;
+  const dims = setDims(p.features);
+  const scores =
+    loaded.kind === 'classic'
+      ? (rows: Float32Array[]) => rows.map((r) => predictClassic(loaded.state, r))
+      : (rows: Float32Array[]) =>
+          predictRows(loaded.model, { rows, shape: p.shape }).map((r) => Array.from(r));
+  const apply = (state: { mean: number[]; std: number[] }, v: Float32Array) =>
+    sequence ? standardizeSequence(state, v) : standardize(state, v);
+  const normalise = (vectors: Float32Array[], speakers?: string[]): Float32Array[] => {
+    const normaliser = p.normaliser;
+    if (normaliser.kind === 'global') return vectors.map((v) => apply(normaliser.state, v));
+    if (!speakers || speakers.length !== vectors.length)
+      throw new UserError(
+        'this model uses per-speaker normalisation: give the speaker of every clip',
+        source,
+      );
+    const out = new Array<Float32Array>(vectors.length);
+    for (const s of new Set(speakers)) {
+      const idx = speakers.flatMap((x, i) => (x === s ? [i] : []));
+      const group = idx.map((i) => vectors[i]);
+      const state = sequence ? fitSequenceStandardizer(group, dims) : fitStandardizer(group);
+      idx.forEach((i) => (out[i] = apply(state, vectors[i])));
+    }
+    return out;
+  };
+  return {
+    meta,
+    labels: meta.labels,
+    predict(vectors, speakers) {
+      if (vectors.length === 0) return [];
+      let rows = normalise(vectors, speakers);
+      if (sequence) rows = rows.map((r) => fixFrames(r, dims, p.shape[0]));
+      return tf.tidy(() => scores(rows));
+    },
+    dispose: () => {
+      if (loaded.kind === 'tfjs') loaded.model.dispose();
+    },
+  };
+}
+
+/**
+ * The model's feature vector of decoded audio (any rate, any channel count): mixed to mono and resampled to
+ * the feature set's rate exactly as `ser predict` reads files. `name` labels errors.
+ */
+export function audioFeatures(
+  meta: SerModelMeta<TrainedModelPayload>,
+  decoded: DecodedAudio,
+  name: string,
+): Float32Array {
+  const features = meta.payload.features;
+  return extractSet(prepareAudio(decoded, name, { sampleRate: features.sampleRate }), features);
+}
+
+/**
+ * The model's feature vector of a mono signal at any rate (a microphone window): resampled to the feature
+ * set's rate with the same resampler, so it equals {@link audioFeatures} of a one-channel file of that signal.
+ */
+export function signalFeatures(meta: SerModelMeta<TrainedModelPayload>, audio: MonoAudio): Float32Array {
+  const features = meta.payload.features;
+  const samples =
+    audio.sampleRate === features.sampleRate
+      ? audio.samples
+      : resample(audio.samples, audio.sampleRate, features.sampleRate);
+  return extractSet({ samples, sampleRate: features.sampleRate }, features);
+}

@@ -1,0 +1,172 @@
+/**
+ * The browser demo against Node, in headless Chromium: a small model trained here on real TESS clips is
+ * served by the demo server; 50 clips uploaded to the page get the same labels and scores as `ser predict`,
+ * and a fake microphone playing one clip gives predictions through the microphone path that agree with Node.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { decodeAudio } from '../../lib/audio/decode';
+import type { DemoState } from '../../lib/browser/demo';
+import { argmax } from '../../lib/evaluate/metrics';
+import { predictFiles, type Prediction } from '../../lib/infer/predict';
+import { signalFeatures } from '../../lib/infer/predictor';
+import { startDemoServer, type DemoServer } from '../../lib/infer/serve';
+import { launchChromium } from '../../lib/report/browser-check';
+import { loadTrainedModel } from '../../lib/train/trained-model';
+import { listFiles } from '../../lib/util/files';
+import { runSer } from '../helpers/cli';
+import { realDataRoot } from '../helpers/data';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-browser-'));
+const modelDir = path.join(tmp, 'model');
+let clips: string[] = [];
+let node: Prediction[] = [];
+let micClip = '';
+let server: DemoServer;
+let browser: Browser;
+
+declare const serDemo: DemoState;
+
+async function openDemo(query = ''): Promise<Page> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(server.url + query);
+  await page.waitForFunction(() => serDemo.ready || serDemo.error !== null, null, { timeout: 30_000 });
+  const state = await page.evaluate(() => ({ error: serDemo.error, backend: serDemo.backend }));
+  assert.equal(state.error, null, `page failed to start: ${state.error}`);
+  assert.deepEqual(errors, []);
+  return page;
+}
+
+before(async () => {
+  const root = realDataRoot('tess');
+  // best-mlp: the zoo's neural model on stats-plus features (global normalisation), small enough to train here.
+  const r = runSer(
+    [
+      'train',
+      '--model',
+      'best-mlp',
+      '--corpus',
+      'tess',
+      '--root',
+      root,
+      '--split',
+      'speaker',
+      '--fold',
+      '1',
+      '--limit-per-class',
+      '8',
+      '--epochs',
+      '30',
+      '--out',
+      modelDir,
+    ],
+    {},
+    120_000,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  // 50 clips spread evenly over both speakers and all emotions.
+  const all = listFiles(path.join(root, 'tess'), /\.wav$/i).sort();
+  clips = Array.from({ length: 50 }, (_, i) => all[Math.floor((i * all.length) / 50)]);
+  node = await predictFiles(modelDir, clips);
+  // The microphone plays the least saturated clip Node still labels clearly (top score ≥ 0.9): its scores can
+  // move with the capture path, but its label should not.
+  const confidence = node.map((p) => Math.max(...Object.values(p.scores)));
+  const clear = confidence.map((c, i) => [c, i]).filter(([c]) => c >= 0.9);
+  assert.ok(clear.length > 0, 'no clip with a top score of 0.9: the model did not train');
+  micClip = clips[clear.sort((a, b) => a[0] - b[0])[0][1]];
+  server = await startDemoServer({ modelDir, port: 0 });
+  browser = await launchChromium(path.join(tmp, 'home'), [
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${micClip}`,
+    '--autoplay-policy=no-user-gesture-required',
+  ]);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('50 uploaded TESS clips: the page gives the labels and scores of ser predict (within 1e-3)', async (t) => {
+  const page = await openDemo();
+  await page.setInputFiles('#files', clips);
+  await page.waitForFunction(
+    (n) => serDemo.pending === 0 && serDemo.results.length === n && serDemo.results.every((r) => r.scores),
+    clips.length,
+    { timeout: 60_000 },
+  );
+  const results = await page.evaluate(() => serDemo.results);
+  const labels = await page.evaluate(() => serDemo.labels);
+  let maxDiff = 0;
+  results.forEach((r, i) => {
+    assert.equal(r.name, path.basename(clips[i]));
+    assert.equal(r.label, node[i].label, `${r.name}: page ${r.label}, node ${node[i].label}`);
+    labels.forEach((l, k) => (maxDiff = Math.max(maxDiff, Math.abs(r.scores![k] - node[i].scores[l]))));
+  });
+  t.diagnostic(`50 clips: labels equal, largest score difference ${maxDiff.toExponential(2)}`);
+  assert.ok(maxDiff < 1e-3, `largest score difference ${maxDiff}`);
+  await page.close();
+});
+
+test('fake microphone playing a clip: live predictions agree with Node on that audio', async (t) => {
+  const decoded = decodeAudio(fs.readFileSync(micClip), micClip);
+  const seconds = decoded.channels[0].length / decoded.sampleRate;
+  // One window per loop of the file: every window holds the whole utterance (rotated: the capture loops it).
+  const page = await openDemo(`?window=${seconds.toFixed(4)}&hop=0.5`);
+  await page.click('#mic-toggle');
+  await page.waitForFunction(() => serDemo.mic.length >= 6, null, { timeout: 45_000 });
+  const { mic, lastWindow } = await page.evaluate(() => ({
+    mic: serDemo.mic.slice(),
+    lastWindow: serDemo.lastMicWindow,
+  }));
+  await page.click('#mic-toggle');
+  await page.close();
+
+  // 1. The page's microphone path computes exactly what Node computes on the audio it captured.
+  const model = await loadTrainedModel(modelDir);
+  try {
+    assert.ok(lastWindow);
+    const vector = signalFeatures(model.meta, {
+      samples: Float32Array.from(lastWindow.samples),
+      sampleRate: lastWindow.sampleRate,
+    });
+    const expected = model.predict([vector])[0];
+    const last = mic[mic.length - 1].scores;
+    const diff = Math.max(...expected.map((s, k) => Math.abs(s - last[k])));
+    t.diagnostic(
+      `mic window vs Node on the captured samples: largest score difference ${diff.toExponential(2)}`,
+    );
+    assert.ok(diff < 1e-3, `mic window: page and Node differ by ${diff}`);
+  } finally {
+    model.dispose();
+  }
+
+  // 2. Against `ser predict` on the file: the capture resamples (Chromium to the device rate, then lib/audio to
+  // the model's) and the window cannot start where the file does, so scores move; the label must not.
+  const fileScores = node[clips.indexOf(micClip)];
+  const agree = mic.filter((m) => m.label === fileScores.label).length;
+  assert.ok(agree / mic.length >= 0.8, `${agree}/${mic.length} windows labelled ${fileScores.label}`);
+  const labels = model.labels;
+  const mean = labels.map((_, k) => mic.reduce((s, m) => s + m.scores[k], 0) / mic.length);
+  assert.equal(labels[argmax(mean)], fileScores.label);
+  const meanDiff = Math.max(...labels.map((l, k) => Math.abs(mean[k] - fileScores.scores[l])));
+  const windowDiff = Math.max(
+    ...mic.flatMap((m) => labels.map((l, k) => Math.abs(m.scores[k] - fileScores.scores[l]))),
+  );
+  t.diagnostic(
+    `mic vs ser predict on the file: ${agree}/${mic.length} windows labelled ${fileScores.label}, ` +
+      `mean scores within ${meanDiff.toFixed(3)}, single windows within ${windowDiff.toFixed(3)}`,
+  );
+  assert.ok(meanDiff < 0.15, `mean window scores differ from the file's by ${meanDiff}`);
+});
