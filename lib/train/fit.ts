@@ -193,6 +193,9 @@ export async function fitModel(
         const y = targets(train.labels, idx, k, weights);
         const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([x, y]);
+        // Let timers run between batches (tuning heartbeats, progress): the awaits above settle as
+        // microtasks, which would otherwise hold the event loop for the whole fit.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         lossSum += loss * idx.length;
         correctSum += acc * idx.length;
       }

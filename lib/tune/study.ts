@@ -273,8 +273,11 @@ export class Study {
         else trial.setUserAttr('fail_reason', err instanceof Error ? err.message : String(err));
       }
     }
+    // A peer that failed this trial as stale makes its writes throw: that ends the trial, not this worker.
+    const lost =
+      error !== undefined && (await this.storage.getTrial(trial.snapshot.trialId)).state !== 'running';
     const frozen = await this.tell(trial, result);
-    if (error !== undefined) throw error;
+    if (error !== undefined && !lost) throw error;
     return frozen;
   }
 

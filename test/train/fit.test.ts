@@ -161,3 +161,20 @@ test('trainFold writes a version-2 model directory with history and a training-m
   loaded.dispose();
   assert.deepEqual(pred, r.yPred);
 });
+
+test('timers run during a fit (tuning heartbeats): the loop yields to the event loop between batches', async () => {
+  await initBackend();
+  const table = await tessStats();
+  const data = foldData(table, makeSplit(table, 'speaker'), 0);
+  const model = buildMlp(DEFAULT_MLP, data.shape[0], data.labels.length, 1);
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  try {
+    await fitModel(model, { ...data.train, shape: data.shape }, { epochs: 2, batchSize: 8 });
+  } finally {
+    clearInterval(timer);
+    model.dispose();
+  }
+  // 2 epochs of 7 batches: a timer due every millisecond gets to run between them.
+  assert.ok(ticks >= 2, `${ticks} timer ticks during the fit`);
+});

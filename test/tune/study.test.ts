@@ -254,3 +254,27 @@ test('enqueueTrial: the next trial takes the given parameters (others sampled); 
   assert.match(String(study.trials[1].userAttrs.fail_reason), /outside its distribution/);
   assert.deepEqual(study.trials[0].systemAttrs.fixed_params, { x: 0.25, c: 'b' });
 });
+
+test('a trial failed as stale by a peer ends that trial, not the worker: optimize goes on', async () => {
+  const storage = new InMemoryStorage({ heartbeatInterval: 0.05 });
+  const study = await createStudy({ name: 's', storage, sampler: new RandomSampler({ seed: 1 }) });
+  const peer = await createStudy({ name: 's', storage, loadIfExists: true });
+  await study.optimize(
+    async (t) => {
+      const x = t.suggestFloat('x', 0, 1);
+      if (t.number === 0) {
+        const until = Date.now() + 200;
+        while (Date.now() < until); // silent past the grace period: the peer fails the trial
+        assert.deepEqual(await peer.failStaleTrials(), [0]);
+        t.report(x, 1);
+        await t.shouldPrune(); // the write is refused: the trial is no longer running
+      }
+      return x;
+    },
+    { nTrials: 2 },
+  );
+  assert.deepEqual(
+    study.trials.map((t) => t.state),
+    ['fail', 'complete'],
+  );
+});
