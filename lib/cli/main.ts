@@ -11,6 +11,7 @@ import { report } from './report-command';
 import { tune } from './tune-command';
 import { split } from './split-command';
 import { compare } from './compare-command';
+import { exportModel } from './export-command';
 import { serve } from './serve-command';
 import { isUserError, oneLine } from '../util/errors';
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate,
   compare,
   predict,
+  export: exportModel,
   serve,
   report,
   augment,

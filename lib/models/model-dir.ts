@@ -17,6 +17,7 @@ import {
   type LayersModelJson,
   type SerModelMeta,
 } from './model-format';
+import { quantizeWeights, type WeightQuantization } from './quantize';
 
 export { CLASSIC_MODEL_FILES, MODEL_FILES, type LayersModelJson, type SerModelMeta } from './model-format';
 
@@ -74,11 +75,13 @@ async function writeModelFiles<T>(
   files: Record<string, string | Uint8Array>,
   labels: string[],
   payload: T,
+  quantization?: WeightQuantization,
 ): Promise<void> {
   const meta: SerModelMeta<T> = {
     format: 'ser-model',
     version: 2,
     kind,
+    ...(quantization ? { quantization } : {}),
     labels,
     createdAt: new Date().toISOString(),
     versions: { ser: serVersion(), tfjs: tf.version.tfjs, node: process.version },
@@ -145,3 +148,37 @@ export function writeModelSideFile(dir: string, name: string, data: unknown): vo
   writeFileAtomic(path.join(dir, name), JSON.stringify(data, null, 2));
 }
 
+/**
+ * Copy the tfjs model directory `source` to `out` with its weights quantised (float16 or uint8): same
+ * topology, labels and payload, `quantization` recorded in ser.json, fresh checksums; written atomically.
+ */
+export async function exportQuantizedModelDir(
+  source: string,
+  out: string,
+  quantization: WeightQuantization,
+): Promise<void> {
+  const meta = readModelMeta<Record<string, unknown>>(source);
+  if (meta.kind === 'classic')
+    throw new UserError(
+      'quantisation applies to neural (tfjs) models; a classic model stores its state as JSON (classic.json)',
+      source,
+    );
+  if (meta.quantization)
+    throw new UserError(`the weights are already quantised (${meta.quantization}): export from the float32 model`, source);
+  if (path.resolve(source) === path.resolve(out)) throw new UserError('--out must differ from --model', out);
+  const json = JSON.parse(fs.readFileSync(path.join(source, 'model.json'), 'utf8')) as LayersModelJson;
+  const bytes = fs.readFileSync(path.join(source, 'weights.bin'));
+  const quantized = quantizeWeights(
+    json,
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    quantization,
+  );
+  await writeModelFiles(
+    out,
+    'tfjs',
+    { 'model.json': JSON.stringify(quantized.json), 'weights.bin': quantized.weights },
+    meta.labels,
+    meta.payload,
+    quantization,
+  );
+}
