@@ -1,7 +1,9 @@
 /**
  * The browser demo against Node, in headless Chromium: a small model trained here on real TESS clips is
  * served by the demo server; 50 clips uploaded to the page get the same labels and scores as `ser predict`,
- * and a fake microphone playing one clip gives predictions through the microphone path that agree with Node.
+ * a fake microphone playing one clip gives predictions through the microphone path that agree with Node,
+ * a float16 export (ser export) loads and scores as in Node, and so does the zoo's best (an RBF SVM stored as
+ * JSON) with per-speaker normalisation.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -31,19 +33,31 @@ let browser: Browser;
 
 declare const serDemo: DemoState;
 
-async function openDemo(query = ''): Promise<Page> {
+async function openDemo(query = '', url = server.url): Promise<Page> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
-  await page.goto(server.url + query);
+  await page.goto(url + query);
   await page.waitForFunction(() => serDemo.ready || serDemo.error !== null, null, { timeout: 30_000 });
   const state = await page.evaluate(() => ({ error: serDemo.error, backend: serDemo.backend }));
   assert.equal(state.error, null, `page failed to start: ${state.error}`);
   assert.deepEqual(errors, []);
   return page;
+}
+
+/** Upload `files` to the page and wait until every upload so far has scores. */
+async function upload(page: Page, files: string[]): Promise<DemoState['results']> {
+  const before = await page.evaluate(() => serDemo.results.length);
+  await page.setInputFiles('#files', files);
+  await page.waitForFunction(
+    (n) => serDemo.pending === 0 && serDemo.results.length === n && serDemo.results.every((r) => r.scores),
+    before + files.length,
+    { timeout: 60_000 },
+  );
+  return page.evaluate(() => serDemo.results);
 }
 
 before(async () => {
@@ -100,13 +114,7 @@ after(async () => {
 
 test('50 uploaded TESS clips: the page gives the labels and scores of ser predict (within 1e-3)', async (t) => {
   const page = await openDemo();
-  await page.setInputFiles('#files', clips);
-  await page.waitForFunction(
-    (n) => serDemo.pending === 0 && serDemo.results.length === n && serDemo.results.every((r) => r.scores),
-    clips.length,
-    { timeout: 60_000 },
-  );
-  const results = await page.evaluate(() => serDemo.results);
+  const results = await upload(page, clips);
   const labels = await page.evaluate(() => serDemo.labels);
   let maxDiff = 0;
   results.forEach((r, i) => {
@@ -169,4 +177,78 @@ test('fake microphone playing a clip: live predictions agree with Node on that a
       `mean scores within ${meanDiff.toFixed(3)}, single windows within ${windowDiff.toFixed(3)}`,
   );
   assert.ok(meanDiff < 0.15, `mean window scores differ from the file's by ${meanDiff}`);
+});
+
+test('a float16 export (ser export) loads in the page and scores as Node scores it', async () => {
+  const f16 = path.join(tmp, 'float16');
+  const e = runSer(['export', '--model', modelDir, '--quantize', 'float16', '--out', f16]);
+  assert.equal(e.code, 0, e.stderr);
+  const subset = clips.filter((_, i) => i % 5 === 0);
+  const expected = await predictFiles(f16, subset);
+  const f16Server = await startDemoServer({ modelDir: f16, port: 0 });
+  try {
+    const page = await openDemo('', f16Server.url);
+    assert.match((await page.textContent('#model')) ?? '', /float16 weights/);
+    const results = await upload(page, subset);
+    results.forEach((r, i) => {
+      assert.equal(r.label, expected[i].label);
+      Object.keys(expected[i].scores).forEach((label, k) =>
+        assert.ok(Math.abs(r.scores![k] - expected[i].scores[label]) < 1e-3, `${r.name} ${label}`),
+      );
+    });
+    await page.close();
+  } finally {
+    await f16Server.close();
+  }
+});
+
+test('the zoo best (RBF SVM, classic.json) with per-speaker normalisation: the page pools the uploads as ser predict does', async () => {
+  const root = realDataRoot('tess');
+  const svm = path.join(tmp, 'svm');
+  const r = runSer(
+    [
+      'train',
+      '--model',
+      'best',
+      '--corpus',
+      'tess',
+      '--root',
+      root,
+      '--split',
+      'speaker',
+      '--fold',
+      '1',
+      '--limit-per-class',
+      '8',
+      '--normalise',
+      'per-speaker',
+      '--out',
+      svm,
+    ],
+    {},
+    120_000,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const speaker = clips.filter((c) => path.basename(c).startsWith('YAF_')).slice(0, 12);
+  const expected = await predictFiles(svm, speaker);
+  const svmServer = await startDemoServer({ modelDir: svm, port: 0 });
+  try {
+    const page = await openDemo('', svmServer.url);
+    // Fewer clips than a speaker's statistics need: no scores yet, and the page says why.
+    await page.setInputFiles('#files', speaker.slice(0, 3));
+    await page.waitForFunction(() => serDemo.pending === 0 && serDemo.results.length === 3);
+    assert.ok((await page.evaluate(() => serDemo.results)).every((x) => x.scores === null));
+    assert.match((await page.textContent('#results')) ?? '', /at least 10 clips of one speaker \(3 so far\)/);
+    const results = await upload(page, speaker.slice(3));
+    assert.equal(results.length, speaker.length);
+    results.forEach((x, i) => {
+      assert.equal(x.label, expected[i].label);
+      Object.keys(expected[i].scores).forEach((label, k) =>
+        assert.ok(Math.abs(x.scores![k] - expected[i].scores[label]) < 1e-3, `${x.name} ${label}`),
+      );
+    });
+    await page.close();
+  } finally {
+    await svmServer.close();
+  }
 });
