@@ -29,57 +29,24 @@ export interface VocoderOptions {
  */
 export function phaseVocoder(spec: ComplexStft, rate: number): ComplexStft {
   checkParam('phaseVocoder', 'rate', rate, rate > 0, 'positive');
-  const { bins, frames, re, im } = spec;
-  // Magnitude and unit phasor of input frame i (librosa pads two zero frames at the end), kept in two slots
-  // keyed by frame index: consecutive steps share frames, and nothing frames × bins large is allocated.
-  const slotFrame = [-1, -1];
-  const slotMag = [new Float64Array(bins), new Float64Array(bins)];
-  const slotRe = [new Float64Array(bins), new Float64Array(bins)];
-  const slotIm = [new Float64Array(bins), new Float64Array(bins)];
-  const frameSlot = (i: number): number => {
-    if (slotFrame[0] === i) return 0;
-    if (slotFrame[1] === i) return 1;
-    const k = slotFrame[0] === i - 1 ? 1 : 0;
-    slotFrame[k] = i;
-    const mag = slotMag[k];
-    const ur = slotRe[k];
-    const ui = slotIm[k];
-    if (i >= frames) {
-      mag.fill(0);
-      ur.fill(1);
-      ui.fill(0);
-      return k;
-    }
-    for (let f = 0, o = i * bins; f < bins; f++, o++) {
-      const r = re[o];
-      const m = Math.sqrt(r * r + im[o] * im[o]);
-      mag[f] = m;
-      if (m > 0) {
-        const inv = 1 / m;
-        ur[f] = r * inv;
-        ui[f] = im[o] * inv;
-      } else {
-        ur[f] = 1;
-        ui[f] = 0;
-      }
-    }
-    return k;
-  };
+  const { bins, frames } = spec;
+  const slots = new FrameSlots(spec);
   // np.arange(0, frames, rate) has ceil(frames / rate) steps.
   const outFrames = Math.ceil(frames / rate);
   const outRe = new Float32Array(outFrames * bins);
   const outIm = new Float32Array(outFrames * bins);
   const accRe = new Float64Array(bins);
   const accIm = new Float64Array(bins);
-  const first = frameSlot(0);
+  const { mag: slotMag, re: slotRe, im: slotIm } = slots;
+  const first = slots.slot(0);
   accRe.set(slotRe[first]);
   accIm.set(slotIm[first]);
   for (let t = 0; t < outFrames; t++) {
     const step = t * rate;
     const i0 = Math.floor(step);
     const alpha = step - i0;
-    const a = frameSlot(i0);
-    const b = frameSlot(i0 + 1);
+    const a = slots.slot(i0);
+    const b = slots.slot(i0 + 1);
     const magA = slotMag[a];
     const magB = slotMag[b];
     const aRe = slotRe[a];
@@ -101,6 +68,59 @@ export function phaseVocoder(spec: ComplexStft, rate: number): ComplexStft {
     }
   }
   return { nFft: spec.nFft, bins, frames: outFrames, re: outRe, im: outIm };
+}
+
+/**
+ * Magnitude and unit phasor (u = D/|D|, 1 where D = 0, as `np.angle(0) = 0`) of input frame i (librosa
+ * pads two zero frames at the end), kept in two slots keyed by frame index: consecutive steps share frames,
+ * and nothing frames × bins large is allocated. A class rather than a closure per call: V8 deoptimised
+ * the vocoder on a fresh closure's call target and could leave it unoptimised (5× slower).
+ */
+class FrameSlots {
+  readonly mag: Float64Array[];
+  readonly re: Float64Array[];
+  readonly im: Float64Array[];
+  private readonly frame = [-1, -1];
+
+  constructor(private readonly spec: ComplexStft) {
+    const { bins } = spec;
+    this.mag = [new Float64Array(bins), new Float64Array(bins)];
+    this.re = [new Float64Array(bins), new Float64Array(bins)];
+    this.im = [new Float64Array(bins), new Float64Array(bins)];
+  }
+
+  /** The slot (0 or 1) holding frame i, filled if it was not there. */
+  slot(i: number): number {
+    const { frame } = this;
+    if (frame[0] === i) return 0;
+    if (frame[1] === i) return 1;
+    const k = frame[0] === i - 1 ? 1 : 0;
+    frame[k] = i;
+    const { bins, frames, re, im } = this.spec;
+    const mag = this.mag[k];
+    const ur = this.re[k];
+    const ui = this.im[k];
+    if (i >= frames) {
+      mag.fill(0);
+      ur.fill(1);
+      ui.fill(0);
+      return k;
+    }
+    for (let f = 0, o = i * bins; f < bins; f++, o++) {
+      const r = re[o];
+      const m = Math.sqrt(r * r + im[o] * im[o]);
+      mag[f] = m;
+      if (m > 0) {
+        const inv = 1 / m;
+        ur[f] = r * inv;
+        ui[f] = im[o] * inv;
+      } else {
+        ur[f] = 1;
+        ui[f] = 0;
+      }
+    }
+    return k;
+  }
 }
 
 function vocoderSettings(options: VocoderOptions): { nFft: number; hopLength: number } {

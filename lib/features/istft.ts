@@ -134,9 +134,15 @@ export function windowSumSquare(window: Float64Array, frames: number, hopLength:
   // Interior: i in [n - 1, frames·hop), where frames 0..frames-1 cover every offset.
   const from = n - 1;
   const to = frames * hopLength;
-  const periodic = new Float64Array(hopLength);
-  for (let k = 0; k < hopLength && from + k < to; k++) periodic[(from + k) % hopLength] = at(from + k);
-  for (let i = 0; i < total; i++) out[i] = i >= from && i < to ? periodic[i % hopLength] : at(i);
+  for (let i = 0; i < Math.min(from, total); i++) out[i] = at(i);
+  for (let i = Math.max(from, to); i < total; i++) out[i] = at(i);
+  // One period computed, then copied along the interior by doubling.
+  if (to > from) {
+    const period = Math.min(hopLength, to - from);
+    for (let k = 0; k < period; k++) out[from + k] = at(from + k);
+    for (let filled = period; filled < to - from; filled *= 2)
+      out.copyWithin(from + filled, from, from + Math.min(filled, to - from - filled));
+  }
   return out;
 }
 
@@ -178,12 +184,29 @@ export function istft(spec: ComplexStft, options: IstftOptions = {}): Float32Arr
         t * hopLength,
       );
   }
-  const windowSquares = windowSumSquare(window, frames, hopLength);
-  for (let i = 0; i < total; i++) if (windowSquares[i] > TINY32) sum[i] /= windowSquares[i];
   const start = center ? Math.floor(nFft / 2) : 0;
   const length = options.length ?? (center ? Math.max(0, total - 2 * start) : total);
   const out = new Float32Array(length);
-  const available = Math.max(0, Math.min(length, total - start));
-  for (let i = 0; i < available; i++) out[i] = sum[start + i];
+  normalise(
+    sum,
+    windowSumSquare(window, frames, hopLength),
+    start,
+    out,
+    Math.max(0, Math.min(length, total - start)),
+  );
   return out;
+}
+
+/** `out[i] = sum[start + i] / wss[start + i]` where wss exceeds `tiny`, else the sum, for i < count. */
+function normalise(
+  sum: Float64Array,
+  wss: Float64Array,
+  start: number,
+  out: Float32Array,
+  count: number,
+): void {
+  for (let i = 0, j = start; i < count; i++, j++) {
+    const w = wss[j];
+    out[i] = w > TINY32 ? sum[j] / w : sum[j];
+  }
 }
