@@ -14,12 +14,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAudioSync } from '../lib/audio/load';
+import { dspRuntime } from '../lib/engine/dsp';
 import { gain, invertPolarity, timeShift } from '../lib/augment/basic';
 import { addColorNoise } from '../lib/augment/noise';
 import { simulateRoom } from '../lib/augment/room';
 import { mixup, specAugment } from '../lib/augment/spec';
 import { pitchShift, rationalApproximation, speedPerturb, timeStretch } from '../lib/augment/stretch';
-import { wasmFrameKernels } from '../lib/features/fft-wasm';
 import { spectrogram } from '../lib/features/spectrum';
 import { Rng } from '../lib/util/rng';
 
@@ -163,7 +163,7 @@ function main(): void {
       rounds,
       audioSeconds: round(audioSeconds),
       params: { ...PARAMS, pitchRatio: `${pitch.p}/${pitch.q}`, speedRatio: `${speed.p}/${speed.q}` },
-      fft: wasmFrameKernels(2048) ? 'wasm-simd' : 'typescript',
+      dsp: dspRuntime() ? 'wasm-simd' : 'typescript',
       loadavg: { cores: os.cpus().length, before: loadBefore.map(round), after: loadAfter.map(round) },
       issue8: Object.fromEntries(
         ['pitchShift', 'timeStretch']

@@ -1,3 +1,4 @@
+import { dspRuntime } from '../engine/dsp';
 import { AudioError } from './errors';
 
 /**
@@ -162,6 +163,16 @@ function resamplePolyphase(x: Float32Array, upFactor: number, downFactor: number
   const n = x.length;
   const outLength = Math.ceil((n * up) / down);
   const y = new Float32Array(outLength);
+  const rt = dspRuntime(4 * (n + phases.length + outLength));
+  if (rt) {
+    // kernels.c's resample_poly: this loop in float32 arithmetic, bit-identical.
+    const xp = rt.put(x);
+    const ph = rt.put(phases);
+    const yp = rt.alloc(outLength);
+    rt.kernels.resample_poly(n, xp, up, down, tapsPerPhase, ph, skip, outLength, yp);
+    y.set(rt.view(yp, outLength));
+    return y;
+  }
   const fround = Math.fround;
   // Interior outputs (every tap on a real sample) four at a time: four independent float32 chains, each
   // summed in scipy's order, so the adds of one output need not wait for the previous output's.

@@ -3,6 +3,8 @@
  * lib/features' STFT/ISTFT and lib/audio's polyphase resampler).
  */
 import { fixLength } from '../audio/fixed-length';
+import { dspRuntime } from '../engine/dsp';
+import type { WasmRuntime } from '../engine/runtime';
 import { resample } from '../audio/resample';
 import { istft } from '../features/istft';
 import { stft, type ComplexStft } from '../features/spectrum';
@@ -30,9 +32,11 @@ export interface VocoderOptions {
 export function phaseVocoder(spec: ComplexStft, rate: number): ComplexStft {
   checkParam('phaseVocoder', 'rate', rate, rate > 0, 'positive');
   const { bins, frames } = spec;
-  const slots = new FrameSlots(spec);
   // np.arange(0, frames, rate) has ceil(frames / rate) steps.
   const outFrames = Math.ceil(frames / rate);
+  const rt = dspRuntime(8 * (frames + outFrames + 8) * bins);
+  if (rt) return wasmPhaseVocoder(rt, spec, rate, outFrames);
+  const slots = new FrameSlots(spec);
   const outRe = new Float32Array(outFrames * bins);
   const outIm = new Float32Array(outFrames * bins);
   const accRe = new Float64Array(bins);
@@ -68,6 +72,28 @@ export function phaseVocoder(spec: ComplexStft, rate: number): ComplexStft {
     }
   }
   return { nFft: spec.nFft, bins, frames: outFrames, re: outRe, im: outIm };
+}
+
+/** {@link phaseVocoder} by kernels.c's phase_vocoder: the same operations, bit-identical output. */
+function wasmPhaseVocoder(rt: WasmRuntime, spec: ComplexStft, rate: number, outFrames: number): ComplexStft {
+  const { bins, frames } = spec;
+  const re = rt.put(spec.re.subarray(0, frames * bins));
+  const im = rt.put(spec.im.subarray(0, frames * bins));
+  const slots = rt.allocF64(6 * bins);
+  const acc = rt.allocF64(2 * bins);
+  const outRe = rt.alloc(outFrames * bins);
+  const outIm = rt.alloc(outFrames * bins);
+  rt.kernels.phase_vocoder(bins, frames, rate, outFrames, re, im, slots, acc, outRe, outIm);
+  const out: ComplexStft = {
+    nFft: spec.nFft,
+    bins,
+    frames: outFrames,
+    re: new Float32Array(outFrames * bins),
+    im: new Float32Array(outFrames * bins),
+  };
+  out.re.set(rt.view(outRe, outFrames * bins));
+  out.im.set(rt.view(outIm, outFrames * bins));
+  return out;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface KernelExports {
   lstm_backward(...args: number[]): void;
   rfft_frames(...args: number[]): void;
   irfft_overlap_add(...args: number[]): void;
+  phase_vocoder(...args: number[]): void;
+  resample_poly(...args: number[]): void;
 }
 export type KernelName = keyof KernelExports;
 
@@ -122,6 +124,19 @@ export class WasmRuntime {
     const ptr = this.alloc(src.length);
     this.f32.set(src, ptr / 4);
     return ptr;
+  }
+
+  /** A scratch copy of a float64 or uint32 array, bit for bit (`put` converts to float32); its byte offset. */
+  putTyped(src: Float64Array | Uint32Array): number {
+    const ptr = this.alloc((src.BYTES_PER_ELEMENT / 4) * src.length);
+    if (src instanceof Float64Array) new Float64Array(this.memory.buffer, ptr, src.length).set(src);
+    else new Uint32Array(this.memory.buffer, ptr, src.length).set(src);
+    return ptr;
+  }
+
+  /** A scratch buffer of n float64 values; returns its byte offset. */
+  allocF64(n: number): number {
+    return this.alloc(2 * n);
   }
 
   /** A scratch buffer of n zeros. */

@@ -171,9 +171,7 @@ export function istft(spec: ComplexStft, options: IstftOptions = {}): Float32Arr
   }
   const total = frames > 0 ? nFft + hopLength * (frames - 1) : 0;
   const sum = new Float64Array(total);
-  const kernels = wasmFrameKernels(nFft);
-  if (kernels) kernels.overlapAdd(re, im, frames, hopLength, window, sum);
-  else {
+  if (!wasmFrameKernels(nFft)?.overlapAdd(re, im, frames, hopLength, window, sum)) {
     const inverse = inverseRealFft(nFft);
     for (let t = 0; t < frames; t++)
       inverse.inverseWindowedAdd(

@@ -172,11 +172,7 @@ export function stft(y: Float32Array, options: StftOptions = {}): ComplexStft {
     re: new Float32Array(bins * frames),
     im: new Float32Array(bins * frames),
   };
-  const kernels = wasmFrameKernels(o.nFft);
-  if (kernels) {
-    kernels.stftFrames(signal, frames, o.hopLength, window, out.re, out.im);
-    return out;
-  }
+  if (wasmFrameKernels(o.nFft)?.stftFrames(signal, frames, o.hopLength, window, out.re, out.im)) return out;
   const fft = realFft(o.nFft);
   const buffer = new Float64Array(o.nFft);
   const re = new Float64Array(bins);

@@ -1,14 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AudioError, resample } from '../../lib/audio';
+import { setWasmDspEnabled } from '../../lib/engine/dsp';
 import { golden, lcgSignal } from './golden';
 
-test('matches scipy.signal.resample_poly bit for bit on edge-case lengths and ratios', () => {
-  for (const c of golden.synthetic) {
-    const out = resample(lcgSignal(c.length, c.seed), c.nativeRate, c.targetRate);
-    const label = `${c.length} samples ${c.nativeRate} -> ${c.targetRate}`;
-    assert.equal(out.length, c.output.length, label);
-    assert.deepEqual(Array.from(out), c.output.map(Math.fround), label);
+test('matches scipy.signal.resample_poly bit for bit on edge-case lengths and ratios, in WebAssembly and TypeScript', () => {
+  try {
+    for (const wasm of [true, false]) {
+      setWasmDspEnabled(wasm);
+      for (const c of golden.synthetic) {
+        const out = resample(lcgSignal(c.length, c.seed), c.nativeRate, c.targetRate);
+        const label = `${wasm ? 'wasm' : 'TypeScript'}: ${c.length} samples ${c.nativeRate} -> ${c.targetRate}`;
+        assert.equal(out.length, c.output.length, label);
+        assert.deepEqual(Array.from(out), c.output.map(Math.fround), label);
+      }
+    }
+  } finally {
+    setWasmDspEnabled(true);
   }
 });
 

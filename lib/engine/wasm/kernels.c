@@ -429,3 +429,161 @@ EXPORT void irfft_overlap_add(int n, int frames, int hop, const float *in_re, co
     }
   }
 }
+
+/* ---------------------------------------------------------------------------------------------
+ * Phase vocoder (lib/augment/stretch.ts phaseVocoder, the same operations per bin in float64; sqrt and
+ * division are correctly rounded in both, so the outputs are bit-identical). Spectra are float32,
+ * frame-major, `bins` per frame; slots: scratch of 6·bins doubles (magnitude and unit phasor of two
+ * input frames); acc: 2·bins doubles.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Magnitude and unit phasor (1 where the magnitude is 0) of input frame i, or of a zero frame past the end. */
+static void unit_phasors(int bins, int frames, int i, const float *re, const float *im, double *mag,
+                         double *ur, double *ui) {
+  if (i >= frames) {
+    for (int f = 0; f < bins; f++) {
+      mag[f] = 0;
+      ur[f] = 1;
+      ui[f] = 0;
+    }
+    return;
+  }
+  re += i * bins;
+  im += i * bins;
+  int f = 0;
+  const v128_t zero = wasm_f64x2_splat(0), one = wasm_f64x2_splat(1);
+  for (; f + 2 <= bins; f += 2) {
+    v128_t r = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(re + f));
+    v128_t q = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(im + f));
+    v128_t m = wasm_f64x2_sqrt(wasm_f64x2_add(wasm_f64x2_mul(r, r), wasm_f64x2_mul(q, q)));
+    v128_t inv = wasm_f64x2_div(one, m);
+    v128_t nz = wasm_f64x2_gt(m, zero);
+    wasm_v128_store(mag + f, m);
+    wasm_v128_store(ur + f, wasm_v128_bitselect(wasm_f64x2_mul(r, inv), one, nz));
+    wasm_v128_store(ui + f, wasm_v128_bitselect(wasm_f64x2_mul(q, inv), zero, nz));
+  }
+  for (; f < bins; f++) {
+    double r = re[f], q = im[f];
+    double m = __builtin_sqrt(r * r + q * q);
+    mag[f] = m;
+    if (m > 0) {
+      double inv = 1 / m;
+      ur[f] = r * inv;
+      ui[f] = q * inv;
+    } else {
+      ur[f] = 1;
+      ui[f] = 0;
+    }
+  }
+}
+
+EXPORT void phase_vocoder(int bins, int frames, double rate, int out_frames, const float *re, const float *im,
+                          double *slots, double *acc, float *out_re, float *out_im) {
+  double *acc_re = acc, *acc_im = acc + bins;
+  /* Slot s holds frame slot_frame[s]: magnitude at slots + 3s·bins, then the phasor's re and im. */
+  int f0 = -1, f1 = -1;
+#define SLOT_MAG(s) (slots + (s) * 3 * bins)
+#define SLOT_FILL(s, i) unit_phasors(bins, frames, i, re, im, SLOT_MAG(s), SLOT_MAG(s) + bins, SLOT_MAG(s) + 2 * bins)
+#define SLOT(i, out)                                                                                   \
+  if (f0 == (i))                                                                                       \
+    out = 0;                                                                                           \
+  else if (f1 == (i))                                                                                  \
+    out = 1;                                                                                           \
+  else {                                                                                               \
+    out = f0 == (i) - 1 ? 1 : 0;                                                                       \
+    if (out)                                                                                           \
+      f1 = (i);                                                                                        \
+    else                                                                                               \
+      f0 = (i);                                                                                        \
+    SLOT_FILL(out, i);                                                                                 \
+  }
+  int first;
+  SLOT(0, first)
+  for (int f = 0; f < bins; f++) {
+    acc_re[f] = SLOT_MAG(first)[bins + f];
+    acc_im[f] = SLOT_MAG(first)[2 * bins + f];
+  }
+  for (int t = 0; t < out_frames; t++) {
+    double step = t * rate;
+    int i0 = (int)__builtin_floor(step);
+    double alpha = step - i0;
+    int a, b;
+    SLOT(i0, a)
+    SLOT(i0 + 1, b)
+    const double *mag_a = SLOT_MAG(a), *a_re = mag_a + bins, *a_im = mag_a + 2 * bins;
+    const double *mag_b = SLOT_MAG(b), *b_re = mag_b + bins, *b_im = mag_b + 2 * bins;
+    float *o_re = out_re + t * bins, *o_im = out_im + t * bins;
+    v128_t wa = wasm_f64x2_splat(1 - alpha), wb = wasm_f64x2_splat(alpha);
+    int f = 0;
+    for (; f + 2 <= bins; f += 2) {
+      v128_t m = wasm_f64x2_add(wasm_f64x2_mul(wa, wasm_v128_load(mag_a + f)),
+                                wasm_f64x2_mul(wb, wasm_v128_load(mag_b + f)));
+      v128_t pr = wasm_v128_load(acc_re + f), pi = wasm_v128_load(acc_im + f);
+      wasm_v128_store64_lane(o_re + f, wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(m, pr)), 0);
+      wasm_v128_store64_lane(o_im + f, wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(m, pi)), 0);
+      v128_t ar = wasm_v128_load(a_re + f), ai = wasm_v128_load(a_im + f);
+      v128_t br = wasm_v128_load(b_re + f), bi = wasm_v128_load(b_im + f);
+      v128_t dr = wasm_f64x2_add(wasm_f64x2_mul(br, ar), wasm_f64x2_mul(bi, ai));
+      v128_t di = wasm_f64x2_sub(wasm_f64x2_mul(bi, ar), wasm_f64x2_mul(br, ai));
+      wasm_v128_store(acc_re + f, wasm_f64x2_sub(wasm_f64x2_mul(pr, dr), wasm_f64x2_mul(pi, di)));
+      wasm_v128_store(acc_im + f, wasm_f64x2_add(wasm_f64x2_mul(pr, di), wasm_f64x2_mul(pi, dr)));
+    }
+    for (; f < bins; f++) {
+      double m = (1 - alpha) * mag_a[f] + alpha * mag_b[f];
+      double pr = acc_re[f], pi = acc_im[f];
+      o_re[f] = (float)(m * pr);
+      o_im[f] = (float)(m * pi);
+      double dr = b_re[f] * a_re[f] + b_im[f] * a_im[f];
+      double di = b_im[f] * a_re[f] - b_re[f] * a_im[f];
+      acc_re[f] = pr * dr - pi * di;
+      acc_im[f] = pr * di + pi * dr;
+    }
+  }
+#undef SLOT
+#undef SLOT_FILL
+#undef SLOT_MAG
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Polyphase resampling (lib/audio/resample.ts resamplePolyphase, scipy's upfirdn for float32): output
+ * m is phase t of the filter against the inputs ending at x_end, summed in float32 in scipy's order.
+ * Interior outputs go four at a time, four independent chains each in that order: bit-identical.
+ * ------------------------------------------------------------------------------------------- */
+EXPORT void resample_poly(int n, const float *x, int up, int down, int taps, const float *phases, int skip,
+                          int out_len, float *y) {
+  long long lup = up, ldown = down;
+  for (int m = 0; m < out_len;) {
+    long long k = skip + m;
+    long long x_end = k * ldown / lup;
+    int first = (int)x_end - taps + 1;
+    if (first >= 0 && m + 4 <= out_len && (k + 3) * ldown / lup <= n - 1) {
+      int x1 = (int)((k + 1) * ldown / lup) - taps + 1, x2 = (int)((k + 2) * ldown / lup) - taps + 1,
+          x3 = (int)((k + 3) * ldown / lup) - taps + 1;
+      const float *p0 = phases + (k * ldown - x_end * lup) * taps;
+      const float *p1 = phases + ((k + 1) * ldown - (x1 + taps - 1) * lup) * taps;
+      const float *p2 = phases + ((k + 2) * ldown - (x2 + taps - 1) * lup) * taps;
+      const float *p3 = phases + ((k + 3) * ldown - (x3 + taps - 1) * lup) * taps;
+      const float *s0 = x + first, *s1 = x + x1, *s2 = x + x2, *s3 = x + x3;
+      float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (int i = 0; i < taps; i++) {
+        a0 = a0 + s0[i] * p0[i];
+        a1 = a1 + s1[i] * p1[i];
+        a2 = a2 + s2[i] * p2[i];
+        a3 = a3 + s3[i] * p3[i];
+      }
+      y[m] = a0;
+      y[m + 1] = a1;
+      y[m + 2] = a2;
+      y[m + 3] = a3;
+      m += 4;
+      continue;
+    }
+    int t = (int)(k * ldown - x_end * lup);
+    int j0 = first > 0 ? first : 0, j1 = x_end < n - 1 ? (int)x_end : n - 1;
+    const float *p = phases + (long long)t * taps - first;
+    float acc = 0;
+    for (int j = j0; j <= j1; j++) acc = acc + x[j] * p[j];
+    y[m] = acc;
+    m++;
+  }
+}
