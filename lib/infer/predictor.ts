@@ -38,6 +38,8 @@ export interface TrainedModel {
    * statistics of its vectors in this call, so pass all of a speaker's clips together.
    */
   predict(vectors: Float32Array[], speakers?: string[]): number[][];
+  /** Class scores of vectors already normalised (by statistics the caller chose, e.g. a stream's own). */
+  predictNormalised(rows: Float32Array[]): number[][];
   dispose(): void;
 }
 
@@ -86,15 +88,17 @@ export function createPredictor(
     }
     return out;
   };
+  const predictNormalised = (rows: Float32Array[]): number[][] => {
+    if (rows.length === 0) return [];
+    const fixed = sequence ? rows.map((r) => fixFrames(r, dims, p.shape[0])) : rows;
+    return tf.tidy(() => scores(fixed));
+  };
   return {
     meta,
     labels: meta.labels,
-    predict(vectors, speakers) {
-      if (vectors.length === 0) return [];
-      let rows = normalise(vectors, speakers);
-      if (sequence) rows = rows.map((r) => fixFrames(r, dims, p.shape[0]));
-      return tf.tidy(() => scores(rows));
-    },
+    predict: (vectors, speakers) =>
+      vectors.length === 0 ? [] : predictNormalised(normalise(vectors, speakers)),
+    predictNormalised,
     dispose: () => {
       if (loaded.kind === 'tfjs') loaded.model.dispose();
     },

@@ -154,7 +154,16 @@ export function resolveFold(split: Split, rows: readonly ManifestRow[], choice: 
 /** A normaliser as stored in `ser.json`. */
 export type StoredNormaliser =
   | { kind: 'global'; sequence: boolean; state: StandardizerState }
-  | { kind: 'per-speaker'; sequence: boolean };
+  | {
+      kind: 'per-speaker';
+      sequence: boolean;
+      /**
+       * A typical training speaker's statistics (mean of the training rows, average within-speaker standard
+       * deviation): what a stream is normalised towards before it has enough speech of its own
+       * (lib/infer/running-normaliser.ts). Absent in models saved before it was recorded.
+       */
+      prior?: StandardizerState;
+    };
 
 /** Model inputs of one fold. */
 export interface FoldData {
@@ -175,6 +184,27 @@ function zscore(
 ): { state: StandardizerState; apply: (v: Float32Array) => Float32Array } {
   const state = sequence ? fitSequenceStandardizer(vectors, dims) : fitStandardizer(vectors);
   return { state, apply: (v) => (sequence ? standardizeSequence(state, v) : standardize(state, v)) };
+}
+
+/** Mean of all `vectors` and the average of each speaker's standard deviation (see StoredNormaliser). */
+function typicalSpeaker(
+  vectors: Float32Array[],
+  records: ManifestRow[],
+  sequence: boolean,
+  dims: number,
+): StandardizerState {
+  const mean = zscore(vectors, sequence, dims).state.mean;
+  const speakers = [...new Set(records.map(speakerKey))];
+  const std = new Array<number>(mean.length).fill(0);
+  for (const s of speakers) {
+    const own = zscore(
+      vectors.filter((_, i) => speakerKey(records[i]) === s),
+      sequence,
+      dims,
+    ).state.std;
+    own.forEach((v, d) => (std[d] += v / speakers.length));
+  }
+  return { mean, std };
 }
 
 /**
@@ -218,7 +248,11 @@ export function foldData(
       }
       return f(table.vectors[index.get(r.id)!]);
     };
-    normaliser = { kind: 'per-speaker', sequence };
+    normaliser = {
+      kind: 'per-speaker',
+      sequence,
+      prior: typicalSpeaker(raw(sides.train), sides.train, sequence, dims),
+    };
     trainRows = sides.train.map(perSpeaker);
     testRows = testRecords.map(perSpeaker);
   }

@@ -5,3 +5,4 @@ export * from './tune';
 export * from './audio';
 export * from './distributions';
 export * from './evaluation';
+export * from './stream';

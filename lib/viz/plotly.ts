@@ -47,6 +47,8 @@ export interface ScatterTrace {
   /** Fill down to the previous trace ('tonexty'), e.g. the band between a min and a max curve. */
   fill?: 'none' | 'tonexty' | 'toself';
   fillcolor?: string;
+  /** Opacity of the whole trace. */
+  opacity?: number;
   /** Which subplot axes the trace uses ('x2', 'y2'...). */
   xaxis?: string;
   yaxis?: string;

@@ -1,0 +1,360 @@
+/**
+ * Streaming emotion recognition: push mono samples as they arrive, get JSON-ready events. Browser-safe (no
+ * Node imports): `ser stream` feeds it from files or stdin, the demo page from the microphone.
+ *
+ * The signal is resampled to the model's feature rate exactly as a whole file would be
+ * ({@link StreamResampler}), a voice-activity detector marks speech ({@link VoiceActivityDetector}), and two
+ * kinds of event come out:
+ *
+ * - `window`: a sliding window (`windowSeconds`, every `hopSeconds`) is treated as one clip: the model's
+ *   feature set is extracted from its samples as training extracted it from a clip, normalised, classified.
+ *   A window with less than `minSpeechSeconds` of speech is silent: `label` and `scores` are null (no emotion
+ *   on silence or noise). Scores are smoothed by an exponential moving average over consecutive speech
+ *   windows (`smoothing` is the newest window's weight; 1 turns it off), restarted after a silent window.
+ * - `segment`: once the detector closes a stretch of speech (an utterance), that stretch plus `padSeconds`
+ *   on each side is classified as one clip. Segments shorter than `minSegmentSeconds` are dropped, longer ones
+ *   than `maxSegmentSeconds` are cut so that a long monologue still yields results.
+ *
+ * Per-speaker models are normalised with the stream's own speech windows (segments with its own segments)
+ * through a {@link RunningNormaliser}.
+ */
+import { argmax } from '../evaluate/metrics';
+import type { StandardizerState } from '../features/standardize';
+import { featureVector, type InferenceModel } from './model';
+import { RunningNormaliser } from './running-normaliser';
+import { concatSamples, StreamResampler } from './stream-resampler';
+import { VoiceActivityDetector, type VadOptions } from './vad';
+
+export interface StreamOptions {
+  /** Window length, seconds. Default 3. */
+  windowSeconds?: number;
+  /** Seconds between window starts. Default 1. */
+  hopSeconds?: number;
+  /** A window with less speech than this (seconds) is silent. Default 0.25. */
+  minSpeechSeconds?: number;
+  /** Weight of the newest window in the moving average of scores (1: no smoothing). Default 0.5. */
+  smoothing?: number;
+  /** Context added on both sides of a speech segment, seconds. Default 0.1. */
+  padSeconds?: number;
+  /** Shorter speech segments are ignored (clicks, coughs), seconds. Default 0.3. */
+  minSegmentSeconds?: number;
+  /** Longer speech segments are cut here, seconds. Default 10. */
+  maxSegmentSeconds?: number;
+  /** Voice-activity detector settings. */
+  vad?: VadOptions;
+  /** Windows the prior of a per-speaker model is worth (see RunningNormaliser). Default 10. */
+  priorWeight?: number;
+}
+
+export const STREAM_DEFAULTS: Required<Omit<StreamOptions, 'vad'>> = {
+  windowSeconds: 3,
+  hopSeconds: 1,
+  minSpeechSeconds: 0.25,
+  smoothing: 0.5,
+  padSeconds: 0.1,
+  minSegmentSeconds: 0.3,
+  maxSegmentSeconds: 10,
+  priorWeight: 10,
+};
+
+export interface StreamEventBase {
+  /** Seconds from the start of the stream. */
+  start: number;
+  end: number;
+  /** Top class, or null where there is no speech (or too little to normalise). */
+  label: string | null;
+  /** Class probabilities (smoothed for windows), or null with the label. */
+  scores: Record<string, number> | null;
+}
+
+export interface WindowEvent extends StreamEventBase {
+  type: 'window';
+  /** Seconds of speech in the window. */
+  speech: number;
+  /** Top class of this window alone, before smoothing. */
+  raw: string | null;
+}
+
+export interface SegmentEvent extends StreamEventBase {
+  type: 'segment';
+}
+
+export type StreamEvent = WindowEvent | SegmentEvent;
+
+/** A result waiting for its normalisation statistics and a classification. */
+interface Pending {
+  event: StreamEvent;
+  vector: Float32Array | null;
+  state?: StandardizerState;
+}
+
+/** Normalises and classifies one kind of event, holding results back while a per-speaker model warms up. */
+class Stage {
+  private readonly normaliser?: RunningNormaliser;
+  private held: Pending[] = [];
+
+  constructor(
+    private readonly model: InferenceModel,
+    priorWeight: number,
+  ) {
+    if (model.normalisation === 'per-speaker')
+      this.normaliser = new RunningNormaliser(model.dims, model.prior, priorWeight);
+  }
+
+  /** Items in stream order; returns those whose statistics are known (in order). */
+  take(items: Pending[], last: boolean): Pending[] {
+    const n = this.normaliser;
+    if (!n) return items;
+    const out: Pending[] = [];
+    for (const item of items) {
+      if (item.vector) n.add(item.vector);
+      this.held.push(item);
+      if (n.ready) this.release(out, n.state());
+    }
+    if (last && this.held.length > 0) {
+      // Too little speech for a model without a prior: use what there is, or give no label.
+      if (n.size >= 2) this.release(out, n.state());
+      else {
+        for (const h of this.held) h.vector = null;
+        out.push(...this.held);
+        this.held = [];
+      }
+    }
+    return out;
+  }
+
+  private release(out: Pending[], state: StandardizerState): void {
+    for (const h of this.held) h.state = state;
+    out.push(...this.held);
+    this.held = [];
+  }
+
+  /** Fill labels and scores of items (one batch through the model). */
+  classify(items: Pending[]): void {
+    const voiced = items.filter((i) => i.vector !== null);
+    const probs = this.model.classify(
+      voiced.map((i) => i.vector!),
+      this.normaliser ? voiced.map((i) => i.state!) : undefined,
+    );
+    voiced.forEach((item, k) => {
+      item.event.scores = Object.fromEntries(this.model.labels.map((l, j) => [l, probs[k][j]]));
+      item.event.label = this.model.labels[argmax(probs[k])];
+    });
+  }
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export class EmotionStream {
+  readonly options: Required<Omit<StreamOptions, 'vad'>>;
+  readonly sampleRate: number;
+  private readonly resampler?: StreamResampler;
+  private readonly vad: VoiceActivityDetector;
+  private readonly windowLength: number;
+  private readonly hopLength: number;
+  private readonly windows: Stage;
+  private readonly segments: Stage;
+  /** Resampled signal from sample `bufferStart` on. */
+  private buffer: Float32Array = new Float32Array(0);
+  private bufferStart = 0;
+  /** Next window index. */
+  private nextWindow = 0;
+  /** Next VAD frame to scan for segments, and the open segment's first frame (−1: none). */
+  private scanFrame = 0;
+  private segmentStart = -1;
+  /** Closed segments (sample ranges) waiting for their right-hand context. */
+  private closed: [number, number][] = [];
+  private smoothed: number[] | null = null;
+  private ended = false;
+
+  /**
+   * @param model what to classify with (its feature rate is the stream's working rate)
+   * @param inputRate rate of the samples given to {@link push}
+   */
+  constructor(
+    private readonly model: InferenceModel,
+    readonly inputRate: number,
+    options: StreamOptions = {},
+  ) {
+    const { vad, ...rest } = options;
+    const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    this.options = { ...STREAM_DEFAULTS, ...given };
+    const o = this.options;
+    if (!(o.windowSeconds > 0 && o.hopSeconds > 0 && o.hopSeconds <= o.windowSeconds))
+      throw new RangeError(`window ${o.windowSeconds} s and hop ${o.hopSeconds} s: need 0 < hop <= window`);
+    if (!(o.smoothing > 0 && o.smoothing <= 1))
+      throw new RangeError(`smoothing must be in (0, 1], got ${o.smoothing}`);
+    this.sampleRate = model.features.sampleRate;
+    if (inputRate !== this.sampleRate) this.resampler = new StreamResampler(inputRate, this.sampleRate);
+    this.vad = new VoiceActivityDetector(this.sampleRate, vad);
+    this.windowLength = Math.round(o.windowSeconds * this.sampleRate);
+    this.hopLength = Math.round(o.hopSeconds * this.sampleRate);
+    this.windows = new Stage(model, o.priorWeight);
+    this.segments = new Stage(model, o.priorWeight);
+  }
+
+  /** Seconds of signal received so far. */
+  get seconds(): number {
+    return (this.bufferStart + this.buffer.length) / this.sampleRate;
+  }
+
+  /** Feed mono samples at `inputRate`; returns the events they complete, in time order. */
+  push(samples: Float32Array): StreamEvent[] {
+    if (this.ended) throw new Error('EmotionStream: push after end');
+    return this.accept(this.resampler ? this.resampler.push(samples) : samples, false);
+  }
+
+  /** End of the stream: the remaining events (a last, shorter window; an open segment). */
+  end(): StreamEvent[] {
+    if (this.ended) return [];
+    this.ended = true;
+    return this.accept(this.resampler ? this.resampler.flush() : new Float32Array(0), true);
+  }
+
+  private accept(samples: Float32Array, last: boolean): StreamEvent[] {
+    if (samples.length > 0) {
+      this.buffer = concatSamples([this.buffer, samples]);
+      this.vad.push(samples);
+    }
+    if (last) this.vad.finish();
+    const windows = this.readyWindows(last);
+    const segments = this.readySegments(last);
+    const out: StreamEvent[] = [];
+    const doneWindows = this.windows.take(windows, last);
+    this.windows.classify(doneWindows);
+    for (const w of doneWindows) out.push(this.smooth(w.event as WindowEvent));
+    const doneSegments = this.segments.take(segments, last);
+    this.segments.classify(doneSegments);
+    out.push(...doneSegments.map((s) => s.event));
+    this.trim();
+    return out.sort((a, b) => a.end - b.end || (a.type === 'window' ? -1 : 1));
+  }
+
+  private get total(): number {
+    return this.bufferStart + this.buffer.length;
+  }
+
+  private slice(from: number, to: number): Float32Array {
+    return this.buffer.subarray(from - this.bufferStart, to - this.bufferStart);
+  }
+
+  private clip(from: number, to: number): Float32Array {
+    return featureVector({ samples: this.slice(from, to), sampleRate: this.sampleRate }, this.model.features);
+  }
+
+  private speechSeconds(from: number, to: number): number {
+    const hop = this.vad.hopLength;
+    let frames = 0;
+    for (let i = Math.ceil(from / hop); i * hop < to && i < this.vad.decided; i++)
+      if (this.vad.isSpeech(i)) frames++;
+    return (frames * hop) / this.sampleRate;
+  }
+
+  private window(from: number, to: number): Pending {
+    const speech = this.speechSeconds(from, to);
+    const voiced = speech >= this.options.minSpeechSeconds;
+    const event: WindowEvent = {
+      type: 'window',
+      start: round3(from / this.sampleRate),
+      end: round3(to / this.sampleRate),
+      speech: round3(speech),
+      label: null,
+      scores: null,
+      raw: null,
+    };
+    return { event, vector: voiced ? this.clip(from, to) : null };
+  }
+
+  private readyWindows(last: boolean): Pending[] {
+    const out: Pending[] = [];
+    const decidedTo = last ? this.total : this.vad.decided * this.vad.hopLength;
+    for (;;) {
+      const from = this.nextWindow * this.hopLength;
+      const to = from + this.windowLength;
+      if (to > this.total || to > decidedTo) break;
+      out.push(this.window(from, to));
+      this.nextWindow++;
+    }
+    if (last) {
+      // The tail after the last full window (or a stream shorter than one window) as one more window.
+      const lastEnd = this.nextWindow === 0 ? 0 : (this.nextWindow - 1) * this.hopLength + this.windowLength;
+      if (this.total > lastEnd)
+        out.push(this.window(Math.max(0, this.total - this.windowLength), this.total));
+    }
+    return out;
+  }
+
+  private readySegments(last: boolean): Pending[] {
+    const o = this.options;
+    const hop = this.vad.hopLength;
+    const maxFrames = Math.round((o.maxSegmentSeconds * this.sampleRate) / hop);
+    const decided = this.vad.decided;
+    for (; this.scanFrame < decided; this.scanFrame++) {
+      const f = this.scanFrame;
+      const speech = this.vad.isSpeech(f);
+      if (speech && this.segmentStart < 0) this.segmentStart = f;
+      else if (this.segmentStart >= 0 && (!speech || f - this.segmentStart >= maxFrames)) {
+        this.closeSegment(this.segmentStart, f);
+        this.segmentStart = speech ? f : -1;
+      }
+    }
+    if (last && this.segmentStart >= 0) {
+      this.closeSegment(this.segmentStart, decided);
+      this.segmentStart = -1;
+    }
+    const pad = Math.round(o.padSeconds * this.sampleRate);
+    const out: Pending[] = [];
+    while (this.closed.length > 0 && (last || this.closed[0][1] + pad <= this.total)) {
+      const [from, to] = this.closed.shift()!;
+      const a = Math.max(0, from - pad);
+      const b = Math.min(this.total, to + pad);
+      const event: SegmentEvent = {
+        type: 'segment',
+        start: round3(from / this.sampleRate),
+        end: round3(to / this.sampleRate),
+        label: null,
+        scores: null,
+      };
+      out.push({ event, vector: this.clip(a, b) });
+    }
+    return out;
+  }
+
+  /** Record speech frames [first, stop) as a segment (samples), unless too short. */
+  private closeSegment(first: number, stop: number): void {
+    // The segment ends with its last loud frame: the hangover's quiet tail is context, as the padding is.
+    while (stop > first + 1 && !this.vad.isCandidate(stop - 1)) stop--;
+    const from = first * this.vad.hopLength;
+    const to = Math.min(this.total, (stop - 1) * this.vad.hopLength + this.vad.frameLength);
+    if (to - from >= this.options.minSegmentSeconds * this.sampleRate) this.closed.push([from, to]);
+  }
+
+  private smooth(event: WindowEvent): WindowEvent {
+    if (event.scores === null) {
+      this.smoothed = null;
+      return event;
+    }
+    const p = this.model.labels.map((l) => event.scores![l]);
+    event.raw = event.label;
+    const a = this.options.smoothing;
+    this.smoothed = this.smoothed ? this.smoothed.map((s, j) => a * p[j] + (1 - a) * s) : p;
+    event.scores = Object.fromEntries(this.model.labels.map((l, j) => [l, this.smoothed![j]]));
+    event.label = this.model.labels[argmax(this.smoothed)];
+    return event;
+  }
+
+  /** Drop samples and VAD decisions no pending window or segment needs. */
+  private trim(): void {
+    const pad = Math.round(this.options.padSeconds * this.sampleRate);
+    const hop = this.vad.hopLength;
+    let keep = Math.min(this.nextWindow * this.hopLength, this.scanFrame * hop - pad);
+    if (this.segmentStart >= 0) keep = Math.min(keep, this.segmentStart * hop - pad);
+    if (this.closed.length > 0) keep = Math.min(keep, this.closed[0][0] - pad);
+    keep = Math.max(this.bufferStart, keep);
+    if (keep > this.bufferStart) {
+      this.buffer = this.buffer.slice(keep - this.bufferStart);
+      this.bufferStart = keep;
+    }
+    this.vad.forget(Math.min(Math.floor((this.nextWindow * this.hopLength) / hop), this.scanFrame));
+  }
+}
