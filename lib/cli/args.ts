@@ -82,3 +82,37 @@ export function intOption(args: ParsedArgs, name: string, command: string): numb
   }
   return n;
 }
+
+/** An optional finite number option within [min, max]. */
+export function numberOption(
+  args: ParsedArgs,
+  name: string,
+  command: string,
+  min = -Infinity,
+  max = Infinity,
+): number | undefined {
+  const v = args.values[name];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    const range = `${Number.isFinite(min) ? `>= ${min}` : ''}${Number.isFinite(min) && Number.isFinite(max) ? ' and ' : ''}${Number.isFinite(max) ? `<= ${max}` : ''}`;
+    throw new UserError(
+      `${command}: --${name} must be a number${range ? ' ' + range : ''}, got "${String(v)}"`,
+    );
+  }
+  return n;
+}
+
+/** An optional string option restricted to `choices`. */
+export function choiceOption<T extends string>(
+  args: ParsedArgs,
+  name: string,
+  command: string,
+  choices: readonly T[],
+): T | undefined {
+  const v = args.values[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v))
+    throw new UserError(`${command}: --${name} must be one of ${choices.join(', ')}, got "${String(v)}"`);
+  return v as T;
+}

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
-import { predictFiles } from '../infer';
 import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
 import { zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
@@ -314,34 +313,5 @@ export const evaluate: Command = {
     }
     if (args.values.json) out(JSON.stringify(result));
     else printEvaluation(result);
-  },
-};
-
-export const predict: Command = {
-  spec: {
-    name: 'predict',
-    summary: 'ser predict — predict the emotion of audio files with a model directory.',
-    usage: 'ser predict --model MODEL_DIR FILE... [--json]',
-    options: {
-      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
-      json: { type: 'boolean', description: 'print a JSON array of {file, label, scores}' },
-    },
-    positionals: true,
-  },
-  async run(args) {
-    const model = requireString(args, 'model', 'predict');
-    if (args.positionals.length === 0)
-      throw new UserError('predict: give at least one audio FILE (see ser predict --help)');
-    const predictions = await predictFiles(model, args.positionals);
-    if (args.values.json) {
-      out(JSON.stringify(predictions));
-      return;
-    }
-    for (const p of predictions) {
-      const top = Object.entries(p.scores)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 3);
-      out(`${p.file}\t${p.label}\t${top.map(([l, s]) => `${l} ${pct(s)}`).join(', ')}`);
-    }
   },
 };

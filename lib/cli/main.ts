@@ -3,7 +3,9 @@
  * one line and a hint (SER_DEBUG=1 shows the stack) and exit 2.
  */
 import { helpText, parseCommand } from './args';
-import { evaluate, info, predict, train, type Command } from './commands';
+import { evaluate, info, train, type Command } from './commands';
+import { predict } from './predict-command';
+import { stream } from './stream-command';
 import { features } from './features-command';
 import { augment } from './augment-command';
 import { manifest } from './manifest-command';
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate,
   compare,
   predict,
+  stream,
   export: exportModel,
   serve,
   report,

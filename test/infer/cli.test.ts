@@ -1,0 +1,207 @@
+/**
+ * `ser stream` and `ser predict` as a user runs them, on real TESS clips: a 5-minute recording of clips with
+ * pauses gets the same segment accuracy as predicting the clips one by one; silence and low-level noise get no
+ * emotion; broken, odd and long inputs give a result or a one-line error, never a crash.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, test } from 'node:test';
+import { loadAudioSync } from '../../lib/audio/load';
+import { resample } from '../../lib/audio/resample';
+import { writeWavSync } from '../../lib/audio/encode';
+import { concatenateClips, scoreStream, type StreamEvent } from '../../lib/infer';
+import { Rng } from '../../lib/util/rng';
+import { runSer as ser } from '../helpers/cli';
+import { realDataRoot, repoRoot } from '../helpers/data';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-infer-'));
+const modelDir = path.join(tmp, 'best-global');
+const root = realDataRoot('tess');
+const label = (dir: string) => dir.slice(4).replace('pleasant_surprise', 'surprise');
+
+/** `n` clips of the test speaker of fold 0 (OAF), shuffled with a seed. */
+function testSpeakerClips(n: number): { path: string; label: string }[] {
+  const dirs = fs.readdirSync(path.join(root, 'tess')).filter((d) => d.startsWith('OAF_'));
+  const all = dirs.flatMap((d) =>
+    fs
+      .readdirSync(path.join(root, 'tess', d))
+      .sort()
+      .map((f) => ({ path: path.join(root, 'tess', d, f), label: label(d) })),
+  );
+  const rng = new Rng(7);
+  return all
+    .map((c) => [rng.next(), c] as const)
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, n)
+    .map(([, c]) => c);
+}
+
+const lines = (stdout: string): StreamEvent[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as StreamEvent);
+
+/** A one-line user error: exit 1, `ser: PATH…` on one line, no stack. */
+function assertOneLineError(r: { code: number | null; stderr: string }, file: string, pattern: RegExp): void {
+  assert.equal(r.code, 1, r.stderr);
+  const text = r.stderr.trim();
+  assert.equal(text.split('\n').length, 1, text);
+  assert.ok(text.startsWith('ser: ') && text.includes(file), text);
+  assert.match(text, pattern);
+}
+
+before(() => {
+  // The zoo's best classifier (RBF SVM on stats-plus) with global normalisation: speaker YAF → OAF.
+  const r = ser([
+    'train',
+    '--model',
+    'best',
+    '--corpus',
+    'tess',
+    '--root',
+    root,
+    '--split',
+    'speaker',
+    '--out',
+    modelDir,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+test('ser stream on a 5-minute recording of 120 clips: segment accuracy within 3 points of clip-level prediction', () => {
+  const picked = testSpeakerClips(120);
+  const clips = picked.map((c) => ({ audio: loadAudioSync(c.path), label: c.label }));
+  const { audio, truth } = concatenateClips(clips, { minGap: 0.5, maxGap: 1.0, seed: 1 });
+  assert.ok(audio.samples.length / audio.sampleRate > 300, 'at least 5 minutes');
+  const wav = path.join(tmp, 'five-minutes.wav');
+  writeWavSync(wav, [audio.samples], audio.sampleRate, { encoding: 'float32' });
+
+  const plot = path.join(tmp, 'timeline.html');
+  const s = ser(['stream', '--model', modelDir, wav, '--plot', plot]);
+  assert.equal(s.code, 0, s.stderr);
+  const events = lines(s.stdout);
+  const score = scoreStream(events, truth);
+  const p = ser(['predict', '--model', modelDir, ...picked.map((c) => c.path), '--format', 'jsonl']);
+  assert.equal(p.code, 0, p.stderr);
+  const clipLevel = lines(p.stdout).filter((r, i) => r.label === picked[i].label).length / picked.length;
+  assert.equal(score.missed, 0, 'every clip overlaps a speech segment');
+  assert.ok(
+    Math.abs(score.segmentAccuracy - clipLevel) <= 0.03,
+    `stream ${score.segmentAccuracy.toFixed(3)} vs clips ${clipLevel.toFixed(3)}`,
+  );
+  assert.ok(clipLevel > 2 / 7, `clip-level accuracy ${clipLevel} well above chance`);
+  // One window line per second of hop, with times and the model's labels.
+  const windows = events.filter((e) => e.type === 'window');
+  assert.ok(Math.abs(windows.length - Math.floor(audio.samples.length / audio.sampleRate - 2)) <= 2);
+  for (const w of windows) {
+    assert.ok(w.end > w.start);
+    if (w.label !== null) assert.ok(w.scores && w.label in w.scores);
+  }
+  const html = fs.readFileSync(plot, 'utf8');
+  assert.match(html, /Emotion timeline/);
+  assert.match(html, /Plotly\.newPlot/);
+});
+
+test('ser stream: no emotion on digital silence, low-level noise, or silent raw PCM on stdin', () => {
+  const rate = 16000;
+  const silence = path.join(tmp, 'silence.wav');
+  writeWavSync(silence, [new Float32Array(20 * rate)], rate);
+  const rng = new Rng(11);
+  const noise = path.join(tmp, 'noise.wav');
+  const amplitude = 10 ** (-45 / 20) * Math.sqrt(3);
+  writeWavSync(
+    noise,
+    [Float32Array.from({ length: 20 * rate }, () => amplitude * (2 * rng.next() - 1))],
+    rate,
+  );
+  for (const file of [silence, noise]) {
+    const r = ser(['stream', '--model', modelDir, file]);
+    assert.equal(r.code, 0, r.stderr);
+    const events = lines(r.stdout);
+    assert.ok(events.filter((e) => e.type === 'window').length >= 17, path.basename(file));
+    for (const e of events) {
+      assert.equal(e.type, 'window', `${path.basename(file)}: no speech segment`);
+      assert.equal(e.label, null);
+      assert.equal(e.scores, null);
+    }
+  }
+  const piped = spawnSync(
+    process.execPath,
+    [path.join(repoRoot(), 'bin', 'ser.js'), 'stream', '--model', modelDir, '-', '--rate', '16000'],
+    { input: Buffer.alloc(2 * 16000 * 10), encoding: 'utf8', env: { ...process.env, SER_PROGRESS: '0' } },
+  );
+  assert.equal(piped.status, 0, piped.stderr);
+  const events = lines(piped.stdout);
+  assert.ok(events.length >= 8);
+  assert.ok(events.every((e) => e.label === null));
+});
+
+test('bad and odd inputs through ser predict and ser stream: a result or a one-line error', () => {
+  const clip = testSpeakerClips(1)[0].path;
+  const notAudio = path.join(tmp, 'notes.wav');
+  fs.writeFileSync(notAudio, 'these are not audio samples\n'.repeat(50));
+  const empty = path.join(tmp, 'empty.wav');
+  fs.writeFileSync(empty, '');
+  const truncated = path.join(tmp, 'truncated.wav');
+  fs.writeFileSync(truncated, fs.readFileSync(clip).subarray(0, 30));
+  for (const [file, pattern] of [
+    [notAudio, /not a (WAV|recognised)|unknown|unsupported|audio/i],
+    [empty, /empty file/],
+    [truncated, /truncated|too short|corrupt|header/i],
+  ] as const) {
+    assertOneLineError(ser(['predict', '--model', modelDir, file]), file, pattern);
+    assertOneLineError(ser(['stream', '--model', modelDir, file]), file, pattern);
+  }
+
+  // Telephone audio and 6 channels: predicted, with a note on stderr.
+  const source = loadAudioSync(clip, { sampleRate: null });
+  const telephone = path.join(tmp, 'telephone.wav');
+  writeWavSync(telephone, [resample(source.samples, source.sampleRate, 8000)], 8000);
+  const surround = path.join(tmp, 'six-channels.wav');
+  writeWavSync(
+    surround,
+    Array.from({ length: 6 }, () => source.samples),
+    source.sampleRate,
+  );
+  for (const [file, note] of [
+    [telephone, /8000 Hz/],
+    [surround, /6 channels/],
+  ] as const) {
+    const p = ser(['predict', '--model', modelDir, file, '--format', 'json']);
+    assert.equal(p.code, 0, p.stderr);
+    const [r] = JSON.parse(p.stdout) as { label: string; notes: string[] }[];
+    assert.ok(typeof r.label === 'string');
+    assert.match(r.notes.join(' '), note);
+    const s = ser(['stream', '--model', modelDir, file, '--events', 'segments']);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stderr, note);
+    assert.ok(lines(s.stdout).some((e) => e.type === 'segment' && e.label !== null));
+  }
+
+  // A 10-minute recording: one prediction (with a note) or a timeline of ~600 windows.
+  const picked = testSpeakerClips(400).map((c) => ({
+    audio: loadAudioSync(c.path, { sampleRate: 16000 }),
+    label: c.label,
+  }));
+  const { audio } = concatenateClips(picked, { minGap: 0.3, maxGap: 0.5, seed: 2 });
+  const tenMinutes = path.join(tmp, 'ten-minutes.wav');
+  const samples = audio.samples.subarray(0, 600 * 16000);
+  assert.equal(samples.length, 600 * 16000);
+  writeWavSync(tenMinutes, [samples], 16000);
+  const p = ser(['predict', '--model', modelDir, tenMinutes, '--format', 'json']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(
+    (JSON.parse(p.stdout) as { notes: string[] }[])[0].notes.join(' '),
+    /600 s predicted as one clip/,
+  );
+  const s = ser(['stream', '--model', modelDir, tenMinutes, '--events', 'windows']);
+  assert.equal(s.code, 0, s.stderr);
+  const windows = lines(s.stdout);
+  assert.ok(windows.length >= 597 && windows.length <= 600, `${windows.length} windows`);
+  assert.ok(windows.filter((w) => w.label !== null).length > 500);
+});
