@@ -10,4 +10,5 @@ export * from './viz';
 export * as tune from './tune';
 export * from './notebook';
 export { UserError, isUserError } from './util/errors';
+export { Rng } from './util/rng';
 export * from './augment';

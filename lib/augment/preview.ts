@@ -1,58 +1,38 @@
 /**
  * Notebook preview of an augmentation: the original and augmented clips side by side, each with an audio
- * player and its spectrogram (dB), as one HTML block (display it with tslab's `display.html`).
+ * player and its spectrogram, both in dB re. the original's peak (so a level change shows), as one HTML block.
  */
-import { encodeWav } from '../audio/encode';
 import { spectrogram } from '../features/spectrum';
+import { audioClipHtml } from '../notebook/audio';
 import { escapeHtml, figureHtml } from '../notebook/html';
+import { claimPlotlyBundle, showHtml } from '../notebook/index';
+import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';
 import type { AppliedStep } from './compose';
 
-/** A spectrogram heatmap in dB re. the clip's peak, at most 200 frames × 128 bins (averaged down). */
-export function spectrogramFigure(y: Float32Array, sampleRate: number, title: string): PlotlyFigure {
-  const nFft = 1024;
-  const spec = y.length >= 1 ? spectrogram(y, { nFft, hopLength: 256, power: 2 }) : undefined;
-  const frames = spec?.frames ?? 0;
-  const bins = spec?.bins ?? 0;
-  const tStep = Math.max(1, Math.ceil(frames / 200));
-  const fStep = Math.max(1, Math.ceil(bins / 128));
-  const rows = Math.ceil(bins / fStep);
-  const cols = Math.ceil(frames / tStep);
-  const z: number[][] = Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
-  let peak = 1e-20;
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) {
-      let sum = 0;
-      let n = 0;
-      for (let f = r * fStep; f < Math.min(bins, (r + 1) * fStep); f++)
-        for (let t = c * tStep; t < Math.min(frames, (c + 1) * tStep); t++, n++)
-          sum += spec?.data[t * bins + f] ?? 0;
-      z[r][c] = sum / Math.max(1, n);
-      peak = Math.max(peak, z[r][c]);
-    }
-  for (const row of z)
-    for (let c = 0; c < cols; c++) row[c] = Math.max(-80, 10 * Math.log10(Math.max(row[c], 1e-20) / peak));
-  const x = Array.from({ length: cols }, (_, c) => ((c * tStep * 256) / sampleRate).toFixed(2));
-  const yLabels = Array.from({ length: rows }, (_, r) => String(Math.round((r * fStep * sampleRate) / nFft)));
-  return {
-    data: [
-      { type: 'heatmap', x, y: yLabels, z, colorscale: 'Viridis', zmin: -80, zmax: 0, showscale: false },
-    ],
-    layout: {
-      title: { text: title },
-      height: 260,
-      margin: { l: 50, r: 10, t: 36, b: 36 },
-      xaxis: { title: { text: 's' } },
-      yaxis: { title: { text: 'Hz' } },
-    },
-  };
-}
+/** STFT of the preview spectrograms: 46 ms frames every 12 ms at 22.05 kHz. */
+const PREVIEW_STFT = { nFft: 1024, hopLength: 256 };
 
-/** An `<audio>` player with the clip inline as a 16-bit WAV data URL. */
-export function audioPlayerHtml(y: Float32Array, sampleRate: number): string {
-  const clipped = y.map((v) => Math.max(-1, Math.min(1, v)));
-  const b64 = Buffer.from(encodeWav([clipped], sampleRate)).toString('base64');
-  return `<audio controls preload="none" src="data:audio/wav;base64,${b64}"></audio>`;
+/**
+ * A spectrogram figure of `y` in dB re. `refPower` (default its own peak), at most 200 frames × 128 bins
+ * (averaged down), whole dB.
+ */
+export function spectrogramFigure(
+  y: Float32Array,
+  sampleRate: number,
+  title: string,
+  refPower?: number,
+): PlotlyFigure {
+  const S = spectrogram(y, { ...PREVIEW_STFT, power: 2 });
+  const panel = spectrogramDbPanel(S, {
+    sampleRate,
+    hopLength: PREVIEW_STFT.hopLength,
+    maxBins: 128,
+    maxFrames: 200,
+    digits: 0,
+    refPower,
+  });
+  return stackedFigure([panel], { title, height: 320 });
 }
 
 /** Options of {@link augmentPreviewHtml}. */
@@ -65,14 +45,9 @@ export interface PreviewOptions {
   includeBundle?: boolean;
 }
 
-/** HTML for the original and augmented clips side by side: players and spectrograms. */
-export function augmentPreviewHtml(
-  original: Float32Array,
-  augmented: Float32Array,
-  sampleRate: number,
-  options: PreviewOptions = {},
-): string {
-  const steps = (options.steps ?? [])
+/** The steps that ran, as `name(param=value, …) → …` (numbers to 3 decimals). */
+export function formatSteps(steps: readonly AppliedStep[]): string {
+  return steps
     .map(
       (s) =>
         `${s.name}(${Object.entries(s.params)
@@ -80,12 +55,32 @@ export function augmentPreviewHtml(
           .join(', ')})`,
     )
     .join(' → ');
+}
+
+/** HTML for the original and augmented clips side by side: players and spectrograms. */
+export function augmentPreviewHtml(
+  original: Float32Array,
+  augmented: Float32Array,
+  sampleRate: number,
+  options: PreviewOptions = {},
+): string {
+  const steps = formatSteps(options.steps ?? []);
+  const refPower = peakPower(spectrogram(original, { ...PREVIEW_STFT, power: 2 }));
+  const seconds = (y: Float32Array) => `${(y.length / sampleRate).toFixed(2)} s`;
   const column = (label: string, y: Float32Array, first: boolean): string =>
     `<div style="flex:1;min-width:280px">` +
-    `<div><b>${escapeHtml(label)}</b> (${(y.length / sampleRate).toFixed(2)} s)</div>${audioPlayerHtml(y, sampleRate)}` +
-    figureHtml(spectrogramFigure(y, sampleRate, label), {
-      includeBundle: first && (options.includeBundle ?? false),
-    }) +
+    `<div><b>${escapeHtml(label)}</b></div>` +
+    // Untrimmed and up to 8 s: trimming silence would hide a time shift or a reverberant tail.
+    audioClipHtml(y, sampleRate, { trimTopDb: null, maxSeconds: 8 }) +
+    figureHtml(
+      spectrogramFigure(
+        y,
+        sampleRate,
+        `${label}, ${seconds(y)}<br>spectrogram, dB re. original's peak (n_fft ${PREVIEW_STFT.nFft}, hop ${PREVIEW_STFT.hopLength})`,
+        refPower,
+      ),
+      { includeBundle: first && (options.includeBundle ?? false) },
+    ) +
     `</div>`;
   return (
     `<div class="ser-augment-preview"><h4>${escapeHtml(options.title ?? 'augmentation preview')}</h4>` +
@@ -94,12 +89,9 @@ export function augmentPreviewHtml(
   );
 }
 
-/** Whether this process has already sent the plotly.js bundle with a preview. */
-let previewBundleSent = false;
-
 /**
- * Show {@link augmentPreviewHtml} in a tslab notebook cell. The first preview of a kernel session inlines the
- * plotly.js bundle (as lib/notebook's `showFigure` does); pass `includeBundle` to force or skip it.
+ * Show {@link augmentPreviewHtml} in a tslab notebook cell. The first figure of a kernel session inlines the
+ * plotly.js bundle (shared with lib/notebook's `showFigure`); pass `includeBundle` to force or skip it.
  */
 export function showAugmentPreview(
   original: Float32Array,
@@ -107,10 +99,6 @@ export function showAugmentPreview(
   sampleRate: number,
   options: PreviewOptions = {},
 ): void {
-  const includeBundle = options.includeBundle ?? !previewBundleSent;
-  // tslab is loaded lazily so that importing lib/augment outside a kernel does not pull it in.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { display } = require('tslab') as typeof import('tslab');
-  display.html(augmentPreviewHtml(original, augmented, sampleRate, { ...options, includeBundle }));
-  if (includeBundle) previewBundleSent = true;
+  const includeBundle = claimPlotlyBundle(options.includeBundle);
+  showHtml(augmentPreviewHtml(original, augmented, sampleRate, { ...options, includeBundle }));
 }

@@ -3,7 +3,14 @@
  * records its source clip (id and content hash), and every consumer re-checks that no copy's source is on
  * the held-out side, so an augmented copy of a test clip can never reach training.
  */
-import { assertDisjointFold, type Fold, type Split, type SplitRow, type SplitSource } from '../data/split';
+import {
+  assertDisjointFold,
+  speakerKey,
+  type Fold,
+  type Split,
+  type SplitRow,
+  type SplitSource,
+} from '../data/split';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { applyRecipe, copySeed, type AugmentResult, type Recipe } from './compose';
@@ -157,4 +164,39 @@ export function* augmentStream(
       augment: { ...rest, seed },
     };
   }
+}
+
+/** How many copies of a pool came from one side of a split, and how many of those may train. */
+export interface SideProvenance {
+  side: string;
+  clips: number;
+  speakers: number;
+  /** Copies in the pool made from this side's clips (by id or by identical audio). */
+  copiesInPool: number;
+  /** Of those, copies in `training` (must be 0 for every held-out side). */
+  copiesInTraining: number;
+}
+
+/**
+ * Per side of a split (e.g. train, validation, test), where the copies of `pool` came from and how many of
+ * them are in `training` (what {@link copiesForFold} kept): the table that shows no held-out clip's copy trains.
+ */
+export function provenanceBySide(
+  pool: readonly Pick<AugmentedCopy, 'id' | 'sourceId' | 'sourceContentHash'>[],
+  training: readonly Pick<AugmentedCopy, 'id'>[],
+  sides: Readonly<Record<string, readonly SplitRow[]>>,
+): SideProvenance[] {
+  const trained = new Set(training.map((c) => c.id));
+  return Object.entries(sides).map(([side, rows]) => {
+    const ids = new Set(rows.map((r) => r.id));
+    const hashes = new Set(rows.map((r) => r.contentHash));
+    const fromSide = pool.filter((c) => ids.has(c.sourceId) || hashes.has(c.sourceContentHash));
+    return {
+      side,
+      clips: rows.length,
+      speakers: new Set(rows.map(speakerKey)).size,
+      copiesInPool: fromSide.length,
+      copiesInTraining: fromSide.filter((c) => trained.has(c.id)).length,
+    };
+  });
 }

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { projectRoot } from '../util/paths';
 import { Rng } from '../util/rng';
-import type { ManifestRow } from './manifest';
+import { manifestHash, type ManifestRow } from './manifest';
 import type { ClipRecord } from './types';
 
 export type SplitProtocol = 'speaker-independent';
@@ -378,4 +378,40 @@ export function foldRows<R extends SplitRow>(source: SplitSource<R>, fold: Fold)
   const train = new Set(fold.train);
   const test = new Set(fold.test);
   return { train: source.rows.filter((r) => train.has(r.id)), test: source.rows.filter((r) => test.has(r.id)) };
+}
+
+/** Test, validation and training clips with no speaker shared between test and the rest (see {@link trainValidationTestSplit}). */
+export interface TrainValidationTest<R extends ManifestRow = ManifestRow> {
+  /** Grouped k-fold by speaker over every row: fold 0's test side is the test set. */
+  outer: Split;
+  /** The outer fold's training rows, split again: fold 0's test side is the validation set. */
+  inner: Split;
+  /** The rows (and hash) the inner split was made of. */
+  innerSource: SplitSource<R>;
+  train: R[];
+  validation: R[];
+  test: R[];
+}
+
+/**
+ * Three-way split for tuning and augmentation: test speakers from fold 0 of a grouped k-fold (`k`, default 5,
+ * at most the speaker count), then validation speakers from fold 0 of a grouped (k − 1)-fold of the remaining
+ * speakers. With a single remaining speaker (TESS, the synthetic sample) validation falls back to a seeded
+ * stratified 20 % of that speaker's clips, and `inner.speakerIndependent` is false: say so where it is shown.
+ */
+export function trainValidationTestSplit<R extends ManifestRow>(
+  source: SplitSource<R>,
+  options: { k?: number; seed?: number } = {},
+): TrainValidationTest<R> {
+  const speakers = new Set(source.rows.map(speakerKey)).size;
+  const outer = groupedKFoldSplit(source, { k: Math.min(options.k ?? 5, speakers) });
+  const sides = foldRows(source, outer.folds[0]);
+  const innerSource: SplitSource<R> = { hash: manifestHash(sides.train), rows: sides.train };
+  const left = new Set(sides.train.map(speakerKey)).size;
+  const inner =
+    left >= 2
+      ? groupedKFoldSplit(innerSource, { k: Math.max(2, Math.min(outer.folds.length - 1, left)) })
+      : stratifiedRandomSplit(innerSource, { seed: options.seed ?? 0, testFraction: 0.2 });
+  const innerSides = foldRows(innerSource, inner.folds[0]);
+  return { outer, inner, innerSource, train: innerSides.train, validation: innerSides.test, test: sides.test };
 }

@@ -28,14 +28,28 @@ function display(): Display {
 let bundleSent = false;
 
 /**
+ * Whether the output about to be displayed must inline the plotly.js bundle: true the first time in a kernel
+ * session (or when `force` is true), after which the bundle counts as sent. Every display of figures asks here,
+ * so a page gets the bundle once whichever helper draws first.
+ */
+export function claimPlotlyBundle(force?: boolean): boolean {
+  const include = force ?? !bundleSent;
+  if (include) bundleSent = true;
+  return include;
+}
+
+/**
  * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the
  * plotly.js bundle (about 4.5 MB) into the output; later calls reuse `window.Plotly`. Pass
  * `includeBundle: true` to inline it again (e.g. after clearing the first figure's output).
  */
 export function showFigure(fig: PlotlyFigure, options: { includeBundle?: boolean } = {}): void {
-  const includeBundle = options.includeBundle ?? !bundleSent;
-  display().html(figureHtml(fig, { includeBundle }));
-  if (includeBundle) bundleSent = true;
+  display().html(figureHtml(fig, { includeBundle: claimPlotlyBundle(options.includeBundle) }));
+}
+
+/** Renders raw HTML in the cell's output (e.g. an HTML block holding figures: ask {@link claimPlotlyBundle}). */
+export function showHtml(html: string): void {
+  display().html(html);
 }
 
 /** Renders a Danfo.js DataFrame or an array of records as an HTML table (first `maxRows` rows). */

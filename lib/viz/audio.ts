@@ -230,10 +230,22 @@ export interface SpectrogramDbOptions extends TimeAxisOptions {
   maxBins?: number;
   /** Decimals of the dB values. Default 1. */
   digits?: number;
+  /**
+   * Power shown as 0 dB. Default: this spectrogram's loudest (pooled) bin. Give another clip's peak to draw
+   * two clips on one scale, so that a level change shows.
+   */
+  refPower?: number;
+}
+
+/** The largest power of a spectrogram (magnitude or power), for {@link SpectrogramDbOptions.refPower}. */
+export function peakPower(S: Spectrogram): number {
+  let peak = 0;
+  for (const v of S.data) peak = Math.max(peak, v ** (2 / S.power));
+  return peak;
 }
 
 /**
- * A linear-frequency spectrogram panel in dB relative to its peak (0 dB = the loudest bin), frequency in Hz.
+ * A linear-frequency spectrogram panel in dB relative to its peak (0 dB = the loudest bin; or `refPower`), frequency in Hz.
  * `S` may be a magnitude (power 1) or power (power 2) spectrogram from lib/features' `spectrogram`.
  */
 export function spectrogramDbPanel(S: Spectrogram, options: SpectrogramDbOptions): FigurePanel {
@@ -248,7 +260,8 @@ export function spectrogramDbPanel(S: Spectrogram, options: SpectrogramDbOptions
     options.maxFrames ?? 400,
   );
   let peak = 1e-20;
-  for (const row of pooled.z) for (const v of row) peak = Math.max(peak, v);
+  if (options.refPower !== undefined) peak = Math.max(peak, options.refPower);
+  else for (const row of pooled.z) for (const v of row) peak = Math.max(peak, v);
   const z = pooled.z.map((row) =>
     row.map((v) =>
       roundTo(Math.max(-topDb, 10 * Math.log10(Math.max(v, 1e-20) / peak)), options.digits ?? 1),

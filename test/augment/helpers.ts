@@ -1,9 +1,7 @@
 /** Real clips and pitch measurement shared by the augment tests. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { frameRms } from '../../lib/audio/trim';
 import { loadAudioSync } from '../../lib/audio/load';
-import { yin } from '../../lib/features/pitch';
 import { realDataRoot } from '../helpers/data';
 
 export interface Clip {
@@ -33,21 +31,5 @@ export function realClips(): Clip[] {
   });
 }
 
-/**
- * F0 per YIN frame (2048/512), NaN where the frame is not clearly voiced: YIN aperiodicity ≥ 0.1, or RMS
- * more than 26 dB below the clip's loudest frame (YIN calls digital silence periodic).
- */
-export function voicedF0(y: Float32Array, sr: number): Float64Array {
-  const track = yin(y, { fmin: 60, fmax: 600, sr });
-  const rms = frameRms(y);
-  const loudest = Math.max(...rms);
-  return track.f0.map((f, t) => (track.aperiodicity[t] < 0.1 && rms[t] > loudest * 0.05 ? f : NaN));
-}
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-export const cents = (a: number, b: number): number => 1200 * Math.log2(a / b);
+// Pitch measurement lives in lib/augment/measure (the augmentation notebook uses it too).
+export { cents, median, voicedF0 } from '../../lib/augment/measure';

@@ -14,12 +14,19 @@ import {
   groupedKFoldSplit,
   leaveOneSpeakerOutSplit,
   stratifiedRandomSplit,
+  trainValidationTestSplit,
   type Split,
 } from '../../lib/data/split';
 import { applyRecipe, type Recipe } from '../../lib/augment/compose';
 import { renderCopies } from '../../lib/augment/offline';
 import { augmentPreviewHtml } from '../../lib/augment/preview';
-import { assertNoLeak, augmentStream, copiesForFold, planTrainingCopies } from '../../lib/augment/training';
+import {
+  assertNoLeak,
+  augmentStream,
+  copiesForFold,
+  planTrainingCopies,
+  provenanceBySide,
+} from '../../lib/augment/training';
 import { FeatureCache } from '../../lib/features/cache';
 import { featureSet } from '../../lib/features/sets';
 import { Rng } from '../../lib/util/rng';
@@ -154,4 +161,48 @@ test('offline rendering writes copies, provenance and cached features; the previ
   assert.equal(html.match(/<audio controls/g)?.length, 2);
   assert.equal(html.match(/Plotly\.newPlot/g)?.length, 2);
   assert.match(html, /pitchShift\(semitones=/);
+  // Both spectrograms on the original's scale: a -12 dB copy peaks near -12 dB, not at its own 0 dB.
+  const quieter = augmentPreviewHtml(
+    y,
+    y.map((v) => v / 4),
+    16000,
+  );
+  const zmax = (fig: string) => Math.max(...(JSON.parse(fig) as { z: number[][] }[])[0].z.flat());
+  const figures = [...quieter.matchAll(/Plotly\.newPlot\(el, (\[.*?\]), \{/g)].map((m) => zmax(m[1]));
+  assert.ok(figures[0] <= 0);
+  assert.ok(Math.abs(figures[1] - figures[0] + 12) < 0.5, `peaks ${figures[0]} and ${figures[1]} dB`);
+  assert.match(quieter, /dB re\. original&#39;s peak|dB re\. original's peak/);
+});
+
+test('provenanceBySide counts the copies each side of a train/validation/test split makes and trains', async () => {
+  const m = await real();
+  const rows = m.rows.filter((r) => r.corpus === 'ravdess');
+  const split = trainValidationTestSplit({ hash: m.hash, rows });
+  const sides = { train: split.train, validation: split.validation, test: split.test };
+  const plan = planTrainingCopies(split.innerSource, split.inner, 0, { copies: 2 });
+  const planned = provenanceBySide(plan, plan, sides);
+  assert.deepEqual(
+    planned.map((p) => [p.side, p.copiesInPool, p.copiesInTraining]),
+    [
+      ['train', 2 * split.train.length, 2 * split.train.length],
+      ['validation', 0, 0],
+      ['test', 0, 0],
+    ],
+  );
+  // A pool made from every clip (augment first, split later): copiesForFold keeps the training side's only.
+  const naive = rows.map((r) => ({ id: `${r.id}#naive`, sourceId: r.id, sourceContentHash: r.contentHash }));
+  const kept = copiesForFold(naive, split.innerSource, split.inner.folds[0]);
+  const filtered = provenanceBySide(naive, kept, sides);
+  assert.deepEqual(
+    filtered.map((p) => [p.side, p.copiesInPool, p.copiesInTraining]),
+    [
+      ['train', split.train.length, split.train.length],
+      ['validation', split.validation.length, 0],
+      ['test', split.test.length, 0],
+    ],
+  );
+  assert.equal(
+    filtered.find((p) => p.side === 'test')?.speakers,
+    new Set(split.test.map((r) => r.speaker)).size,
+  );
 });

@@ -21,6 +21,7 @@ import {
   saveSplit,
   speakerKey,
   stratifiedRandomSplit,
+  trainValidationTestSplit,
   type Manifest,
   type Split,
 } from '../../lib/data';
@@ -191,4 +192,25 @@ test('saved splits: JSON with seed and manifest hash; reload checks the manifest
   assert.throws(() => loadSplit(file, m), /on both sides|same audio/);
   fs.writeFileSync(file, '{ nope');
   assert.throws(() => loadSplit(file, m), (e: unknown) => e instanceof UserError && /cannot read split/.test(e.message));
+});
+
+test('train/validation/test: test and validation speakers held out by grouped k-fold; one speaker left falls back to random', async () => {
+  const m = await realManifest();
+  const speakers = (rows: readonly { corpus: string; speaker: string }[]) => new Set(rows.map(speakerKey));
+  const ravdess = m.rows.filter((r) => r.corpus === 'ravdess');
+  const three = trainValidationTestSplit({ hash: m.hash, rows: ravdess });
+  const [train, validation, testSide] = [three.train, three.validation, three.test].map(speakers);
+  for (const s of validation) assert.ok(!train.has(s) && !testSide.has(s), `validation speaker ${s} elsewhere`);
+  for (const s of testSide) assert.ok(!train.has(s), `test speaker ${s} in training`);
+  assert.equal(three.train.length + three.validation.length + three.test.length, ravdess.length);
+  assert.ok(three.inner.speakerIndependent && three.outer.speakerIndependent);
+  assert.ok(validation.size >= 2 && testSide.size >= 2 && train.size > validation.size);
+  assert.deepEqual(three.innerSource.rows, [...three.train, ...three.validation].sort((a, b) => ravdess.indexOf(a) - ravdess.indexOf(b)));
+
+  const tess = m.rows.filter((r) => r.corpus === 'tess');
+  const two = trainValidationTestSplit({ hash: m.hash, rows: tess }, { seed: 3 });
+  assert.equal(two.inner.speakerIndependent, false);
+  assert.deepEqual([...speakers(two.validation)], [...speakers(two.train)]);
+  assert.equal(speakers(two.test).size, 1);
+  assert.ok(Math.abs(two.validation.length / (two.train.length + two.validation.length) - 0.2) < 0.01);
 });

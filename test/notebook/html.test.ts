@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as dfd from 'danfojs-node';
 import {
+  claimPlotlyBundle,
   escapeHtml,
   figureHtml,
   formatCell,
@@ -115,4 +116,12 @@ test('recordMetrics merges groups into the file named by the environment, and is
     else process.env[METRICS_FILE_ENV] = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('claimPlotlyBundle: the first figure of a session takes the bundle, later ones only when forced', () => {
+  assert.equal(claimPlotlyBundle(), true);
+  assert.equal(claimPlotlyBundle(), false);
+  assert.equal(claimPlotlyBundle(true), true);
+  assert.equal(claimPlotlyBundle(false), false);
+  assert.equal(claimPlotlyBundle(), false);
 });
