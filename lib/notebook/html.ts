@@ -8,6 +8,10 @@
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { PlotlyFigure } from '../viz/plotly';
+import type { TuneFigure } from '../viz/tune';
+
+/** What a notebook draws: a figure of lib/viz (tuning figures carry parcoords and contour traces too). */
+export type DrawableFigure = PlotlyFigure | TuneFigure;
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -53,7 +57,7 @@ export interface FigureHtmlOptions {
 }
 
 /** A figure as HTML: a sized `<div>` and the script that draws into it. */
-export function figureHtml(fig: PlotlyFigure, options: FigureHtmlOptions): string {
+export function figureHtml(fig: DrawableFigure, options: FigureHtmlOptions): string {
   const id = options.id ?? `ser-fig-${randomBytes(6).toString('hex')}`;
   const height = fig.layout.height ?? 450;
   const config = { responsive: true, displaylogo: false };

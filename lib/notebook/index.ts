@@ -8,9 +8,15 @@
 import * as fs from 'node:fs';
 import type { Display } from 'tslab';
 import { writeFileAtomic } from '../util/atomic';
-import type { PlotlyFigure } from '../viz/plotly';
 import { audioClipHtml, type AudioClipOptions } from './audio';
-import { figureHtml, tableHtml, type DataFrameLike, type TableOptions, type TableRow } from './html';
+import {
+  figureHtml,
+  tableHtml,
+  type DataFrameLike,
+  type DrawableFigure,
+  type TableOptions,
+  type TableRow,
+} from './html';
 
 export * from './html';
 export * from './audio';
@@ -43,7 +49,7 @@ export function claimPlotlyBundle(force?: boolean): boolean {
  * plotly.js bundle (about 4.5 MB) into the output; later calls reuse `window.Plotly`. Pass
  * `includeBundle: true` to inline it again (e.g. after clearing the first figure's output).
  */
-export function showFigure(fig: PlotlyFigure, options: { includeBundle?: boolean } = {}): void {
+export function showFigure(fig: DrawableFigure, options: { includeBundle?: boolean } = {}): void {
   display().html(figureHtml(fig, { includeBundle: claimPlotlyBundle(options.includeBundle) }));
 }
 

@@ -82,13 +82,26 @@ export async function checkReportPage(
     const counts = await page.evaluate((): PageCounts => {
       const figs = Array.from(document.querySelectorAll('.ser-figure'));
       type PlotDiv = Element & {
-        data?: { x?: unknown[]; y?: unknown[]; z?: unknown[]; values?: unknown[] }[];
+        data?: {
+          x?: unknown[];
+          y?: unknown[];
+          z?: unknown[];
+          values?: unknown[];
+          dimensions?: { values?: unknown[] }[];
+        }[];
       };
       const rendered = figs.filter((f) => f.querySelector('.main-svg') !== null);
       const empty = rendered.filter((f) => {
         const data = (f as PlotDiv).data ?? [];
         return !data.some(
-          (t) => (t.x?.length ?? 0) + (t.y?.length ?? 0) + (t.z?.length ?? 0) + (t.values?.length ?? 0) > 0,
+          (t) =>
+            (t.x?.length ?? 0) +
+              (t.y?.length ?? 0) +
+              (t.z?.length ?? 0) +
+              (t.values?.length ?? 0) +
+              // Parallel coordinates keep their data per axis.
+              (t.dimensions ?? []).reduce((n, d) => n + (d.values?.length ?? 0), 0) >
+            0,
         );
       });
       const audio = Array.from(document.querySelectorAll('audio'));

@@ -14,10 +14,28 @@ const page = (body: string) =>
 test('checkReports passes a good page and names every problem of a bad one, with screenshots', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-check-'));
   const fig = barFigure({ categories: ['a', 'b'], series: [{ name: 's', values: [1, 2] }], title: 'counts' });
+  // Parallel coordinates hold their data in `dimensions`, not x/y/z.
+  const parcoords = {
+    data: [
+      {
+        type: 'parcoords' as const,
+        dimensions: [
+          { label: 'a', values: [1, 2] },
+          { label: 'b', values: [3, 4] },
+        ],
+        line: { color: [1, 2] },
+      },
+    ],
+    layout: { title: { text: 'trials' } },
+  };
   const tone = new Float32Array(16000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / 16000));
   fs.writeFileSync(
     path.join(dir, '01-good.html'),
-    page(figureHtml(fig, { includeBundle: true }) + audioClipHtml(tone, 16000, { caption: 'tone' })),
+    page(
+      figureHtml(fig, { includeBundle: true }) +
+        figureHtml(parcoords, { includeBundle: false }) +
+        audioClipHtml(tone, 16000, { caption: 'tone' }),
+    ),
   );
   const emptyFig = { data: [{ type: 'bar' as const, x: [], y: [] }], layout: { title: { text: 'empty' } } };
   fs.writeFileSync(
@@ -35,7 +53,7 @@ test('checkReports passes a good page and names every problem of a bad one, with
   const shots = path.join(dir, 'shots');
   const [good, bad, empty] = await checkReports(dir, shots);
   assert.equal(good.ok, true, good.problems.join('; '));
-  assert.equal(good.figures, 1);
+  assert.equal(good.figures, 2);
   assert.equal(good.audioPlayers, 1);
   assert.ok(fs.statSync(good.screenshot!).size > 1000);
   assert.equal(bad.ok, false);
