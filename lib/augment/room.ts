@@ -103,10 +103,10 @@ export function simulateRoom(
 }
 
 /**
- * RT60 of an impulse response measured by Schroeder backward integration: the energy decay curve's
- * straight-line fit between -5 and -25 dB (T20), extrapolated to 60 dB. For checking {@link simulateRoom}.
+ * Schroeder's energy decay curve of an impulse response: at each sample, the energy still to come (backward
+ * integration of h²), in dB re. the total. A room with one RT60 falls on a straight line, 60 dB per RT60.
  */
-export function measureRt60(h: Float32Array, sr: number): number {
+export function energyDecayDb(h: Float32Array): Float64Array {
   const edc = new Float64Array(h.length);
   let acc = 0;
   for (let i = h.length - 1; i >= 0; i--) {
@@ -114,13 +114,22 @@ export function measureRt60(h: Float32Array, sr: number): number {
     edc[i] = acc;
   }
   const total = edc[0];
+  return edc.map((e) => 10 * Math.log10(e / total));
+}
+
+/**
+ * RT60 of an impulse response measured by Schroeder backward integration: the energy decay curve's
+ * straight-line fit between -5 and -25 dB (T20), extrapolated to 60 dB. For checking {@link simulateRoom}.
+ */
+export function measureRt60(h: Float32Array, sr: number): number {
+  const edc = energyDecayDb(h);
   let sx = 0;
   let sy = 0;
   let sxx = 0;
   let sxy = 0;
   let count = 0;
   for (let i = 0; i < h.length; i++) {
-    const db = 10 * Math.log10(edc[i] / total);
+    const db = edc[i];
     if (db > -5) continue;
     if (db < -25) break;
     const t = i / sr;

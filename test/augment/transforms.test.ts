@@ -13,7 +13,7 @@ import {
   type Recipe,
   type TransformSpec,
 } from '../../lib/augment/compose';
-import { measureRt60, simulateRoom, syntheticImpulseResponse } from '../../lib/augment/room';
+import { energyDecayDb, measureRt60, simulateRoom, syntheticImpulseResponse } from '../../lib/augment/room';
 import { betaVariate, mixup, specAugment } from '../../lib/augment/spec';
 import { UserError } from '../../lib/util/errors';
 import { Rng } from '../../lib/util/rng';
@@ -97,6 +97,12 @@ test('the synthetic room has the requested RT60 (Schroeder T20, ±10 %) and keep
     const measured = measureRt60(h, 16000);
     assert.ok(Math.abs(measured / rt60 - 1) <= 0.1, `RT60 ${rt60}: measured ${measured.toFixed(3)}`);
     assert.ok(Math.abs(h.reduce((s, v) => s + v * v, 0) - 1) < 1e-5, 'unit energy');
+    // The decay curve starts at 0 dB, never rises, and passes -30 dB about half an RT60 after the direct sound.
+    const decay = energyDecayDb(h);
+    assert.equal(decay[0], 0);
+    assert.ok(decay.every((d, i) => i === 0 || d <= decay[i - 1] + 1e-9));
+    const half = decay[Math.round((rt60 / 2) * 16000)];
+    assert.ok(half < -25 && half > -35, `RT60 ${rt60}: ${half.toFixed(1)} dB at RT60 / 2`);
   }
   const wet = simulateRoom(tess.y, tess.sr, { rt60: 0.5 }, new Rng(4));
   assert.equal(wet.length, tess.y.length);
