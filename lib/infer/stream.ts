@@ -145,6 +145,9 @@ class Stage {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Shorter windows are not classified (too few frames for deltas and statistics). */
+const MIN_CLIP_SECONDS = 0.2;
+
 export class EmotionStream {
   readonly options: Required<Omit<StreamOptions, 'vad'>>;
   readonly sampleRate: number;
@@ -235,6 +238,10 @@ export class EmotionStream {
   }
 
   private slice(from: number, to: number): Float32Array {
+    if (from < this.bufferStart || to > this.total)
+      throw new Error(
+        `EmotionStream: samples ${from}–${to} are not buffered (${this.bufferStart}–${this.total})`,
+      );
     return this.buffer.subarray(from - this.bufferStart, to - this.bufferStart);
   }
 
@@ -252,7 +259,11 @@ export class EmotionStream {
 
   private window(from: number, to: number): Pending {
     const speech = this.speechSeconds(from, to);
-    const voiced = speech >= this.options.minSpeechSeconds;
+    // A window shorter than MIN_CLIP_SECONDS (a stream that ends at once) has too few frames for the features.
+    const voiced =
+      speech >= this.options.minSpeechSeconds &&
+      speech > 0 &&
+      to - from >= MIN_CLIP_SECONDS * this.sampleRate;
     const event: WindowEvent = {
       type: 'window',
       start: round3(from / this.sampleRate),
@@ -347,7 +358,8 @@ export class EmotionStream {
   private trim(): void {
     const pad = Math.round(this.options.padSeconds * this.sampleRate);
     const hop = this.vad.hopLength;
-    let keep = Math.min(this.nextWindow * this.hopLength, this.scanFrame * hop - pad);
+    // The last window at the end of the stream may start up to one hop before the next regular window.
+    let keep = Math.min(Math.max(0, this.nextWindow - 1) * this.hopLength, this.scanFrame * hop - pad);
     if (this.segmentStart >= 0) keep = Math.min(keep, this.segmentStart * hop - pad);
     if (this.closed.length > 0) keep = Math.min(keep, this.closed[0][0] - pad);
     keep = Math.max(this.bufferStart, keep);
@@ -355,6 +367,8 @@ export class EmotionStream {
       this.buffer = this.buffer.slice(keep - this.bufferStart);
       this.bufferStart = keep;
     }
-    this.vad.forget(Math.min(Math.floor((this.nextWindow * this.hopLength) / hop), this.scanFrame));
+    this.vad.forget(
+      Math.min(Math.floor((Math.max(0, this.nextWindow - 1) * this.hopLength) / hop), this.scanFrame),
+    );
   }
 }

@@ -12,7 +12,13 @@ import { before, test } from 'node:test';
 import { loadAudioSync } from '../../lib/audio/load';
 import { resample } from '../../lib/audio/resample';
 import { writeWavSync } from '../../lib/audio/encode';
-import { concatenateClips, scoreStream, type StreamEvent } from '../../lib/infer';
+import {
+  concatenateClips,
+  EmotionStream,
+  loadInferenceModel,
+  scoreStream,
+  type StreamEvent,
+} from '../../lib/infer';
 import { Rng } from '../../lib/util/rng';
 import { runSer as ser } from '../helpers/cli';
 import { realDataRoot, repoRoot } from '../helpers/data';
@@ -204,4 +210,34 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
   const windows = lines(s.stdout);
   assert.ok(windows.length >= 597 && windows.length <= 600, `${windows.length} windows`);
   assert.ok(windows.filter((w) => w.label !== null).length > 500);
+});
+
+test('EmotionStream: the same events whether the audio comes in one piece or in chunks of any size', async () => {
+  const model = await loadInferenceModel(modelDir);
+  try {
+    const clips = testSpeakerClips(12).map((c) => ({
+      audio: loadAudioSync(c.path, { sampleRate: 16000 }),
+      label: c.label,
+    }));
+    const { audio } = concatenateClips(clips, { minGap: 0.3, maxGap: 1.2, seed: 4 });
+    const run = (chunk: number) => {
+      const stream = new EmotionStream(model, 16000);
+      const events: StreamEvent[] = [];
+      for (let at = 0; at < audio.samples.length; at += chunk)
+        events.push(...stream.push(audio.samples.subarray(at, at + chunk)));
+      return [...events, ...stream.end()];
+    };
+    const whole = run(audio.samples.length);
+    assert.ok(whole.some((e) => e.type === 'segment' && e.label !== null));
+    for (const chunk of [160, 16000, 23_456])
+      assert.deepEqual(run(chunk), whole, `chunks of ${chunk} samples`);
+    // A stream shorter than one window, and one of a few samples: a result, no crash.
+    for (const n of [8000, 3]) {
+      const stream = new EmotionStream(model, 16000);
+      const events = [...stream.push(audio.samples.subarray(0, n)), ...stream.end()];
+      assert.equal(events.filter((e) => e.type === 'window').length, 1);
+    }
+  } finally {
+    model.dispose();
+  }
 });
