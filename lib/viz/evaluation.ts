@@ -178,3 +178,50 @@ export function confidenceHistogramFigure(
     },
   };
 }
+
+/**
+ * One model's headline metrics under several protocols (random split, speaker-independent, cross-corpus...)
+ * side by side, each bar with its bootstrap interval as an error bar: how much the protocol alone changes the
+ * numbers.
+ */
+export function protocolComparisonFigure(
+  entries: { name: string; report: EvaluationReport }[],
+  options: { title?: string } = {},
+): PlotlyFigure {
+  if (entries.length === 0) throw new Error('protocolComparisonFigure: no evaluations');
+  const x = METRIC_NAMES.map((m) => METRIC_LABELS[m]);
+  const colours = [...COLOURS, '#9467bd', '#8c564b'];
+  const data = entries.map(({ name, report }, i): BarTrace => {
+    const values = METRIC_NAMES.map((m) => report.metrics[m]);
+    const ci = METRIC_NAMES.map((m) => report.intervals[m]);
+    return {
+      ...shareBars(
+        `${name} (${report.n} clips)`,
+        x,
+        values,
+        colours[i % colours.length],
+        `${name}, %{x}: %{y:.1%}<br>%{text}<extra></extra>`,
+        ci.map((c) => `[${formatPercent(c.lower)}, ${formatPercent(c.upper)}]`),
+      ),
+      textposition: 'none',
+      error_y: {
+        type: 'data',
+        symmetric: false,
+        array: ci.map((c, j) => Math.max(0, c.upper - values[j])),
+        arrayminus: ci.map((c, j) => Math.max(0, values[j] - c.lower)),
+        color: '#444',
+      },
+    };
+  });
+  const confidence = Math.round(100 * entries[0].report.intervals.accuracy.confidence);
+  return {
+    data,
+    layout: shareLayout(
+      options.title ??
+        `The same model under ${entries.length} evaluation protocols<br><sub>error bars: ${confidence} % ` +
+          'bootstrap intervals over the test clips</sub>',
+      'metric',
+      'score',
+    ),
+  };
+}

@@ -2,7 +2,7 @@
  * Pure functions from results to Plotly figure specs. No rendering here: lib/notebook shows the
  * specs in notebooks and reports, and the tests check the specs themselves.
  */
-import type { BarTrace, PlotlyFigure, ScatterTrace } from './plotly';
+import type { BarTrace, PlotlyFigure, PlotlyJson, ScatterTrace } from './plotly';
 
 /** `0.6129` → `"61.3 %"` (one decimal, a space before the sign). */
 export function formatPercent(fraction: number): string {
@@ -121,6 +121,72 @@ export interface EpochRecord {
   accuracy: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** Learning rate used during the epoch: a drop from one epoch to the next is marked as a reduction. */
+  lr?: number;
+}
+
+/** What the callbacks did, to mark on the curves. */
+export interface TrainingCurveMarks {
+  /** The epoch whose weights the model kept (EarlyStopping's best epoch, restored at the end). */
+  bestEpoch?: number;
+  /** Training ended before the epoch budget because early stopping fired (after the last epoch drawn). */
+  stoppedEarly?: boolean;
+}
+
+const MARK_COLOUR = '#7f7f7f';
+const BEST_COLOUR = '#2ca02c';
+
+/** Epochs whose learning rate is lower than the previous epoch's (ReduceLROnPlateau acted before them). */
+export function learningRateDrops(history: readonly EpochRecord[]): { epoch: number; lr: number }[] {
+  return history.flatMap((h, i) =>
+    i > 0 && h.lr !== undefined && history[i - 1].lr !== undefined && h.lr < (history[i - 1].lr as number)
+      ? [{ epoch: h.epoch, lr: h.lr }]
+      : [],
+  );
+}
+
+/** Vertical lines (both panels) with a label above the loss panel: LR reductions, early stop, best epoch. */
+function callbackMarks(
+  history: readonly EpochRecord[],
+  marks: TrainingCurveMarks,
+): { shapes: { [key: string]: PlotlyJson }[]; annotations: { [key: string]: PlotlyJson }[] } {
+  const lines: { epoch: number; text: string; colour: string; dash: string }[] = learningRateDrops(
+    history,
+  ).map((d) => ({
+    epoch: d.epoch - 0.5,
+    text: `LR → ${Number(d.lr.toPrecision(2))}`,
+    colour: MARK_COLOUR,
+    dash: 'dot',
+  }));
+  const last = history[history.length - 1].epoch;
+  if (marks.stoppedEarly) lines.push({ epoch: last, text: 'early stop', colour: '#d62728', dash: 'dash' });
+  if (marks.bestEpoch !== undefined)
+    lines.push({ epoch: marks.bestEpoch, text: 'best (kept)', colour: BEST_COLOUR, dash: 'solid' });
+  const shapes = lines.flatMap((l) =>
+    ['x', 'x2'].map((xref) => ({
+      type: 'line',
+      xref,
+      yref: 'paper',
+      x0: l.epoch,
+      x1: l.epoch,
+      y0: 0,
+      y1: 1,
+      line: { color: l.colour, dash: l.dash, width: 1.5 },
+    })),
+  );
+  // Labels alternate between two heights so that marks on neighbouring epochs stay readable.
+  const annotations = lines.map((l, i) => ({
+    x: l.epoch,
+    xref: 'x',
+    y: i % 2 === 0 ? 1.0 : 0.9,
+    yref: 'paper',
+    yanchor: 'bottom',
+    text: l.text,
+    showarrow: false,
+    font: { size: 11, color: l.colour },
+    bgcolor: 'rgba(255,255,255,0.8)',
+  }));
+  return { shapes, annotations };
 }
 
 const TRAIN_COLOUR = '#1f77b4';
@@ -130,7 +196,10 @@ const VAL_COLOUR = '#ff7f0e';
  * Loss (left) and accuracy (right) per epoch, training solid and validation dashed when present.
  * Accuracy is plotted on a 0–1 axis formatted as percentages.
  */
-export function trainingCurvesFigure(history: EpochRecord[], options: { title?: string } = {}): PlotlyFigure {
+export function trainingCurvesFigure(
+  history: EpochRecord[],
+  options: { title?: string } & TrainingCurveMarks = {},
+): PlotlyFigure {
   if (history.length === 0) throw new Error('trainingCurvesFigure: empty history');
   const epochs = history.map((h) => h.epoch);
   const hasVal = history.some((h) => h.valLoss !== undefined || h.valAccuracy !== undefined);
@@ -184,10 +253,12 @@ export function trainingCurvesFigure(history: EpochRecord[], options: { title?: 
       ),
     );
   }
+  const { shapes, annotations } = callbackMarks(history, options);
   return {
     data,
     layout: {
       title: { text: options.title ?? `Training curves (${history.length} epochs)` },
+      ...(shapes.length > 0 ? { shapes, annotations, margin: { t: 100 } } : {}),
       xaxis: { domain: [0, 0.45], title: { text: 'epoch' }, anchor: 'y' },
       yaxis: { title: { text: 'loss' }, anchor: 'x', rangemode: 'tozero' },
       xaxis2: { domain: [0.55, 1], title: { text: 'epoch' }, anchor: 'y2' },

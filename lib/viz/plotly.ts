@@ -66,6 +66,8 @@ export interface BarTrace {
   textposition?: 'auto' | 'inside' | 'outside' | 'none';
   marker?: { color?: string };
   hovertemplate?: string;
+  /** Error bars, e.g. `{ type: 'data', symmetric: false, array: [...], arrayminus: [...] }`. */
+  error_y?: { [key: string]: PlotlyJson };
 }
 
 /** Raw values binned by plotly.js (one trace per group; overlay them with `barmode: 'overlay'`). */
@@ -137,6 +139,8 @@ export interface PlotlyLayout {
   legend?: { [key: string]: PlotlyJson };
   margin?: { l?: number; r?: number; t?: number; b?: number };
   annotations?: { [key: string]: PlotlyJson }[];
+  /** Lines and rectangles drawn over the plot (e.g. an event marked at one epoch). */
+  shapes?: { [key: string]: PlotlyJson }[];
   font?: { [key: string]: PlotlyJson };
   /** Further subplot axes: `xaxis3`, `yaxis4`... */
   [axis: `${'x' | 'y'}axis${number}`]: PlotlyAxis | undefined;

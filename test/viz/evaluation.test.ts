@@ -8,6 +8,7 @@ import {
   confidenceHistogram,
   confidenceHistogramFigure,
   perClassFigure,
+  protocolComparisonFigure,
 } from '../../lib/viz/evaluation';
 import type { BarTrace } from '../../lib/viz/plotly';
 import { LABELS, simulatedReport } from '../evaluate/fixtures';
@@ -101,4 +102,26 @@ test('confidenceHistogram: every prediction in one bin, right and wrong apart; f
     () => confidenceHistogram({ ...report, predictions: undefined }),
     /no prediction confidences/,
   );
+});
+
+test('protocolComparisonFigure: one bar series per protocol, bootstrap intervals as asymmetric error bars', () => {
+  const random = simulatedReport(0.9, { model: 'best' });
+  const speaker = simulatedReport(0.6, { model: 'best', modelSeed: 5 });
+  const fig = protocolComparisonFigure([
+    { name: 'random split', report: random },
+    { name: 'speaker-independent', report: speaker },
+  ]);
+  assert.deepEqual(
+    bars(fig).map((t) => t.name),
+    [`random split (${random.n} clips)`, `speaker-independent (${speaker.n} clips)`],
+  );
+  const [r] = bars(fig);
+  assert.deepEqual(r.x, ['accuracy', 'UAR', 'macro F1', 'weighted F1']);
+  assert.equal(r.y[1], random.metrics.uar);
+  const ci = random.intervals.accuracy;
+  const err = r.error_y as { array: number[]; arrayminus: number[] };
+  assert.ok(Math.abs(r.y[0] + err.array[0] - ci.upper) < 1e-12);
+  assert.ok(Math.abs(r.y[0] - err.arrayminus[0] - ci.lower) < 1e-12);
+  assert.ok(fig.layout.title?.text.includes('95 % bootstrap'));
+  assert.throws(() => protocolComparisonFigure([]), /no evaluations/);
 });

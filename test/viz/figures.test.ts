@@ -7,6 +7,7 @@ import {
   formatPercent,
   rowNormalise,
   trainingCurvesFigure,
+  learningRateDrops,
   type HeatmapTrace,
   type ScatterTrace,
 } from '../../lib/viz';
@@ -171,4 +172,33 @@ test('barFigure rejects mismatched or ambiguous input', () => {
     () => barFigure({ categories: ['a'], values: [1], series: [{ name: 's', values: [1] }] }),
     /exactly one/,
   );
+});
+
+test('trainingCurvesFigure: learning-rate drops, early stop and the kept epoch marked on both panels', () => {
+  const history = [1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4].map((lr, i) => ({
+    epoch: i + 1,
+    loss: 1 / (i + 1),
+    accuracy: 0.1 * i,
+    valLoss: 1,
+    valAccuracy: 0.2,
+    lr,
+  }));
+  assert.deepEqual(learningRateDrops(history), [
+    { epoch: 3, lr: 5e-4 },
+    { epoch: 5, lr: 2.5e-4 },
+  ]);
+  const fig = trainingCurvesFigure(history, { stoppedEarly: true, bestEpoch: 2 });
+  const shapes = fig.layout.shapes ?? [];
+  // Four marks (two LR drops, early stop, best epoch), each a line on the loss and the accuracy panel.
+  assert.equal(shapes.length, 8);
+  assert.deepEqual(
+    shapes.filter((s) => s.xref === 'x').map((s) => s.x0),
+    [2.5, 4.5, 5, 2],
+  );
+  assert.deepEqual(
+    (fig.layout.annotations ?? []).map((a) => a.text),
+    ['LR → 0.0005', 'LR → 0.00025', 'early stop', 'best (kept)'],
+  );
+  // Without callbacks acting, no marks.
+  assert.equal(trainingCurvesFigure(history.map((h) => ({ ...h, lr: 1e-3 }))).layout.shapes, undefined);
 });
