@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { loadCorpus } from '../data/corpora';
+import type { ManifestRow } from '../data/manifest';
 import { applySpeakerSplit } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { standardize } from '../features/standardize';
@@ -26,6 +27,8 @@ export interface Evaluation extends ClassificationMetrics {
   report: EvaluationReport;
   /** The model's training history (learning curves), from its `ser.json`. */
   history: EpochRecord[];
+  /** The test clips in prediction order (model directories of `ser train --model`). */
+  clips?: ManifestRow[];
 }
 
 export interface EvaluateOptions {
@@ -37,6 +40,8 @@ export interface EvaluateOptions {
   limitPerClass?: number;
   /** Bootstrap resamples for the intervals. Default 1000. */
   nResamples?: number;
+  /** Resample test speakers instead of clips (cluster bootstrap; needs 2 or more test speakers). Default false. */
+  bootstrapBySpeaker?: boolean;
 }
 
 /** Predict class probabilities for standardized feature vectors. */

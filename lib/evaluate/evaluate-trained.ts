@@ -4,6 +4,7 @@
  * side of the stored fold with the stored feature set and normaliser.
  */
 import { speakerKey } from '../data/split';
+import { scoresAsConfidences } from '../models/svm';
 import { loadFeatureTable, makeSplit } from '../train/dataset';
 import { loadTrainedModel } from '../train/trained-model';
 import { UserError } from '../util/errors';
@@ -41,6 +42,7 @@ export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise
     );
     const yTrue = rows.map((r) => model.labels.indexOf(r.emotion));
     const yPred = probs.map((q) => argmax(q));
+    const confidences = scoresAsConfidences(p.model.config as { kind?: string }, probs);
     const protocol = protocolFromSplit(
       split,
       fold,
@@ -52,11 +54,11 @@ export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise
         labels: model.labels,
         yTrue,
         yPred,
-        probabilities: probs,
+        probabilities: confidences,
         clips: rows.map((r) => ({ ...r, id: r.id })),
         model: options.modelDir,
       },
-      { bootstrap: { nResamples: options.nResamples } },
+      { bootstrap: { nResamples: options.nResamples }, bootstrapBySpeaker: options.bootstrapBySpeaker },
     );
     return {
       ...classificationMetrics(yTrue, yPred, model.labels),
@@ -66,6 +68,7 @@ export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise
       corpus: options.corpus,
       testSpeakers: [...new Set(rows.map(speakerKey))].sort(),
       skipped: table.skipped,
+      clips: rows,
     };
   } finally {
     model.dispose();

@@ -8,9 +8,11 @@
 import * as fs from 'node:fs';
 import type { Display } from 'tslab';
 import { writeFileAtomic } from '../util/atomic';
+import type { PlotlyFigure } from '../viz/plotly';
 import { audioClipHtml, type AudioClipOptions } from './audio';
 import {
   figureHtml,
+  plotlyBundleScript,
   tableHtml,
   type DataFrameLike,
   type DrawableFigure,
@@ -22,6 +24,7 @@ export * from './html';
 export * from './audio';
 export * from './explore';
 export * from './zoo-model';
+export * from './evaluation';
 
 function display(): Display {
   // Inside the kernel, `tslab` resolves to the running kernel's module instance (same file path),
@@ -56,6 +59,27 @@ export function showFigure(fig: DrawableFigure, options: { includeBundle?: boole
 /** Renders raw HTML in the cell's output (e.g. an HTML block holding figures: ask {@link claimPlotlyBundle}). */
 export function showHtml(html: string): void {
   display().html(html);
+}
+
+/** A figure drawn once in the cell's output and redrawn in place by each {@link LiveFigure.update}. */
+export interface LiveFigure {
+  update(fig: PlotlyFigure): void;
+}
+
+/**
+ * A figure that updates while the cell runs (e.g. training curves after every epoch): tslab's `newDisplay`
+ * overwrites one output entry, and an exported report keeps its last state. The plotly.js bundle goes into a
+ * separate output first (when not sent yet), so that overwriting the figure never removes it.
+ */
+export function liveFigure(): LiveFigure {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const entry = (require('tslab') as typeof import('tslab')).newDisplay();
+  return {
+    update(fig) {
+      if (claimPlotlyBundle()) display().html(plotlyBundleScript());
+      entry.html(figureHtml(fig, { includeBundle: false }));
+    },
+  };
 }
 
 /** Renders a Danfo.js DataFrame or an array of records as an HTML table (first `maxRows` rows). */

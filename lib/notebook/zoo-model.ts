@@ -9,12 +9,16 @@ import * as path from 'node:path';
 import { resolveDataRoot } from '../data/root';
 import { readModelMeta, writeModelSideFile, type SerModelMeta } from '../models/model-dir';
 import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
-import type { FoldChoice, SplitName } from '../train/dataset';
+import type { FoldChoice, Normalisation, SplitName } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
 import { trainModel, type TrainFoldResult, type TrainedModelPayload } from '../train/train-model';
 import { isTrainedModelDir } from '../train/trained-model';
 import { projectRoot } from '../util/paths';
+import { learningRateDrops, trainingCurvesFigure } from '../viz/figures';
+import type { PlotlyFigure } from '../viz/plotly';
 import { prepareNotebookCorpora } from './explore';
+import type { TableRow } from './html';
+import type { LiveFigure } from './index';
 
 /** Everything that decides which model a notebook gets; stored beside the model as `request.json`. */
 export interface ZooModelRequest {
@@ -26,6 +30,8 @@ export interface ZooModelRequest {
   /** At most this many clips per (speaker, emotion); null: every clip. */
   limitPerClass: number | null;
   seed: number;
+  /** `global` (z-score fitted on the training side; predicts single clips) or `per-speaker` (lib/train/dataset). */
+  normalisation: Normalisation;
   /** Overrides of the zoo's training settings (neural models): the notebooks' epoch budget. */
   training: Partial<NeuralTrainingConfig>;
 }
@@ -33,14 +39,14 @@ export interface ZooModelRequest {
 /** Clips per (speaker, emotion) in quick mode (`SER_QUICK=1`). */
 export const QUICK_CLIPS_PER_CLASS = 2;
 /** Epochs of neural models in quick mode. */
-export const QUICK_EPOCHS = 3;
+export const QUICK_EPOCHS = 2;
 /**
  * Full mode's budget for sequence models (CNN, CNN-BiLSTM), which take seconds per epoch on two shared cores:
- * a balanced subset of this many clips per (speaker, emotion) (every RAVDESS clip, 20 of TESS's 200), at most
+ * a balanced subset of this many clips per (speaker, emotion) (6 of RAVDESS's 8 and of TESS's 200), at most
  * {@link FULL_SEQUENCE_EPOCHS} epochs, and callbacks patient enough to act within them.
  */
-export const FULL_SEQUENCE_CLIPS_PER_CLASS = 20;
-export const FULL_SEQUENCE_EPOCHS = 12;
+export const FULL_SEQUENCE_CLIPS_PER_CLASS = 6;
+export const FULL_SEQUENCE_EPOCHS = 10;
 const FULL_SEQUENCE_CALLBACKS = { earlyStoppingPatience: 4, reduceLrPatience: 2 };
 
 /**
@@ -57,6 +63,7 @@ export function notebookModelPlan(model: ZooModelName, corpora: string[], quick:
     split: 'speaker' as const,
     fold: 'most-speakers' as const,
     seed: 42,
+    normalisation: 'global' as const,
   };
   if (quick) {
     return {
@@ -169,6 +176,7 @@ export async function ensureZooModel(
     fold: request.fold,
     limitPerClass: request.limitPerClass ?? undefined,
     seed: request.seed,
+    normalisation: request.normalisation,
     training: request.training,
     onEpoch: options.onEpoch,
     progress: false,
@@ -177,4 +185,114 @@ export async function ensureZooModel(
   writeModelSideFile(dir, REQUEST_FILE, request);
   const meta = readModelMeta<TrainedModelPayload>(dir);
   return { name, dir, trained: true, request, meta, history: result.history, result };
+}
+
+/** The zoo's training settings with the request's overrides (null for classic models). */
+export function requestTraining(request: ZooModelRequest): NeuralTrainingConfig | null {
+  const entry = zooEntry(request.model);
+  return entry.kind === 'neural' ? { ...entry.training, ...request.training } : null;
+}
+
+/** What the callbacks did while training a model, read from its stored history and settings. */
+export interface TrainingOutcome {
+  /** The epoch budget (null: classic model, no epochs). */
+  maxEpochs: number | null;
+  epochsRun: number;
+  /** Early stopping ended training before the budget. */
+  stoppedEarly: boolean;
+  /** The epoch whose weights were kept (EarlyStopping restores the best one), if any. */
+  bestEpoch?: number;
+  /** Epochs that started with a reduced learning rate (ReduceLROnPlateau), with the new rate. */
+  lrDrops: { epoch: number; lr: number }[];
+}
+
+export function trainingOutcome(model: ZooModel): TrainingOutcome {
+  const training = requestTraining(model.request);
+  const history = model.history;
+  const final = model.meta.payload.training.finalEpoch;
+  return {
+    maxEpochs: training?.epochs ?? null,
+    epochsRun: history.length,
+    stoppedEarly: training !== null && history.length < training.epochs,
+    ...(final !== null && training !== null && training.earlyStoppingPatience > 0
+      ? { bestEpoch: final }
+      : {}),
+    lrDrops: learningRateDrops(history),
+  };
+}
+
+/** One line per protocol and fold, e.g. "speaker-independent, grouped 5-fold by speaker, fold 3/5 (tess+ravdess)". */
+export function describeZooProtocol(model: ZooModel): string {
+  const s = model.meta.payload.split;
+  const kind =
+    s.protocol === 'grouped-kfold' ? `speaker-independent, ${s.fold} by speaker` : `${s.protocol}, ${s.fold}`;
+  return `${kind} (${model.request.corpora.join('+')})`;
+}
+
+/** The final training curves of `model`, with its callbacks' actions marked; the title names the protocol. */
+export function zooTrainingFigure(model: ZooModel): PlotlyFigure {
+  const o = trainingOutcome(model);
+  if (o.maxEpochs === null) throw new Error(`${model.name} is a classic model: it has no training curves`);
+  const ended = o.stoppedEarly
+    ? `early stopping after ${o.epochsRun} of ${o.maxEpochs} epochs`
+    : `${o.epochsRun} epochs`;
+  return trainingCurvesFigure(model.history, {
+    title:
+      `${model.name}: loss (cross-entropy) and accuracy per epoch, ${ended}<br>` +
+      `<sub>${describeZooProtocol(model)}; validation = 10 % of the training speakers' clips</sub>`,
+    stoppedEarly: o.stoppedEarly,
+    bestEpoch: o.bestEpoch,
+  });
+}
+
+/** An `onEpoch` hook redrawing `name`'s curves so far in `live` after every epoch. */
+export function liveTrainingCurves(live: LiveFigure, name: string): (log: FitEpochLog) => void {
+  const history: FitEpochLog[] = [];
+  return (log) => {
+    history.push(log);
+    live.update(
+      trainingCurvesFigure(history, {
+        title:
+          `${name}: training… epoch ${log.epoch}, loss ${log.loss.toFixed(3)}, validation loss ` +
+          `${log.valLoss.toFixed(3)}, learning rate ${log.lr.toExponential(1)}`,
+      }),
+    );
+  };
+}
+
+/** One row of the notebooks' plan table: what each model is trained on and for how long. */
+export function planRow(request: ZooModelRequest): TableRow {
+  const entry = zooEntry(request.model);
+  const t = requestTraining(request);
+  return {
+    model: request.model,
+    kind: entry.kind,
+    features: entry.features,
+    'clips per speaker × emotion': request.limitPerClass ?? 'all',
+    'max epochs': t?.epochs ?? '–',
+    'early-stopping patience': t ? t.earlyStoppingPatience || 'off' : '–',
+    'LR-plateau patience': t ? t.reduceLrPatience || 'off' : '–',
+    'class weights': t?.classWeights ?? '–',
+  };
+}
+
+/** One row of the notebooks' results table: how training went and how the model did on the test speakers. */
+export function resultRow(model: ZooModel): TableRow {
+  const p = model.meta.payload;
+  const o = trainingOutcome(model);
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return {
+    model: model.name,
+    input: p.shape.join(' × '),
+    epochs: o.maxEpochs === null ? '–' : `${o.epochsRun} / ${o.maxEpochs}`,
+    'early stop': o.maxEpochs === null ? '–' : o.stoppedEarly ? 'yes' : 'no',
+    'kept epoch': o.bestEpoch ?? '–',
+    'LR reductions': o.maxEpochs === null ? '–' : o.lrDrops.length,
+    'fit (s)': Number(p.training.seconds.toFixed(1)),
+    'test fold': p.split.fold,
+    'test clips': p.metrics.test.n,
+    accuracy: pct(p.metrics.test.accuracy),
+    UAR: pct(p.metrics.test.uar),
+    'macro F1': pct(p.metrics.test.macroF1),
+  };
 }

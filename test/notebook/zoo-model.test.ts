@@ -14,6 +14,11 @@ import {
   QUICK_CLIPS_PER_CLASS,
   zooModelMismatch,
   FULL_SEQUENCE_CLIPS_PER_CLASS,
+  liveTrainingCurves,
+  planRow,
+  resultRow,
+  trainingOutcome,
+  zooTrainingFigure,
 } from '../../lib/notebook';
 import { loadTrainedModel, makeSplit, resolveFold, type FitEpochLog } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
@@ -23,7 +28,7 @@ test('notebookModelPlan: speaker-independent, quick and full budgets by model ki
   assert.equal(quick.split, 'speaker');
   assert.equal(quick.fold, 'most-speakers');
   assert.equal(quick.limitPerClass, QUICK_CLIPS_PER_CLASS);
-  assert.equal(quick.training.epochs, 3);
+  assert.equal(quick.training.epochs, 2);
   const seq = notebookModelPlan('seed000', ['tess'], false);
   assert.equal(seq.limitPerClass, FULL_SEQUENCE_CLIPS_PER_CLASS);
   assert.ok((seq.training.epochs ?? 0) <= 25 && (seq.training.earlyStoppingPatience ?? 0) > 0);
@@ -105,13 +110,42 @@ test('ensureZooModel: a neural model reports every epoch and stores its history'
   assert.equal(m.trained, true);
   assert.deepEqual(
     epochs.map((e) => e.epoch),
-    [1, 2, 3],
+    [1, 2],
   );
-  assert.equal(m.meta.payload.training.history.length, 3);
+  assert.equal(m.meta.payload.training.history.length, 2);
   const loaded = await ensureZooModel('seed004-mlp', { root, corpora: ['tess'], quick: true, modelsDir });
   assert.equal(loaded.trained, false);
   assert.deepEqual(
     loaded.history.map((h) => h.loss),
     epochs.map((e) => e.loss),
   );
+
+  // What the notebooks show about it: outcome, curves titled with the protocol, plan and result rows.
+  const outcome = trainingOutcome(loaded);
+  assert.deepEqual(
+    { max: outcome.maxEpochs, run: outcome.epochsRun, early: outcome.stoppedEarly },
+    { max: 2, run: 2, early: false },
+  );
+  assert.equal(outcome.bestEpoch, m.meta.payload.training.finalEpoch);
+  const fig = zooTrainingFigure(loaded);
+  assert.match(
+    fig.layout.title!.text,
+    /^seed004-mlp: .*2 epochs.*speaker-independent, fold 1\/2 by speaker \(tess\)/,
+  );
+  assert.equal(planRow(loaded.request)['max epochs'], 2);
+  const row = resultRow(loaded);
+  assert.equal(row.epochs, '2 / 2');
+  assert.equal(row['test clips'], 14);
+  assert.equal(row['test fold'], 'fold 1/2');
+  const classic = await ensureZooModel('seed004-rf', { root, corpora: ['tess'], quick: true, modelsDir });
+  assert.equal(trainingOutcome(classic).maxEpochs, null);
+  assert.equal(resultRow(classic).epochs, '–');
+  assert.throws(() => zooTrainingFigure(classic), /classic model/);
+
+  // The live hook redraws the curves so far on every epoch.
+  const drawn: string[] = [];
+  const onEpoch = liveTrainingCurves({ update: (f) => drawn.push(f.layout.title!.text) }, 'seed004-mlp');
+  loaded.history.forEach((h) => onEpoch(h));
+  assert.equal(drawn.length, 2);
+  assert.match(drawn[1], /epoch 2, loss/);
 });
