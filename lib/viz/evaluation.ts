@@ -154,7 +154,7 @@ export function confidenceHistogram(
  */
 export function confidenceHistogramFigure(
   report: EvaluationReport,
-  options: { bins?: number } = {},
+  options: { bins?: number; title?: string; xTitle?: string } = {},
 ): PlotlyFigure {
   const { edges, correct, wrong } = confidenceHistogram(report, options.bins ?? 10);
   const x = edges.slice(0, -1).map((lo, i) => `${lo.toFixed(2)}–${edges[i + 1].toFixed(2)}`);
@@ -169,8 +169,10 @@ export function confidenceHistogramFigure(
   return {
     data: [bars('correct', correct, '#2ca02c'), bars('wrong', wrong, '#d62728')],
     layout: {
-      title: { text: `Confidence of correct and wrong predictions — ${report.protocol.description}` },
-      xaxis: { title: { text: 'probability of the predicted class' }, type: 'category' },
+      title: {
+        text: options.title ?? `Confidence of correct and wrong predictions — ${report.protocol.description}`,
+      },
+      xaxis: { title: { text: options.xTitle ?? 'probability of the predicted class' }, type: 'category' },
       yaxis: { title: { text: 'clips' }, rangemode: 'tozero' },
       barmode: 'group',
       showlegend: true,

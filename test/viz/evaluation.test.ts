@@ -124,4 +124,7 @@ test('protocolComparisonFigure: one bar series per protocol, bootstrap intervals
   assert.ok(Math.abs(r.y[0] - err.arrayminus[0] - ci.lower) < 1e-12);
   assert.ok(fig.layout.title?.text.includes('95 % bootstrap'));
   assert.throws(() => protocolComparisonFigure([]), /no evaluations/);
+  const custom = confidenceHistogramFigure(random, { title: 'T', xTitle: 'share of duels won' });
+  assert.equal(custom.layout.title?.text, 'T');
+  assert.equal(custom.layout.xaxis?.title?.text, 'share of duels won');
 });
