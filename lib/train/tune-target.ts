@@ -15,9 +15,15 @@ import {
 import type { Trial } from '../tune/trial';
 import type { ParamValue } from '../tune/types';
 import { zooEntry, zooFeatureSet, type ZooModelName } from '../models/zoo';
-import { speakerKey } from '../data/split';
+import { speakerKey, type Split } from '../data/split';
 import { UserError } from '../util/errors';
-import { loadFeatureTable, makeSplit, type Normalisation, type SplitName } from './dataset';
+import {
+  loadFeatureTable,
+  makeSplit,
+  type FeatureTable,
+  type Normalisation,
+  type SplitName,
+} from './dataset';
 import { trainFold, type TrainFoldOptions, type TrainFoldResult } from './train-model';
 
 export interface ZooTuneOptions {
@@ -38,6 +44,11 @@ export interface ZooTuneOptions {
   progress?: boolean;
   /** Model directory the final model is written to. */
   out?: string;
+  /**
+   * Features and split made by the caller, used instead of loading `corpora` and making `split` (e.g. the
+   * inner split of `trainValidationTestSplit`, so that the test speakers stay out of tuning altogether).
+   */
+  prepared?: { table: FeatureTable; split: Split };
 }
 
 interface Space {
@@ -97,17 +108,23 @@ export async function zooTuneTarget(
   const model = options.model as ZooModelName;
   const space = spaceOf(model);
   const seed = options.seed ?? 42;
-  const table = await loadFeatureTable(options.corpora, options.root, zooFeatureSet(entry.features), {
-    limitPerClass: options.limitPerClass,
-    seed,
-    progress: options.progress,
-  });
+  const table =
+    options.prepared?.table ??
+    (await loadFeatureTable(options.corpora, options.root, zooFeatureSet(entry.features), {
+      limitPerClass: options.limitPerClass,
+      seed,
+      progress: options.progress,
+    }));
   if (table.rows.length === 0)
     throw new UserError(`tune: no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
+  if (options.prepared && table.features.name !== zooFeatureSet(entry.features).name)
+    throw new UserError(
+      `tune: ${model} reads ${entry.features} features, the prepared table has ${table.features.name}`,
+    );
   const splitName = options.split ?? 'speaker';
-  if (splitName === 'random')
+  if (splitName === 'random' && !options.prepared)
     throw new UserError('tune: --split random is not speaker-independent; use speaker, loso or cross');
-  const split = makeSplit(table, splitName, { seed });
+  const split = options.prepared?.split ?? makeSplit(table, splitName, { seed });
   const foldIndex = options.fold ?? 0;
   const fold = split.folds[foldIndex];
   if (!fold)
@@ -126,7 +143,7 @@ export async function zooTuneTarget(
   const testIds = new Set(fold.test);
   const testSpeakers = [...new Set(table.rows.filter((r) => testIds.has(r.id)).map(speakerKey))];
   const target: TuneTarget & { lastResult?: TrainFoldResult } = {
-    describe: `${model} on ${options.corpora.join('+')} ${splitName} ${fold.name}: validation = test side (speakers ${testSpeakers.join(', ')}), ${options.normalisation ?? 'global'} normalisation, seed ${seed}`,
+    describe: `${model} on ${options.corpora.join('+')} ${options.prepared ? split.protocol : splitName} ${fold.name}: validation = test side (speakers ${testSpeakers.join(', ')}${split.speakerIndependent ? '' : '; NOT speaker-independent'}), ${options.normalisation ?? 'global'} normalisation, seed ${seed}`,
     searchSpace: space.searchSpace,
     defaultParams: space.defaultParams(entry.defaults as unknown as Record<string, unknown>),
     async train(config, onEpoch) {

@@ -10,6 +10,10 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { readModelMeta } from '../../lib/models/model-dir';
 import type { TrainedModelPayload } from '../../lib/train';
+import { manifestHash } from '../../lib/data/manifest';
+import { speakerKey, trainValidationTestSplit } from '../../lib/data/split';
+import { zooFeatureSet } from '../../lib/models/zoo';
+import { loadFeatureTable } from '../../lib/train/dataset';
 import { zooTuneTarget } from '../../lib/train/tune-target';
 import { createStudy, FIXED_PARAMS_ATTR, serObjective, TpeSampler, type Pruner } from '../../lib/tune';
 import { runSer as ser } from '../helpers/cli';
@@ -124,4 +128,30 @@ test('ser tune --model seed000 and best on a TESS subset: baseline, best config,
     /baseline \(default config\): trial 0 complete value=.* \{"C":10,"gamma":"scale"\}/,
   );
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('zooTuneTarget on a prepared inner split: trials validate on the validation speakers, test speakers never seen', async () => {
+  const root = realDataRoot('ravdess');
+  const table = await loadFeatureTable(['ravdess'], root, zooFeatureSet('stats-plus'), {
+    limitPerClass: 2,
+    progress: false,
+  });
+  const split = trainValidationTestSplit({ hash: manifestHash(table.rows), rows: table.rows });
+  const target = await zooTuneTarget({
+    model: 'best',
+    corpora: ['ravdess'],
+    root,
+    prepared: { table, split: split.inner },
+  });
+  const validationSpeakers = [...new Set(split.validation.map(speakerKey))];
+  assert.match(target.describe ?? '', new RegExp(`speakers ${validationSpeakers.join(', ')}\\)`));
+  const reports: number[] = [];
+  const accuracy = await target.train({ C: 3 }, async (_epoch, value) => (reports.push(value), false));
+  const seen = target.lastResult!.testRecords.map((r) => r.id).sort();
+  assert.deepEqual(seen, split.validation.map((r) => r.id).sort());
+  assert.deepEqual(reports, [accuracy]);
+  await assert.rejects(
+    zooTuneTarget({ model: 'seed000', corpora: ['ravdess'], root, prepared: { table, split: split.inner } }),
+    /reads seed000 features/,
+  );
 });
