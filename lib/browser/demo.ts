@@ -4,14 +4,20 @@
  * are decoded, mixed, resampled and featurised by the same lib/ code as `ser predict`, and predicted by the
  * same predictor, so the page agrees with Node (checked in test/browser).
  *
- * URL parameters: `model` (model directory URL, default `model/`), `backend` (`cpu` to skip wasm), `window`
- * and `hop` (microphone window and hop, seconds).
+ * URL parameters: `model` (model directory URL, default `model/`), `backend` (`cpu` to skip wasm), and the
+ * microphone stream's `window` and `hop` (seconds) and `smoothing` (as `ser stream`'s options).
  */
 import { decodeAudio } from '../audio/decode';
 import { argmax } from '../evaluate/metrics';
-import { audioFeatures, MIN_CLIPS_PER_SPEAKER, signalFeatures, type TrainedModel } from '../infer/predictor';
+import {
+  audioFeatures,
+  inferenceModelOf,
+  MIN_CLIPS_PER_SPEAKER,
+  type TrainedModel,
+} from '../infer/predictor';
+import { EmotionStream, STREAM_DEFAULTS, type StreamEvent, type StreamOptions } from '../infer/stream';
 import { oneLine } from '../util/errors';
-import { levelDb, startMicrophone, type MicrophoneCapture } from './microphone';
+import { startMicrophone, type MicrophoneCapture } from './microphone';
 import { fetchTrainedModel, initBrowserBackend } from './model-loader';
 
 /** One uploaded file's outcome (scores null while a per-speaker model still needs more clips, or on error). */
@@ -22,13 +28,17 @@ export interface ClipResult {
   error?: string;
 }
 
-/** One microphone window's prediction. */
+/** A microphone event of the stream (`ser stream`'s JSON lines), scores aligned with the labels. */
 export interface MicResult {
-  /** Seconds since the microphone started, at the window's end. */
-  time: number;
-  label: string;
-  scores: number[];
-  levelDb: number;
+  type: StreamEvent['type'];
+  /** Seconds from the start of the capture. */
+  start: number;
+  end: number;
+  /** Null where the window holds no speech. */
+  label: string | null;
+  scores: number[] | null;
+  /** Windows: the label of this window alone, before smoothing. */
+  raw: string | null;
 }
 
 /** What the page exposes as `window.serDemo`, for people in the console and for the headless tests. */
@@ -42,8 +52,8 @@ export interface DemoState {
   /** Files being decoded and predicted. */
   pending: number;
   mic: MicResult[];
-  /** The last predicted microphone window (device rate), to compare with Node on exactly that audio. */
-  lastMicWindow: { samples: number[]; sampleRate: number } | null;
+  /** Every sample captured (device rate, first minute only), to replay the stream in Node. */
+  micCapture: Float32Array[];
   micSampleRate: number | null;
 }
 
@@ -53,10 +63,8 @@ declare global {
   }
 }
 
-/** Windows quieter than this (dBFS) are shown as silence rather than classified. */
-const SILENCE_DB = -50;
-/** Per-speaker models: the microphone windows kept as the speaker's running statistics. */
-const SPEAKER_POOL = 120;
+/** Seconds of microphone audio kept for {@link DemoState.micCapture}. */
+const CAPTURE_SECONDS = 60;
 
 const params = new URLSearchParams(location.search);
 const state: DemoState = {
@@ -67,7 +75,7 @@ const state: DemoState = {
   results: [],
   pending: 0,
   mic: [],
-  lastMicWindow: null,
+  micCapture: [],
   micSampleRate: null,
 };
 window.serDemo = state;
@@ -181,16 +189,17 @@ class FilePanel {
   }
 }
 
-/** The live panel: one prediction per microphone window. */
+/**
+ * The live panel: the microphone through lib/infer's EmotionStream, as `ser stream` reads a recording: voice
+ * activity, sliding windows (smoothed), utterances, and a running normaliser for per-speaker models.
+ */
 class MicPanel {
   private capture: MicrophoneCapture | null = null;
-  private started = 0;
-  private readonly pool: Float32Array[] = [];
+  private captured = 0;
 
   constructor(
     private readonly model: TrainedModel,
-    private readonly windowSeconds: number,
-    private readonly hopSeconds: number,
+    private readonly options: StreamOptions,
   ) {}
 
   async toggle(button: HTMLButtonElement): Promise<void> {
@@ -202,15 +211,26 @@ class MicPanel {
     }
     button.disabled = true;
     try {
-      this.capture = await startMicrophone(this.windowSeconds, this.hopSeconds, (w, rate) =>
-        this.onWindow(w, rate),
-      );
+      let stream: EmotionStream | null = null;
+      this.capture = await startMicrophone((chunk, rate) => {
+        stream ??= new EmotionStream(inferenceModelOf(this.model, 'microphone'), rate, this.options);
+        if (this.captured < CAPTURE_SECONDS * rate) {
+          state.micCapture.push(chunk);
+          this.captured += chunk.length;
+        }
+        for (const event of stream.push(chunk)) this.show(event);
+      });
       state.micSampleRate = this.capture.sampleRate;
-      this.started = performance.now();
+      state.micCapture = [];
+      this.captured = 0;
       button.textContent = 'Stop microphone';
+      const o = { ...STREAM_DEFAULTS, ...this.options };
       element('mic-status').textContent =
-        `listening at ${this.capture.sampleRate} Hz (resampled to ${this.model.meta.payload.features.sampleRate} Hz), ` +
-        `${this.windowSeconds} s windows every ${this.hopSeconds} s`;
+        `listening at ${this.capture.sampleRate} Hz (resampled to ${this.model.meta.payload.features.sampleRate} Hz): ` +
+        `${o.windowSeconds} s windows every ${o.hopSeconds} s` +
+        (this.model.meta.payload.normaliser.kind === 'per-speaker'
+          ? `; this model normalises per speaker, so the first windows wait for your voice's statistics`
+          : '');
     } catch (err) {
       element('mic-status').textContent = `microphone unavailable: ${oneLine(err)}`;
     } finally {
@@ -218,45 +238,35 @@ class MicPanel {
     }
   }
 
-  private onWindow(samples: Float32Array, sampleRate: number): void {
-    const bars = element('mic-bars');
-    const level = levelDb(samples);
-    if (level < SILENCE_DB) {
-      renderBars(bars, this.model.labels, null, `silence (${level.toFixed(0)} dBFS)`);
+  private show(event: StreamEvent): void {
+    const labels = this.model.labels;
+    const scores = event.scores ? labels.map((l) => event.scores![l]) : null;
+    state.mic.push({
+      type: event.type,
+      start: event.start,
+      end: event.end,
+      label: event.label,
+      scores,
+      raw: event.type === 'window' ? event.raw : null,
+    });
+    if (state.mic.length > 1000) state.mic.shift();
+    const span = `${event.start.toFixed(1)}–${event.end.toFixed(1)} s`;
+    if (event.type === 'window') {
+      renderBars(element('mic-bars'), labels, scores, `${span}: no speech`);
       return;
     }
-    const vector = signalFeatures(this.model.meta, { samples, sampleRate });
-    let scores: number[];
-    if (perSpeaker(this.model)) {
-      // The speaker's statistics come from their recent windows, as `ser predict` takes one call's files.
-      this.pool.push(vector);
-      if (this.pool.length > SPEAKER_POOL) this.pool.shift();
-      if (this.pool.length < MIN_CLIPS_PER_SPEAKER) {
-        renderBars(
-          bars,
-          this.model.labels,
-          null,
-          `learning your voice: ${this.pool.length}/${MIN_CLIPS_PER_SPEAKER} windows`,
-        );
-        return;
-      }
-      const all = this.model.predict(
-        this.pool,
-        this.pool.map(() => 'microphone'),
-      );
-      scores = all[all.length - 1];
-    } else scores = this.model.predict([vector])[0];
-    const label = this.model.labels[argmax(scores)];
-    state.mic.push({ time: (performance.now() - this.started) / 1000, label, scores, levelDb: level });
-    if (state.mic.length > 500) state.mic.shift();
-    state.lastMicWindow = { samples: Array.from(samples), sampleRate };
-    renderBars(bars, this.model.labels, scores);
+    const item = document.createElement('li');
+    item.textContent = `utterance ${span}: ${event.label ?? 'no label yet'}`;
+    const list = element('mic-segments');
+    list.prepend(item);
+    while (list.children.length > 8) list.lastElementChild?.remove();
   }
 }
 
-function positiveNumber(name: string, fallback: number): number {
+/** A positive number from the URL, or undefined for the stream's default. */
+function positiveNumber(name: string): number | undefined {
   const value = Number(params.get(name));
-  return params.has(name) && Number.isFinite(value) && value > 0 ? value : fallback;
+  return params.has(name) && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 async function main(): Promise<void> {
@@ -283,7 +293,11 @@ async function main(): Promise<void> {
     e.preventDefault();
     void files.add(Array.from(e.dataTransfer?.files ?? []));
   });
-  const mic = new MicPanel(model, positiveNumber('window', 3), positiveNumber('hop', 0.5));
+  const mic = new MicPanel(model, {
+    windowSeconds: positiveNumber('window'),
+    hopSeconds: positiveNumber('hop'),
+    smoothing: positiveNumber('smoothing'),
+  });
   const button = element<HTMLButtonElement>('mic-toggle');
   button.disabled = false;
   button.addEventListener('click', () => void mic.toggle(button));

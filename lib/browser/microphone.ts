@@ -1,58 +1,8 @@
 /**
  * Microphone capture for the browser demo: getUserMedia → an AudioWorklet that mixes the input channels to
- * mono at the device rate → overlapping windows, each handed to the page (which resamples it to the model's
- * rate with lib/audio's resampler). Windows quieter than a threshold are reported as silence, not predicted.
+ * mono at the device rate → chunks handed to the page, which feeds them to lib/infer's EmotionStream (the
+ * resampling, voice activity, windows and running normaliser of `ser stream`).
  */
-
-/** Cuts a stream of chunks into windows of `size` samples every `hop` samples (the first once `size` arrived). */
-export class SlidingWindow {
-  private readonly buffer: Float32Array;
-  private filled = 0;
-  private sinceLast = 0;
-
-  constructor(
-    readonly size: number,
-    readonly hop: number,
-  ) {
-    if (!(Number.isInteger(size) && size > 0 && Number.isInteger(hop) && hop > 0))
-      throw new Error(`SlidingWindow: size and hop must be positive integers (got ${size}, ${hop})`);
-    this.buffer = new Float32Array(size);
-  }
-
-  /** Append `chunk`; returns the windows (copies, oldest first) completed by it. */
-  push(chunk: Float32Array): Float32Array[] {
-    const windows: Float32Array[] = [];
-    let at = 0;
-    while (at < chunk.length) {
-      if (this.filled < this.size) {
-        const take = Math.min(this.size - this.filled, chunk.length - at);
-        this.buffer.set(chunk.subarray(at, at + take), this.filled);
-        this.filled += take;
-        at += take;
-        if (this.filled === this.size) windows.push(this.buffer.slice());
-      } else {
-        // Slide by at most what is left of the hop, so every window ends exactly on a hop boundary.
-        const take = Math.min(this.hop - this.sinceLast, chunk.length - at);
-        this.buffer.copyWithin(0, take);
-        this.buffer.set(chunk.subarray(at, at + take), this.size - take);
-        this.sinceLast += take;
-        at += take;
-        if (this.sinceLast === this.hop) {
-          windows.push(this.buffer.slice());
-          this.sinceLast = 0;
-        }
-      }
-    }
-    return windows;
-  }
-}
-
-/** Root-mean-square level of a signal in dBFS (−∞ for digital silence). */
-export function levelDb(samples: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
-  return 10 * Math.log10(sum / Math.max(1, samples.length));
-}
 
 // Runs on the audio rendering thread; posts 4096-sample mono chunks (the average of the input channels).
 const TAP_PROCESSOR = `
@@ -81,14 +31,9 @@ export interface MicrophoneCapture {
   stop(): Promise<void>;
 }
 
-/**
- * Capture the default microphone and call `onWindow` with every window of `windowSeconds` (mono, device
- * rate), one every `hopSeconds`.
- */
+/** Capture the default microphone; `onChunk` gets its mono samples at the device rate as they arrive. */
 export async function startMicrophone(
-  windowSeconds: number,
-  hopSeconds: number,
-  onWindow: (samples: Float32Array, sampleRate: number) => void,
+  onChunk: (samples: Float32Array, sampleRate: number) => void,
 ): Promise<MicrophoneCapture> {
   // Echo cancellation, noise suppression and gain control reshape the spectrum the model was trained on.
   const stream = await navigator.mediaDevices.getUserMedia({
@@ -108,10 +53,7 @@ export async function startMicrophone(
   mute.gain.value = 0;
   source.connect(tap).connect(mute).connect(context.destination);
   const rate = context.sampleRate;
-  const windows = new SlidingWindow(Math.round(windowSeconds * rate), Math.round(hopSeconds * rate));
-  tap.port.onmessage = (event: MessageEvent<Float32Array>) => {
-    for (const w of windows.push(event.data)) onWindow(w, rate);
-  };
+  tap.port.onmessage = (event: MessageEvent<Float32Array>) => onChunk(event.data, rate);
   return {
     sampleRate: rate,
     async stop() {

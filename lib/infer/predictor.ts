@@ -6,8 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { prepareAudio } from '../audio/prepare';
-import { resample } from '../audio/resample';
-import type { DecodedAudio, MonoAudio } from '../audio/types';
+import type { DecodedAudio } from '../audio/types';
 import { extractSet, setDims } from '../features/sets';
 import {
   fitSequenceStandardizer,
@@ -22,6 +21,7 @@ import { predictRows } from '../train/fit';
 import { fixFrames } from '../train/frames';
 import type { TrainedModelPayload } from '../train/train-model';
 import { UserError } from '../util/errors';
+import { normaliseVector, type InferenceModel } from './model';
 
 /**
  * Models trained with per-speaker normalisation z-score each speaker with that speaker's own statistics, so
@@ -119,14 +119,27 @@ export function audioFeatures(
 }
 
 /**
- * The model's feature vector of a mono signal at any rate (a microphone window): resampled to the feature
- * set's rate with the same resampler, so it equals {@link audioFeatures} of a one-channel file of that signal.
+ * A trained model as the {@link InferenceModel} batch prediction and streams take: per-speaker models get the
+ * statistics to normalise with from the caller (a stream's running normaliser), plus the stored prior.
  */
-export function signalFeatures(meta: SerModelMeta<TrainedModelPayload>, audio: MonoAudio): Float32Array {
-  const features = meta.payload.features;
-  const samples =
-    audio.sampleRate === features.sampleRate
-      ? audio.samples
-      : resample(audio.samples, audio.sampleRate, features.sampleRate);
-  return extractSet({ samples, sampleRate: features.sampleRate }, features);
+export function inferenceModelOf(model: TrainedModel, source: string): InferenceModel {
+  const p = model.meta.payload;
+  const n = p.normaliser;
+  const sequence = n.sequence;
+  return {
+    name: p.model.name,
+    labels: model.labels,
+    features: p.features,
+    normalisation: n.kind,
+    sequence,
+    dims: setDims(p.features),
+    prior: n.kind === 'per-speaker' ? n.prior : undefined,
+    classify(vectors, states) {
+      if (n.kind === 'global') return model.predict(vectors);
+      if (!states || states.length !== vectors.length)
+        throw new UserError('this model normalises per speaker: give the statistics of every input', source);
+      return model.predictNormalised(vectors.map((v, i) => normaliseVector(states[i], v, sequence)));
+    },
+    dispose: () => model.dispose(),
+  };
 }

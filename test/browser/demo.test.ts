@@ -15,10 +15,10 @@ import { decodeAudio } from '../../lib/audio/decode';
 import type { DemoState } from '../../lib/browser/demo';
 import { argmax } from '../../lib/evaluate/metrics';
 import { predictFiles, type Prediction } from '../../lib/infer/predict';
-import { signalFeatures } from '../../lib/infer/predictor';
+import { loadInferenceModel } from '../../lib/infer/load-model';
+import { EmotionStream } from '../../lib/infer/stream';
 import { startDemoServer, type DemoServer } from '../../lib/infer/serve';
 import { launchChromium } from '../../lib/report/browser-check';
-import { loadTrainedModel } from '../../lib/train/trained-model';
 import { listFiles } from '../../lib/util/files';
 import { runSer } from '../helpers/cli';
 import { realDataRoot } from '../helpers/data';
@@ -127,55 +127,66 @@ test('50 uploaded TESS clips: the page gives the labels and scores of ser predic
   await page.close();
 });
 
-test('fake microphone playing a clip: live predictions agree with Node on that audio', async (t) => {
+test('fake microphone playing a clip: the stream in the page is ser stream on the captured audio, and agrees with the file', async (t) => {
   const decoded = decodeAudio(fs.readFileSync(micClip), micClip);
   const seconds = decoded.channels[0].length / decoded.sampleRate;
-  // One window per loop of the file: every window holds the whole utterance (rotated: the capture loops it).
-  const page = await openDemo(`?window=${seconds.toFixed(4)}&hop=0.5`);
+  // One window per loop of the file, unsmoothed: every window holds the whole utterance (rotated: the capture
+  // loops the file), and each window's scores are its own.
+  const options = { windowSeconds: Number(seconds.toFixed(4)), hopSeconds: 0.5, smoothing: 1 };
+  const page = await openDemo(`?window=${options.windowSeconds}&hop=0.5&smoothing=1`);
   await page.click('#mic-toggle');
-  await page.waitForFunction(() => serDemo.mic.length >= 6, null, { timeout: 45_000 });
-  const { mic, lastWindow } = await page.evaluate(() => ({
+  await page.waitForFunction(
+    () => serDemo.mic.filter((m) => m.type === 'window' && m.scores).length >= 6,
+    null,
+    {
+      timeout: 45_000,
+    },
+  );
+  await page.click('#mic-toggle');
+  const { mic, rate, samples } = await page.evaluate(() => ({
     mic: serDemo.mic.slice(),
-    lastWindow: serDemo.lastMicWindow,
+    rate: serDemo.micSampleRate!,
+    samples: serDemo.micCapture.flatMap((c) => Array.from(c)),
   }));
-  await page.click('#mic-toggle');
   await page.close();
+  const windows = mic.filter((m) => m.type === 'window' && m.scores);
 
-  // 1. The page's microphone path computes exactly what Node computes on the audio it captured.
-  const model = await loadTrainedModel(modelDir);
+  // 1. The page streams as lib/infer does in Node: the same EmotionStream over the captured samples gives the
+  // same windows, labels and scores.
+  const model = await loadInferenceModel(modelDir);
+  const labels = model.labels;
   try {
-    assert.ok(lastWindow);
-    const vector = signalFeatures(model.meta, {
-      samples: Float32Array.from(lastWindow.samples),
-      sampleRate: lastWindow.sampleRate,
-    });
-    const expected = model.predict([vector])[0];
-    const last = mic[mic.length - 1].scores;
-    const diff = Math.max(...expected.map((s, k) => Math.abs(s - last[k])));
+    const events = new EmotionStream(model, rate, options).push(Float32Array.from(samples));
+    let diff = 0;
+    for (const w of windows) {
+      const e = events.find((x) => x.type === 'window' && x.start === w.start && x.end === w.end);
+      assert.ok(e?.scores, `window ${w.start}–${w.end} s: none in Node's stream`);
+      assert.equal(w.label, e.label);
+      labels.forEach((l, k) => (diff = Math.max(diff, Math.abs(w.scores![k] - e.scores![l]))));
+    }
     t.diagnostic(
-      `mic window vs Node on the captured samples: largest score difference ${diff.toExponential(2)}`,
+      `${windows.length} mic windows vs Node's stream on the captured samples: largest score difference ${diff.toExponential(2)}`,
     );
-    assert.ok(diff < 1e-3, `mic window: page and Node differ by ${diff}`);
+    assert.ok(diff < 1e-3, `mic windows: page and Node differ by ${diff}`);
   } finally {
     model.dispose();
   }
 
   // 2. Against `ser predict` on the file: the capture resamples (Chromium to the device rate, then lib/audio to
-  // the model's) and the window cannot start where the file does, so scores move; the label must not.
-  const fileScores = node[clips.indexOf(micClip)];
-  const agree = mic.filter((m) => m.label === fileScores.label).length;
-  assert.ok(agree / mic.length >= 0.8, `${agree}/${mic.length} windows labelled ${fileScores.label}`);
-  const labels = model.labels;
-  const mean = labels.map((_, k) => mic.reduce((s, m) => s + m.scores[k], 0) / mic.length);
-  assert.equal(labels[argmax(mean)], fileScores.label);
-  const meanDiff = Math.max(...labels.map((l, k) => Math.abs(mean[k] - fileScores.scores[l])));
+  // the model's) and a window cannot start where the file does, so scores move; the label must not.
+  const file = node[clips.indexOf(micClip)];
+  const agree = windows.filter((m) => m.label === file.label).length;
+  const mean = labels.map((_, k) => windows.reduce((s, m) => s + m.scores![k], 0) / windows.length);
+  const meanDiff = Math.max(...labels.map((l, k) => Math.abs(mean[k] - file.scores[l])));
   const windowDiff = Math.max(
-    ...mic.flatMap((m) => labels.map((l, k) => Math.abs(m.scores[k] - fileScores.scores[l]))),
+    ...windows.flatMap((m) => labels.map((l, k) => Math.abs(m.scores![k] - file.scores[l]))),
   );
   t.diagnostic(
-    `mic vs ser predict on the file: ${agree}/${mic.length} windows labelled ${fileScores.label}, ` +
+    `mic vs ser predict on the file: ${agree}/${windows.length} windows labelled ${file.label}, ` +
       `mean scores within ${meanDiff.toFixed(3)}, single windows within ${windowDiff.toFixed(3)}`,
   );
+  assert.ok(agree / windows.length >= 0.8, `${agree}/${windows.length} windows labelled ${file.label}`);
+  assert.equal(labels[argmax(mean)], file.label);
   assert.ok(meanDiff < 0.15, `mean window scores differ from the file's by ${meanDiff}`);
 });
 
