@@ -38,7 +38,7 @@ export function dspRuntime(bytes = 0): WasmRuntime | null {
       runtime = null;
     }
     // A kernels.wasm built before the DSP kernels existed.
-    if (runtime && typeof runtime.kernels.resample_poly !== 'function') runtime = null;
+    if (runtime && typeof runtime.kernels.rfft_f64 !== 'function') runtime = null;
   }
   runtime?.reset();
   return runtime;

@@ -22,6 +22,7 @@ export interface KernelExports {
   irfft_overlap_add(...args: number[]): void;
   phase_vocoder(...args: number[]): void;
   resample_poly(...args: number[]): void;
+  rfft_f64(...args: number[]): void;
 }
 export type KernelName = keyof KernelExports;
 

@@ -5,6 +5,11 @@
  * otherwise, e.g. n_fft 400 at 16 kHz. Odd sizes fall back to a direct DFT (O(n²)).
  */
 
+import { dspRuntime } from '../engine/dsp';
+
+/** Sizes from which {@link Radix2RealFft.forward} runs in WebAssembly (kernels.c's rfft_f64, same bits). */
+const WASM_MIN_SIZE = 8192;
+
 /** A reusable transform for one size; obtain it with {@link realFft} (cached per size). */
 export interface RealFft {
   readonly size: number;
@@ -105,6 +110,32 @@ export class Radix2RealFft extends HalfSizeRealFft {
       for (let k = 0; k < q; k++) tw.push(-Math.sin(w(k, half)));
     }
     this.twiddles = Float64Array.from(tw);
+  }
+
+  override forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
+    // Large single transforms (noise shaping, room convolution) in WebAssembly; the STFT's many small ones
+    // go through fft-wasm.ts's batched frame loops instead, as the per-call copies would dominate here.
+    const n = this.size;
+    const rt = n >= WASM_MIN_SIZE ? dspRuntime(48 * n) : null;
+    if (!rt) {
+      super.forward(input, re, im);
+      return;
+    }
+    const half = n >> 1;
+    const args = [
+      rt.putTyped(input.subarray(0, n)),
+      rt.putTyped(this.bitReverse),
+      rt.putTyped(this.cosFull),
+      rt.putTyped(this.sinFull),
+      rt.putTyped(this.twiddles),
+      rt.allocF64(half),
+      rt.allocF64(half),
+    ];
+    const outRe = rt.allocF64(half + 1);
+    const outIm = rt.allocF64(half + 1);
+    rt.kernels.rfft_f64(n, ...args, outRe, outIm);
+    re.set(new Float64Array(rt.memory.buffer, outRe, half + 1));
+    im.set(new Float64Array(rt.memory.buffer, outIm, half + 1));
   }
 
   protected transformPacked(input: Float64Array): void {

@@ -2,7 +2,7 @@
  * The WebAssembly DSP kernels (lib/engine/dsp: STFT/ISTFT frame loops, phase vocoder, polyphase resampler)
  * against the TypeScript they stand in for, on real TESS and RAVDESS clips: the same operations in the
  * same order, so spectra and waveforms must be identical bit for bit (n_fft 2048 for the augmentation, 512
- * for the features; pitch shift resamples by 1219/1086).
+ * for the features; pitch shift resamples by 1219/1086; room and noise take single transforms of 2^16+).
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +15,10 @@ import { istft } from '../../lib/features/istft';
 import { spectrogram, stft } from '../../lib/features/spectrum';
 import { resample } from '../../lib/audio/resample';
 import { pitchShift, timeStretch } from '../../lib/augment/stretch';
+import { colorNoise } from '../../lib/augment/noise';
+import { simulateRoom } from '../../lib/augment/room';
+import { realFft } from '../../lib/features/fft';
+import { Rng } from '../../lib/util/rng';
 import { realDataRoot } from '../helpers/data';
 
 after(() => setWasmDspEnabled(true));
@@ -36,6 +40,19 @@ test('the WebAssembly DSP kernels are built; the FFT frame loops are picked for 
   setWasmDspEnabled(true);
 });
 
+/** realFft over the next power of two ≥ the clip (zero-padded): re then im, as float32 bits would hide float64 differences. */
+function fullSpectrum(samples: Float32Array): Float32Array {
+  let n = 8192;
+  while (n < samples.length) n *= 2;
+  const x = new Float64Array(n);
+  x.set(samples);
+  const re = new Float64Array(n / 2 + 1);
+  const im = new Float64Array(n / 2 + 1);
+  realFft(n).forward(x, re, im);
+  // Float64 compared exactly through their bytes.
+  return new Float32Array(Float64Array.from([...re, ...im]).buffer);
+}
+
 for (const [corpus, file] of [
   ['tess', 'OAF_angry/OAF_back_angry.wav'],
   ['ravdess', 'Actor_01/03-01-05-01-01-01-01.wav'],
@@ -54,6 +71,9 @@ for (const [corpus, file] of [
         down: pitchShift(samples, -3),
         slower: timeStretch(samples, 0.8),
         resampled: resample(samples, 22050, 16000),
+        room: simulateRoom(samples, 22050, { rt60: 0.4 }, new Rng(7)),
+        pink: colorNoise(samples.length, 'pink', new Rng(7)),
+        spectrum: fullSpectrum(samples),
       };
     };
     const wasm = run(true);
@@ -66,6 +86,9 @@ for (const [corpus, file] of [
     identical(wasm.down, ts.down, 'pitchShift -3');
     identical(wasm.slower, ts.slower, 'timeStretch 0.8');
     identical(wasm.resampled, ts.resampled, 'resample 22050 -> 16000');
+    identical(wasm.room, ts.room, 'simulateRoom');
+    identical(wasm.pink, ts.pink, 'pink noise');
+    identical(wasm.spectrum, ts.spectrum, 'realFft of the whole clip');
     // And the pair is a real inverse: the round trip returns the clip (to float32 rounding of the STFT).
     let err = 0;
     for (let i = 0; i < wasm.back.length; i++) err = Math.max(err, Math.abs(wasm.back[i] - samples[i]));

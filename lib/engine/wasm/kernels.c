@@ -587,3 +587,25 @@ EXPORT void resample_poly(int n, const float *x, int up, int down, int taps, con
     m++;
   }
 }
+
+/* One real FFT of float64 input into float64 spectra (out_re/out_im: n/2 + 1 values): fft.ts's
+ * Radix2RealFft.forward for large sizes (noise shaping, room convolution). */
+EXPORT void rfft_f64(int n, const double *in, const u32 *bitrev, const double *cosf, const double *sinf,
+                     const double *tw, double *zr, double *zi, double *out_re, double *out_im) {
+  int half = n >> 1;
+  for (int i = 0; i < half; i++) {
+    u32 j = bitrev[i];
+    zr[j] = in[2 * i];
+    zi[j] = in[2 * i + 1];
+  }
+  cfft_stages(half, zr, zi, tw);
+  out_re[0] = zr[0] + zi[0];
+  out_im[0] = 0;
+  out_re[half] = zr[0] - zi[0];
+  out_im[half] = 0;
+  for (int k = 1; k < half; k++) {
+    RFFT_SPLIT(k, xr, xi)
+    out_re[k] = xr;
+    out_im[k] = xi;
+  }
+}
