@@ -5,7 +5,7 @@
 import { spectrogram } from '../features/spectrum';
 import { audioClipHtml } from '../notebook/audio';
 import { escapeHtml, figureHtml } from '../notebook/html';
-import { claimPlotlyBundle, showHtml } from '../notebook/index';
+import { claimPlotlyBundle, showHtml } from '../notebook/display';
 import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';
 import type { AppliedStep } from './compose';

@@ -6,10 +6,10 @@
  * tests does not pull in tslab's TypeScript compiler.
  */
 import * as fs from 'node:fs';
-import type { Display } from 'tslab';
 import { writeFileAtomic } from '../util/atomic';
 import type { PlotlyFigure } from '../viz/plotly';
 import { audioClipHtml, type AudioClipOptions } from './audio';
+import { claimPlotlyBundle, display } from './display';
 import {
   figureHtml,
   plotlyBundleScript,
@@ -20,32 +20,12 @@ import {
   type TableRow,
 } from './html';
 
+export { claimPlotlyBundle, showHtml } from './display';
 export * from './html';
 export * from './audio';
 export * from './explore';
 export * from './zoo-model';
 export * from './evaluation';
-
-function display(): Display {
-  // Inside the kernel, `tslab` resolves to the running kernel's module instance (same file path),
-  // whose display functions send to the cell being executed.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('tslab') as typeof import('tslab')).display;
-}
-
-/** Whether this kernel has already sent the plotly.js bundle to the page. */
-let bundleSent = false;
-
-/**
- * Whether the output about to be displayed must inline the plotly.js bundle: true the first time in a kernel
- * session (or when `force` is true), after which the bundle counts as sent. Every display of figures asks here,
- * so a page gets the bundle once whichever helper draws first.
- */
-export function claimPlotlyBundle(force?: boolean): boolean {
-  const include = force ?? !bundleSent;
-  if (include) bundleSent = true;
-  return include;
-}
 
 /**
  * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the
@@ -54,11 +34,6 @@ export function claimPlotlyBundle(force?: boolean): boolean {
  */
 export function showFigure(fig: DrawableFigure, options: { includeBundle?: boolean } = {}): void {
   display().html(figureHtml(fig, { includeBundle: claimPlotlyBundle(options.includeBundle) }));
-}
-
-/** Renders raw HTML in the cell's output (e.g. an HTML block holding figures: ask {@link claimPlotlyBundle}). */
-export function showHtml(html: string): void {
-  display().html(html);
 }
 
 /** A figure drawn once in the cell's output and redrawn in place by each {@link LiveFigure.update}. */
