@@ -7,14 +7,10 @@
  * URL parameters: `model` (model directory URL, default `model/`), `backend` (`cpu` to skip wasm), and the
  * microphone stream's `window` and `hop` (seconds) and `smoothing` (as `ser stream`'s options).
  */
-import { decodeAudio } from '../audio/decode';
 import { argmax } from '../evaluate/metrics';
-import {
-  audioFeatures,
-  inferenceModelOf,
-  MIN_CLIPS_PER_SPEAKER,
-  type TrainedModel,
-} from '../infer/predictor';
+import { predictClips, type ClipInput, type ClipResult as PredictedClip } from '../infer/clips';
+import type { InferenceModel } from '../infer/model';
+import { inferenceModelOf, MIN_CLIPS_PER_SPEAKER, type TrainedModel } from '../infer/predictor';
 import { EmotionStream, STREAM_DEFAULTS, type StreamEvent, type StreamOptions } from '../infer/stream';
 import { oneLine } from '../util/errors';
 import { startMicrophone, type MicrophoneCapture } from './microphone';
@@ -26,6 +22,8 @@ export interface ClipResult {
   label: string | null;
   scores: number[] | null;
   error?: string;
+  /** How the clip differs from training audio (narrowband, many channels, long). */
+  notes?: string[];
 }
 
 /** A microphone event of the stream (`ser stream`'s JSON lines), scores aligned with the labels. */
@@ -123,67 +121,77 @@ function renderBars(container: HTMLElement, labels: string[], scores: number[] |
   });
 }
 
-function perSpeaker(model: TrainedModel): boolean {
-  return model.meta.payload.normaliser.kind === 'per-speaker';
-}
-
-/** Uploaded files: every file's vector is kept, since a per-speaker model re-normalises them all together. */
+/**
+ * Uploaded files, predicted by lib/infer's predictClips as `ser predict` predicts files. A per-speaker model
+ * normalises all uploads so far as one speaker, like one `ser predict` call, so they are kept and re-predicted.
+ */
 class FilePanel {
-  private readonly vectors: (Float32Array | null)[] = [];
+  private readonly inputs: ClipInput[] = [];
+  private note: string | undefined;
 
-  constructor(private readonly model: TrainedModel) {}
+  constructor(
+    private readonly model: TrainedModel,
+    private readonly inference: InferenceModel,
+  ) {}
 
   async add(files: File[]): Promise<void> {
     state.pending += files.length;
+    const perSpeaker = this.inference.normalisation === 'per-speaker';
     for (const file of files) {
-      const result: ClipResult = { name: file.name, label: null, scores: null };
-      let vector: Float32Array | null = null;
-      try {
-        const decoded = decodeAudio(new Uint8Array(await file.arrayBuffer()), file.name);
-        vector = audioFeatures(this.model.meta, decoded, file.name);
-      } catch (err) {
-        result.error = oneLine(err);
-      }
-      state.results.push(result);
-      this.vectors.push(vector);
+      const input = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+      this.inputs.push(input);
+      state.results.push({ name: file.name, label: null, scores: null });
+      if (!perSpeaker) this.show(state.results.length - 1, predictClips(this.inference, [input])[0]);
       state.pending--;
+      this.render();
       // Yield so the page repaints between files.
       await new Promise((r) => setTimeout(r, 0));
     }
-    this.predict();
+    if (perSpeaker) this.predictAll();
     this.render();
   }
 
-  /** Like `ser predict` on all files at once: with per-speaker normalisation they are taken as one speaker. */
-  private predict(): void {
-    const idx = this.vectors.flatMap((v, i) => (v ? [i] : []));
-    const vectors = idx.map((i) => this.vectors[i] as Float32Array);
-    if (perSpeaker(this.model) && vectors.length < MIN_CLIPS_PER_SPEAKER) return;
-    const speakers = perSpeaker(this.model) ? vectors.map(() => 'upload') : undefined;
-    const scores = this.model.predict(vectors, speakers);
-    idx.forEach((i, k) => {
-      state.results[i].scores = scores[k];
-      state.results[i].label = this.model.labels[argmax(scores[k])];
-    });
+  private predictAll(): void {
+    if (this.inputs.length < MIN_CLIPS_PER_SPEAKER) {
+      this.note =
+        `This model normalises each speaker with that speaker's own statistics: add at least ` +
+        `${MIN_CLIPS_PER_SPEAKER} clips of one speaker (${this.inputs.length} so far).`;
+      return;
+    }
+    try {
+      predictClips(this.inference, this.inputs).forEach((r, i) => this.show(i, r));
+      this.note = undefined;
+    } catch (err) {
+      this.note = oneLine(err);
+    }
+  }
+
+  private show(index: number, result: PredictedClip): void {
+    const r = state.results[index];
+    r.error = result.error;
+    r.notes = result.notes;
+    r.label = result.label ?? null;
+    r.scores = result.scores ? this.model.labels.map((l) => result.scores![l]) : null;
   }
 
   private render(): void {
     const list = element('results');
     list.replaceChildren();
-    const valid = this.vectors.filter((v) => v).length;
-    const note =
-      perSpeaker(this.model) && valid < MIN_CLIPS_PER_SPEAKER
-        ? `This model normalises each speaker with that speaker's own statistics: add at least ` +
-          `${MIN_CLIPS_PER_SPEAKER} clips of one speaker (${valid} so far).`
-        : undefined;
     for (const r of state.results) {
       const item = document.createElement('li');
       const title = document.createElement('div');
       title.className = 'file';
       title.textContent = r.error ? `${r.name}: ${r.error}` : r.label ? `${r.name} → ${r.label}` : r.name;
+      item.append(title);
+      for (const n of r.notes ?? []) {
+        const p = document.createElement('p');
+        p.className = 'note';
+        p.textContent = n;
+        item.append(p);
+      }
       const bars = document.createElement('div');
-      if (!r.error) renderBars(bars, this.model.labels, r.scores, note);
-      item.append(title, bars);
+      if (!r.error) renderBars(bars, this.model.labels, r.scores, this.note ?? 'predicting…');
+      item.append(bars);
       list.append(item);
     }
   }
@@ -199,6 +207,7 @@ class MicPanel {
 
   constructor(
     private readonly model: TrainedModel,
+    private readonly inference: InferenceModel,
     private readonly options: StreamOptions,
   ) {}
 
@@ -213,7 +222,7 @@ class MicPanel {
     try {
       let stream: EmotionStream | null = null;
       this.capture = await startMicrophone((chunk, rate) => {
-        stream ??= new EmotionStream(inferenceModelOf(this.model, 'microphone'), rate, this.options);
+        stream ??= new EmotionStream(this.inference, rate, this.options);
         if (this.captured < CAPTURE_SECONDS * rate) {
           state.micCapture.push(chunk);
           this.captured += chunk.length;
@@ -280,7 +289,8 @@ async function main(): Promise<void> {
     `${p.model.name} (${p.model.kind}${model.meta.quantization ? `, ${model.meta.quantization} weights` : ''}) ` +
     `on ${p.features.name} features at ${p.features.sampleRate} Hz, ${p.normaliser.kind} normalisation; ` +
     `labels ${model.labels.join(', ')}; tfjs backend ${state.backend}`;
-  const files = new FilePanel(model);
+  const inference = inferenceModelOf(model, base);
+  const files = new FilePanel(model, inference);
   const input = element<HTMLInputElement>('files');
   input.addEventListener('change', () => {
     const chosen = Array.from(input.files ?? []);
@@ -293,7 +303,7 @@ async function main(): Promise<void> {
     e.preventDefault();
     void files.add(Array.from(e.dataTransfer?.files ?? []));
   });
-  const mic = new MicPanel(model, {
+  const mic = new MicPanel(model, inference, {
     windowSeconds: positiveNumber('window'),
     hopSeconds: positiveNumber('hop'),
     smoothing: positiveNumber('smoothing'),

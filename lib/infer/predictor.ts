@@ -5,9 +5,7 @@
  * frame count.
  */
 import * as tf from '@tensorflow/tfjs';
-import { prepareAudio } from '../audio/prepare';
-import type { DecodedAudio } from '../audio/types';
-import { extractSet, setDims } from '../features/sets';
+import { setDims } from '../features/sets';
 import {
   fitSequenceStandardizer,
   fitStandardizer,
@@ -103,19 +101,6 @@ export function createPredictor(
       if (loaded.kind === 'tfjs') loaded.model.dispose();
     },
   };
-}
-
-/**
- * The model's feature vector of decoded audio (any rate, any channel count): mixed to mono and resampled to
- * the feature set's rate exactly as `ser predict` reads files. `name` labels errors.
- */
-export function audioFeatures(
-  meta: SerModelMeta<TrainedModelPayload>,
-  decoded: DecodedAudio,
-  name: string,
-): Float32Array {
-  const features = meta.payload.features;
-  return extractSet(prepareAudio(decoded, name, { sampleRate: features.sampleRate }), features);
 }
 
 /**
