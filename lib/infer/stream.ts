@@ -34,7 +34,7 @@ export interface StreamOptions {
   minSpeechSeconds?: number;
   /** Weight of the newest window in the moving average of scores (1: no smoothing). Default 0.5. */
   smoothing?: number;
-  /** Context added on both sides of a speech segment, seconds. Default 0.1. */
+  /** Context added on both sides of a speech segment (room tone, as training clips have), seconds. Default 0.5. */
   padSeconds?: number;
   /** Shorter speech segments are ignored (clicks, coughs), seconds. Default 0.3. */
   minSegmentSeconds?: number;
@@ -51,7 +51,7 @@ export const STREAM_DEFAULTS: Required<Omit<StreamOptions, 'vad'>> = {
   hopSeconds: 1,
   minSpeechSeconds: 0.25,
   smoothing: 0.5,
-  padSeconds: 0.1,
+  padSeconds: 0.5,
   minSegmentSeconds: 0.3,
   maxSegmentSeconds: 10,
   priorWeight: 10,
@@ -317,8 +317,13 @@ export class EmotionStream {
     const out: Pending[] = [];
     while (this.closed.length > 0 && (last || this.closed[0][1] + pad <= this.total)) {
       const [from, to] = this.closed.shift()!;
-      const a = Math.max(0, from - pad);
-      const b = Math.min(this.total, to + pad);
+      let a = Math.max(0, from - pad);
+      let b = Math.min(this.total, to + pad);
+      // Context is the room tone around the utterance; digital silence (exact zeros: a muted input, an edit,
+      // clips joined with gaps) is not, and no training clip held any, so it is left out.
+      const context = this.slice(a, b);
+      while (a < from && context[a - Math.max(0, from - pad)] === 0) a++;
+      while (b > to && context[b - 1 - Math.max(0, from - pad)] === 0) b--;
       const event: SegmentEvent = {
         type: 'segment',
         start: round3(from / this.sampleRate),

@@ -52,6 +52,9 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
   assert.equal(meta.kind, 'classic');
   assert.equal(meta.payload.model.name, 'seed004-svm');
   assert.equal(meta.payload.normaliser.kind, 'per-speaker');
+  // The typical training speaker a stream is normalised towards before it has speech of its own.
+  const prior = meta.payload.normaliser.kind === 'per-speaker' ? meta.payload.normaliser.prior : undefined;
+  assert.ok(prior && prior.mean.length === meta.payload.shape[0] && prior.std.every((s) => s > 0));
   assert.equal(meta.payload.metrics.test.accuracy, summary.accuracy);
 
   // ser predict loads the version-2 directory; per-speaker normalisation needs enough clips of one speaker.
