@@ -347,7 +347,8 @@ export const tune: Command = {
       'train-seed': {
         type: 'string',
         value: 'N',
-        description: "--model: every trial's weight, batch and dropout seed",
+        description:
+          "--model: every trial's weight, batch and dropout seed (and the --limit-per-class subset)",
         default: '42',
       },
       'model-out': {

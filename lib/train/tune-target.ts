@@ -37,7 +37,10 @@ export interface ZooTuneOptions {
   /** Default 'global'. */
   normalisation?: Normalisation;
   limitPerClass?: number;
-  /** Seed of every trial's initial weights, batches and dropout (the same for all, so configs compare fairly). Default 42. */
+  /**
+   * Seed of every trial's initial weights, batches and dropout (the same for all, so configs compare fairly) and
+   * of the `limitPerClass` subset. Default 42.
+   */
   seed?: number;
   /** Per-trial epoch budget of neural models (default: the model's own). */
   epochs?: number;
