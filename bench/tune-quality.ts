@@ -5,17 +5,21 @@
  * Optuna's, and the ms per trial of each loop (sampler + study bookkeeping; the objectives are trivial).
  * `ok` holds when our median is no worse than Optuna's at every checkpoint; since two equivalent samplers
  * trade medians by seed luck, each cell also carries a one-sided Mann–Whitney p-value, and
- * `not_significantly_worse` holds when none is below 0.05. Prints one JSON object.
+ * `not_significantly_worse` holds when none is below 0.05. To show how far medians move by seed luck alone,
+ * each cell also gives the quartiles of both and the gap between the medians of Optuna's first and second half
+ * of seeds (an A/A comparison of Optuna with itself). Prints one JSON object.
  *
- *   npx tsc -p . && node dist/bench/tune-quality.js [--quick]     (--quick: 4 seeds, 30 trials)
+ *   npx tsc -p . && node dist/bench/tune-quality.js [--quick] [--seeds N]   (--quick: 4 seeds, 30 trials; default 20 seeds)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { createStudy, NopPruner, TEST_FUNCTIONS, TpeSampler, type Trial } from '../lib/tune';
 import { erfc } from '../lib/tune/special';
 
 const quick = process.argv.includes('--quick');
-const SEEDS = quick ? 4 : 20;
+const seedsArg = process.argv.indexOf('--seeds');
+const SEEDS = seedsArg >= 0 ? Number(process.argv[seedsArg + 1]) : quick ? 4 : 20;
+if (!(Number.isInteger(SEEDS) && SEEDS >= 2)) throw new Error('--seeds must be an integer >= 2');
 const CHECKPOINTS = quick ? [15, 30] : [50, 100];
 const TRIALS = CHECKPOINTS[CHECKPOINTS.length - 1];
 const root = path.resolve(__dirname, '..', '..');
@@ -23,10 +27,15 @@ const root = path.resolve(__dirname, '..', '..');
 /** Same functions, parameter names and bounds as bench/reference/tune_optuna.py. */
 const FUNCTIONS = TEST_FUNCTIONS;
 
-const median = (xs: number[]): number => {
+/** numpy.quantile with linear interpolation. */
+const quantile = (xs: number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
 };
+const median = (xs: number[]): number => quantile(xs, 0.5);
+const round4 = (x: number): number => +x.toPrecision(4);
 
 /**
  * One-sided Mann–Whitney U test (normal approximation, midranks for ties): p-value of "ours tends to be
@@ -67,18 +76,42 @@ async function ours(f: (t: Trial) => number): Promise<{ best: number[][]; msPerT
 }
 
 async function main(): Promise<void> {
-  const py = spawnSync(
-    '/usr/bin/python3',
-    [path.join(root, 'bench/reference/tune_optuna.py'), String(SEEDS), String(TRIALS), CHECKPOINTS.join(',')],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (py.status !== 0) throw new Error(`optuna reference failed: ${py.stderr.trim().split('\n').pop()}`);
-  const reference = JSON.parse(py.stdout) as Record<string, { best: number[][]; ms_per_trial: number }>;
+  // The reference runs as one process per function while ours run here (its loop is the slow part).
+  const runReference = (name: string) =>
+    new Promise<Record<string, { best: number[][]; ms_per_trial: number }>>((resolve, reject) => {
+      const py = spawn(
+        '/usr/bin/python3',
+        [
+          path.join(root, 'bench/reference/tune_optuna.py'),
+          String(SEEDS),
+          String(TRIALS),
+          CHECKPOINTS.join(','),
+          name,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      py.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      py.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      py.on('close', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out) as Record<string, { best: number[][]; ms_per_trial: number }>)
+          : reject(new Error(`optuna reference failed: ${err.trim().split('\n').pop()}`)),
+      );
+    });
+  const referenceRuns = Promise.all(Object.keys(FUNCTIONS).map(runReference));
+  const mineByName: Record<string, Awaited<ReturnType<typeof ours>>> = {};
+  for (const [name, f] of Object.entries(FUNCTIONS)) mineByName[name] = await ours(f);
+  const reference = Object.assign({}, ...(await referenceRuns)) as Record<
+    string,
+    { best: number[][]; ms_per_trial: number }
+  >;
   const functions: Record<string, unknown> = {};
   let ok = true;
   let significantlyWorse = false;
-  for (const [name, f] of Object.entries(FUNCTIONS)) {
-    const mine = await ours(f);
+  for (const name of Object.keys(FUNCTIONS)) {
+    const mine = mineByName[name];
     const ref = reference[name];
     const row: Record<string, unknown> = {};
     CHECKPOINTS.forEach((c, i) => {
@@ -90,11 +123,29 @@ async function main(): Promise<void> {
         ref.best.map((r) => r[i]),
       );
       if (p < 0.05) significantlyWorse = true;
+      const refCell = ref.best.map((r) => r[i]);
+      const half = Math.floor(refCell.length / 2);
       row[`after_${c}`] = {
         ours_median_best: a,
         optuna_median_best: b,
         no_worse: a <= b,
         p_ours_worse_mann_whitney: +p.toFixed(4),
+        p_ours_better_mann_whitney: +mannWhitneyWorseP(
+          refCell,
+          mine.best.map((x) => x[i]),
+        ).toFixed(4),
+        ours_quartiles: [0.25, 0.75].map((q) =>
+          round4(
+            quantile(
+              mine.best.map((x) => x[i]),
+              q,
+            ),
+          ),
+        ),
+        optuna_quartiles: [0.25, 0.75].map((q) => round4(quantile(refCell, q))),
+        optuna_half_vs_half_median_gap: round4(
+          Math.abs(median(refCell.slice(0, half)) - median(refCell.slice(half))),
+        ),
       };
     });
     row.ms_per_trial = {

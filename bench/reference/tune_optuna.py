@@ -1,7 +1,9 @@
 """Reference for bench/tune-quality: Optuna's TPESampler (Debian python3-optuna) on Branin, Hartmann-6 and
 10-D Rosenbrock. Prints JSON: function -> {"best": [[best after each checkpoint] per seed], "ms_per_trial"}.
 
-    /usr/bin/python3 bench/reference/tune_optuna.py SEEDS TRIALS CHECKPOINT[,CHECKPOINT...]
+    /usr/bin/python3 bench/reference/tune_optuna.py SEEDS TRIALS CHECKPOINT[,CHECKPOINT...] [FUNCTION]
+
+With FUNCTION (branin, hartmann6 or rosenbrock10), only that one: the bench runs one process per function.
 """
 import json
 import math
@@ -45,7 +47,10 @@ def main():
     seeds, trials = int(sys.argv[1]), int(sys.argv[2])
     checkpoints = [int(c) for c in sys.argv[3].split(",")]
     out = {}
+    only = sys.argv[4] if len(sys.argv) > 4 else None
     for name, f in [("branin", branin), ("hartmann6", hartmann6), ("rosenbrock10", rosenbrock10)]:
+        if only is not None and name != only:
+            continue
         best, elapsed = [], 0.0
         for seed in range(seeds):
             study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
