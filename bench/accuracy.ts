@@ -7,6 +7,8 @@
  *   node scripts/build.js && node dist/bench/accuracy.js [--quick] [--protocols a,b] [--models a,b]
  *     [--normalisation global,per-speaker] [--epochs N] [--no-sklearn]
  *     [--config '{"attention":false}'] [--training '{"timeMasks":0}'] [--features SET]   (ablations: overrides of every model's config)
+ *     [--augment default|none]   (speaker augmentation of the training side; default: each model's own)
+ *     [--out FILE]   (also rewrite FILE with the JSON after every row, so a long run leaves its finished rows)
  *
  * Protocols: tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
  * (8 classes, 5 folds grouped by actor), ravdess-to-tess (cross-corpus on the shared emotions: RAVDESS calm is
@@ -19,17 +21,21 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { engineInfo } from '../lib/engine';
+import { scaleColumns, type SvmConfig } from '../lib/models/svm';
 import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
 import {
   foldData,
   loadFeatureTable,
   makeSplit,
+  speakerAugmentedRows,
   trainFold,
   type FeatureTable,
   type Normalisation,
   type SplitName,
 } from '../lib/train';
 import { resolveDataRoot } from '../lib/data/root';
+import { DEFAULT_SPEAKER_AUGMENTATION } from '../lib/augment/speaker';
+import { writeFileAtomic } from '../lib/util/atomic';
 import { Rng } from '../lib/util/rng';
 
 interface Protocol {
@@ -42,7 +48,12 @@ interface Protocol {
 
 const CLASSIC: ZooModelName[] = ['seed004-rf', 'seed004-svm', 'seed004-mlp'];
 const PROTOCOLS: Protocol[] = [
-  { name: 'tess-random', corpora: ['tess'], split: 'random', models: ['seed000', 'seed001', ...CLASSIC] },
+  {
+    name: 'tess-random',
+    corpora: ['tess'],
+    split: 'random',
+    models: ['seed000', 'seed001', 'seed003', ...CLASSIC],
+  },
   {
     name: 'tess-speaker',
     corpora: ['tess'],
@@ -70,6 +81,10 @@ function listArg(name: string): string[] | undefined {
 function jsonArg(name: string): Record<string, unknown> | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (JSON.parse(process.argv[i + 1]) as Record<string, unknown>) : undefined;
+}
+function stringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 function numArg(name: string): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -149,9 +164,30 @@ async function main(): Promise<void> {
   const protocols = PROTOCOLS.filter((p) => !listArg('protocols') || listArg('protocols')!.includes(p.name));
   const normalisations = (listArg('normalisation') ?? ['global', 'per-speaker']) as Normalisation[];
   const epochs = numArg('epochs') ?? (quick ? 2 : undefined);
+  const augmentArg = stringArg('augment');
+  if (augmentArg !== undefined && augmentArg !== 'default' && augmentArg !== 'none')
+    throw new Error(`--augment must be default or none, got ${augmentArg}`);
+  const augment =
+    augmentArg === undefined ? undefined : augmentArg === 'none' ? null : { ...DEFAULT_SPEAKER_AUGMENTATION };
+  const out = stringArg('out');
   const tables = new Map<string, FeatureTable>();
   const rows: Record<string, unknown>[] = [];
   const started = Date.now();
+  const report = () =>
+    JSON.stringify(
+      {
+        bench: 'accuracy',
+        quick,
+        backend: info.name,
+        engine: engineInfo().summary,
+        cpus: os.cpus().length,
+        loadAverage: os.loadavg().map((x) => round(x, 2)),
+        seconds: round((Date.now() - started) / 1000, 1),
+        rows,
+      },
+      null,
+      1,
+    );
   for (const protocol of protocols) {
     const models = (listArg('models') as ZooModelName[] | undefined) ?? protocol.models;
     for (const model of models) {
@@ -180,6 +216,7 @@ async function main(): Promise<void> {
             seed: 42,
             normalisation,
             splitName: protocol.split,
+            augment,
             config: jsonArg('config'),
             training: { ...jsonArg('training'), ...(epochs === undefined ? {} : { epochs }) },
           });
@@ -200,7 +237,22 @@ async function main(): Promise<void> {
             epochs: r.history.length || undefined,
           };
           if (entry.kind === 'classic' && !process.argv.includes('--no-sklearn')) {
-            const ref = sklearnFold(foldData(table, split, f, { normalisation }));
+            // The same rows ours trained on: augmented copies included, SVM column scales applied.
+            const active = augment === undefined ? entry.augment : augment;
+            const data = foldData(table, split, f, {
+              normalisation,
+              augmented: active ? speakerAugmentedRows(table, split, f, active) : undefined,
+            });
+            const config = { ...entry.defaults, ...jsonArg('config') } as {
+              columnScales?: SvmConfig['columnScales'];
+            };
+            const scale = (rows: Float32Array[]) =>
+              rows.map((r) => Float32Array.from(scaleColumns(r, config.columnScales)));
+            const ref = sklearnFold({
+              ...data,
+              train: { ...data.train, rows: scale(data.train.rows) },
+              test: { ...data.test, rows: scale(data.test.rows) },
+            });
             // The Python side answers by kind ('svm', 'random-forest'), the same hyperparameters as ours.
             const reference = ref?.[(entry.defaults as { kind: string }).kind];
             if (reference) {
@@ -220,6 +272,7 @@ async function main(): Promise<void> {
           protocol: protocol.name,
           normalisation,
           features,
+          augment: (augment === undefined ? entry.augment : augment) ? 'speaker (speed 0.9, 1.1)' : 'none',
           ...(jsonArg('config') || jsonArg('training')
             ? { overrides: { config: jsonArg('config'), training: jsonArg('training') } }
             : {}),
@@ -240,24 +293,11 @@ async function main(): Promise<void> {
             : {}),
           folds,
         });
+        if (out) writeFileAtomic(out, report() + '\n');
       }
     }
   }
-  console.log(
-    JSON.stringify(
-      {
-        bench: 'accuracy',
-        quick,
-        backend: info.name,
-        engine: engineInfo().summary,
-        cpus: os.cpus().length,
-        seconds: round((Date.now() - started) / 1000, 1),
-        rows,
-      },
-      null,
-      1,
-    ),
-  );
+  console.log(report());
 }
 
 main().catch((err: unknown) => {

@@ -12,5 +12,6 @@ export * from './spec';
 export * from './compose';
 export * from './training';
 export * from './offline';
+export * from './speaker';
 export * from './preview';
 export * from './measure';

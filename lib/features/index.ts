@@ -15,4 +15,5 @@ export * from './realtime';
 export * from './fastlog';
 export * from './istft';
 export * from './pitch';
+export * from './prosody';
 export * from './embedding';

@@ -7,6 +7,7 @@ import { fixLength } from '../audio/fixed-length';
 import type { MonoAudio } from '../audio/types';
 import { chromaFromPower } from './chroma';
 import { delta } from './delta';
+import { prosodyStats, PROSODY_NAMES } from './prosody';
 import { melFromSpectrogram, mfccFromLogMel, powerToDb } from './mel';
 import { spectralBandwidth, spectralCentroid, spectralContrast, spectralRolloff } from './spectral';
 import { spectrogram } from './spectrum';
@@ -64,6 +65,11 @@ export interface LibrosaSetConfig {
    * (`librosa.util.fix_length`), so padding is silence, not zeros in feature space. null keeps the clip's own.
    */
   frames: number | null;
+  /**
+   * 'stats' sets only: append the clip's prosody ({@link PROSODY_NAMES}: F0 statistics over voiced frames,
+   * voiced fraction, loudest frame, length). Absent (not false) in sets without it, so their cache keys stay.
+   */
+  prosody?: true;
 }
 
 /** librosa's defaults for every field but the name and blocks. */
@@ -90,6 +96,8 @@ export function defineFeatureSet(
 ): LibrosaSetConfig {
   const c: LibrosaSetConfig = { ...LIBROSA_DEFAULTS, ...config, kind: 'librosa' };
   if (c.blocks.length === 0) throw new Error(`feature set ${c.name}: no blocks`);
+  if (c.prosody && c.output !== 'stats')
+    throw new Error(`feature set ${c.name}: prosody needs output 'stats'`);
   if (c.frames !== null && !(Number.isInteger(c.frames) && c.frames >= 1))
     throw new Error(`feature set ${c.name}: frames must be a positive integer or null`);
   return c;
@@ -173,13 +181,19 @@ export function frameFeatureNames(config: LibrosaSetConfig): string[] {
 /** Length of a stats vector, or features per frame of a sequence. */
 export function setDims(config: LibrosaSetConfig): number {
   const perFrame = config.blocks.reduce((n, b) => n + blockWidth(config, b), 0);
-  return config.output === 'stats' ? 2 * perFrame : perFrame;
+  if (config.output !== 'stats') return perFrame;
+  return 2 * perFrame + (config.prosody ? PROSODY_NAMES.length : 0);
 }
 
 /** Names of the output's features (per frame for sequences; `_mean`/`_std` entries for stats). */
 export function setFeatureNames(config: LibrosaSetConfig): string[] {
   const base = frameFeatureNames(config);
-  return config.output === 'stats' ? [...base.map((b) => `${b}_mean`), ...base.map((b) => `${b}_std`)] : base;
+  if (config.output !== 'stats') return base;
+  return [
+    ...base.map((b) => `${b}_mean`),
+    ...base.map((b) => `${b}_std`),
+    ...(config.prosody ? PROSODY_NAMES : []),
+  ];
 }
 
 /** `|X|²` from `|X|` with librosa's float32 rounding (power = fround(magnitude²)). */
@@ -259,7 +273,17 @@ export function extractSet(audio: MonoAudio, config: LibrosaSetConfig): Float32A
   const perFrame = blocks.reduce((n, b) => n + b.rows, 0);
   const frames = blocks[0].cols;
   if (config.output === 'stats') {
-    const out = new Float32Array(2 * perFrame);
+    const out = new Float32Array(setDims(config));
+    if (config.prosody)
+      out.set(
+        prosodyStats(
+          config.frames === null
+            ? audio.samples
+            : fixLength(audio.samples, (config.frames - 1) * config.hopLength),
+          { sr: config.sampleRate, frameLength: config.nFft, hopLength: config.hopLength },
+        ),
+        2 * perFrame,
+      );
     let d = 0;
     for (const b of blocks)
       for (let r = 0; r < b.rows; r++, d++) {

@@ -14,6 +14,11 @@ export interface SvmConfig {
   tol: number;
   /** Iteration cap per binary problem. Default 1e6. */
   maxIter: number;
+  /**
+   * Columns [from, to) multiplied by `factor` before the kernel (and before 'scale' measures the variance):
+   * weights a small block against a large one in the RBF distance. Default none.
+   */
+  columnScales?: { from: number; to: number; factor: number }[];
 }
 
 export const DEFAULT_SVM: SvmConfig = { kind: 'svm', C: 10, gamma: 'scale', tol: 1e-3, maxIter: 1_000_000 };
@@ -149,6 +154,13 @@ function smo(
   return { alpha, rho: nFree > 0 ? sumFree / nFree : (ub + lb) / 2 };
 }
 
+/** A row with {@link SvmConfig.columnScales} applied (a copy). */
+export function scaleColumns(row: ArrayLike<number>, scales: SvmConfig['columnScales']): Float64Array {
+  const out = Float64Array.from(row);
+  for (const { from, to, factor } of scales ?? []) for (let d = from; d < to; d++) out[d] *= factor;
+  return out;
+}
+
 /** Fit a one-vs-one RBF C-SVM on feature rows and class indices 0…nClasses−1 (deterministic). */
 export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: number, config: Partial<SvmConfig> = {}): SvmState {
   const c: SvmConfig = { ...DEFAULT_SVM, ...config, kind: 'svm' };
@@ -156,9 +168,7 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
   const n = rows.length;
   const dims = rows[0].length;
   const x = new Float64Array(n * dims);
-  rows.forEach((r, i) => {
-    for (let d = 0; d < dims; d++) x[i * dims + d] = r[d];
-  });
+  rows.forEach((r, i) => x.set(scaleColumns(r, c.columnScales), i * dims));
   let gamma: number;
   if (c.gamma === 'scale') {
     let mean = 0;
@@ -212,7 +222,8 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
 }
 
 /** Vote shares of one row (votes / machines), so argmax is the SVM's one-vs-one prediction. */
-export function predictSvm(state: SvmState, row: ArrayLike<number>): number[] {
+export function predictSvm(state: SvmState, input: ArrayLike<number>): number[] {
+  const row = state.config.columnScales?.length ? scaleColumns(input, state.config.columnScales) : input;
   const k = state.supportVectors.map((sv) => {
     let d2 = 0;
     for (let i = 0; i < sv.length; i++) d2 += (sv[i] - row[i]) ** 2;

@@ -5,7 +5,8 @@
  * tuning can set it; configs are plain JSON and are stored in the model directory.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { defineFeatureSet, featureSet, type LibrosaSetConfig } from '../features/sets';
+import { DEFAULT_SPEAKER_AUGMENTATION, type SpeakerAugmentation } from '../augment/speaker';
+import { defineFeatureSet, featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
 import { BEST_DEFAULTS, buildBest, type BestConfig } from './best';
 import { DEFAULT_RANDOM_FOREST, fitRandomForest, predictForest, type RandomForestConfig, type RandomForestState } from './forest';
 import { buildMlp, DEFAULT_MLP, type MlpConfig } from './mlp';
@@ -64,9 +65,17 @@ export const STATS_PLUS_SET: LibrosaSetConfig = defineFeatureSet({
   blocks: ['mfcc', 'mfcc_delta', 'chroma', 'logmel', 'zcr', 'rms', 'centroid', 'bandwidth', 'rolloff'],
 });
 
-/** A feature set by name: the zoo's own (`stats-plus`) or a built-in one (lib/features/sets.ts). */
+/** `stats-prosody`: `stats-plus` and the clip's prosody (lib/features/prosody.ts: F0 statistics, voicing, length). */
+export const STATS_PROSODY_SET: LibrosaSetConfig = defineFeatureSet({
+  ...STATS_PLUS_SET,
+  name: 'stats-prosody',
+  prosody: true,
+});
+
+/** A feature set by name: the zoo's own (`stats-plus`, `stats-prosody`) or a built-in one (lib/features/sets.ts). */
 export function zooFeatureSet(name: string): LibrosaSetConfig {
-  return name === STATS_PLUS_SET.name ? STATS_PLUS_SET : featureSet(name);
+  const own = [STATS_PLUS_SET, STATS_PROSODY_SET].find((s) => s.name === name);
+  return own ?? featureSet(name);
 }
 
 interface NeuralEntry<C> {
@@ -74,6 +83,8 @@ interface NeuralEntry<C> {
   /** Feature set name ({@link zooFeatureSet}). */
   features: string;
   defaults: C;
+  /** Speaker augmentation of the training side by default (stats sets only). */
+  augment?: SpeakerAugmentation;
   training: NeuralTrainingConfig;
   /** Build and compile for `inputShape` ([frames, dims] or [dims]) and `nClasses`. */
   build(config: C, inputShape: number[], nClasses: number): tf.LayersModel;
@@ -86,6 +97,8 @@ interface ClassicEntry<C> {
   kind: 'classic';
   features: string;
   defaults: C;
+  /** Speaker augmentation of the training side by default (lib/augment/speaker.ts). */
+  augment?: SpeakerAugmentation;
   fit(rows: ArrayLike<number>[], labels: number[], nClasses: number, config: C, seed: number): ClassicState;
 }
 
@@ -157,11 +170,16 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     fit: (rows: ArrayLike<number>[], y: number[], k: number, c: SvmConfig) => fitSvm(rows, y, k, c),
   },
   // `best`, chosen by measurement (bench/accuracy; ablations in best.ts): on every speaker-independent
-  // protocol the RBF SVM on `stats-plus` beat the MLP on the same features and the CNNs on sequences.
+  // protocol the RBF SVM on per-clip statistics beat the MLP on the same features and the CNNs on
+  // sequences; prosody (weighted ×2 in the kernel) and speed-perturbed training voices added to that.
   best: {
     kind: 'classic',
-    features: 'stats-plus',
-    defaults: { ...DEFAULT_SVM },
+    features: 'stats-prosody',
+    defaults: {
+      ...DEFAULT_SVM,
+      columnScales: [{ from: setDims(STATS_PLUS_SET), to: setDims(STATS_PROSODY_SET), factor: 2 }],
+    },
+    augment: DEFAULT_SPEAKER_AUGMENTATION,
     fit: (rows: ArrayLike<number>[], y: number[], k: number, c: SvmConfig) => fitSvm(rows, y, k, c),
   },
   'best-mlp': {

@@ -25,6 +25,7 @@ import {
 } from '../features/standardize';
 import { UserError } from '../util/errors';
 import { fixFrames } from './frames';
+import type { AugmentedRows } from './speaker-augmentation';
 
 export { fixFrames };
 
@@ -215,7 +216,12 @@ export function foldData(
   table: FeatureTable,
   split: Split,
   foldIndex: number,
-  options: { normalisation?: Normalisation; frames?: number | null } = {},
+  options: {
+    normalisation?: Normalisation;
+    frames?: number | null;
+    /** Extra training rows (speaker-augmented copies), normalised like the rest: by their own pseudo-speaker. */
+    augmented?: AugmentedRows;
+  } = {},
 ): FoldData {
   const fold = split.folds[foldIndex];
   if (!fold) throw new UserError(`fold ${foldIndex} does not exist (the split has ${split.folds.length})`);
@@ -226,34 +232,41 @@ export function foldData(
   const testRecords = sides.test.filter((r) => labels.includes(r.emotion));
   const sequence = table.features.output === 'sequence';
   const dims = setDims(table.features);
-  const raw = (records: ManifestRow[]) => records.map((r) => table.vectors[index.get(r.id)!]);
+  const extra = options.augmented ?? { records: [], vectors: [] };
+  const extraIndex = new Map(extra.records.map((r, i) => [r.id, i]));
+  const vectorOf = (r: ManifestRow) =>
+    index.has(r.id) ? table.vectors[index.get(r.id)!] : extra.vectors[extraIndex.get(r.id)!];
+  const trainRecords = [...sides.train, ...extra.records];
+  const raw = (records: ManifestRow[]) => records.map(vectorOf);
   const normalisation = options.normalisation ?? 'global';
   let normaliser: StoredNormaliser;
   let trainRows: Float32Array[];
   let testRows: Float32Array[];
   if (normalisation === 'global') {
-    const z = zscore(raw(sides.train), sequence, dims);
+    const z = zscore(raw(trainRecords), sequence, dims);
     normaliser = { kind: 'global', sequence, state: z.state };
-    trainRows = raw(sides.train).map(z.apply);
+    trainRows = raw(trainRecords).map(z.apply);
     testRows = raw(testRecords).map(z.apply);
   } else {
-    // Each speaker's statistics from all of that speaker's clips in the table (no labels involved).
+    // Each speaker's statistics from all of that speaker's clips in the table (no labels involved); an
+    // augmented pseudo-speaker's from all of its copies.
     const bySpeaker = new Map<string, (v: Float32Array) => Float32Array>();
     const perSpeaker = (r: ManifestRow) => {
       const key = speakerKey(r);
       let f = bySpeaker.get(key);
       if (!f) {
-        f = zscore(raw(table.rows.filter((x) => speakerKey(x) === key)), sequence, dims).apply;
+        const pool = index.has(r.id) ? table.rows : extra.records;
+        f = zscore(raw(pool.filter((x) => speakerKey(x) === key)), sequence, dims).apply;
         bySpeaker.set(key, f);
       }
-      return f(table.vectors[index.get(r.id)!]);
+      return f(vectorOf(r));
     };
     normaliser = {
       kind: 'per-speaker',
       sequence,
       prior: typicalSpeaker(raw(sides.train), sides.train, sequence, dims),
     };
-    trainRows = sides.train.map(perSpeaker);
+    trainRows = trainRecords.map(perSpeaker);
     testRows = testRecords.map(perSpeaker);
   }
   const frames = options.frames ?? null;
@@ -268,8 +281,8 @@ export function foldData(
     labels,
     train: {
       rows: trainRows,
-      labels: sides.train.map((r) => labels.indexOf(r.emotion)),
-      records: sides.train,
+      labels: trainRecords.map((r) => labels.indexOf(r.emotion)),
+      records: trainRecords,
     },
     test: { rows: testRows, labels: testRecords.map((r) => labels.indexOf(r.emotion)), records: testRecords },
     shape,

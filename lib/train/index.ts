@@ -4,3 +4,4 @@ export * from './dataset';
 export * from './train-model';
 export * from './trained-model';
 export * from './tune-target';
+export * from './speaker-augmentation';

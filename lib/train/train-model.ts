@@ -18,6 +18,7 @@ import {
   type NeuralTrainingConfig,
   type ZooModelName,
 } from '../models/zoo';
+import type { SpeakerAugmentation } from '../augment/speaker';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
 import {
@@ -32,6 +33,7 @@ import {
   type SplitName,
   type StoredNormaliser,
 } from './dataset';
+import { speakerAugmentedRows } from './speaker-augmentation';
 import {
   EarlyStopping,
   fitModel,
@@ -50,6 +52,8 @@ export interface TrainedModelPayload {
     kind: 'neural' | 'classic';
     config: object;
     training: NeuralTrainingConfig | null;
+    /** Speaker augmentation of the training side, or null. */
+    augment: SpeakerAugmentation | null;
   };
   features: LibrosaSetConfig;
   normaliser: StoredNormaliser;
@@ -91,6 +95,10 @@ export interface TrainFoldOptions {
   out?: string;
   /** Split name recorded in ser.json. Default 'speaker'. */
   splitName?: SplitName;
+  /** Speaker augmentation of the training side: null for none; default the zoo entry's (if any). */
+  augment?: SpeakerAugmentation | null;
+  /** Progress bars (speaker augmentation; feature loading in {@link trainModel}). */
+  progress?: boolean;
 }
 
 export interface TrainFoldResult {
@@ -98,7 +106,7 @@ export interface TrainFoldResult {
   yTrue: number[];
   yPred: number[];
   labels: string[];
-  /** Seconds of fitting (feature loading excluded). */
+  /** Seconds of fitting (feature loading and augmented copies' features excluded). */
   seconds: number;
   history: FitEpochLog[];
   fold: string;
@@ -175,9 +183,17 @@ export async function trainFold(
   const seed = options.seed ?? 42;
   const training: NeuralTrainingConfig | null =
     entry.kind === 'neural' ? { ...entry.training, ...options.training } : null;
+  const augment = options.augment === undefined ? (entry.augment ?? null) : options.augment;
+  if (augment && table.features.output !== 'stats')
+    throw new UserError(
+      `speaker augmentation needs per-clip statistics; ${table.features.name} gives sequences`,
+    );
   const data: FoldData = foldData(table, split, foldIndex, {
     normalisation: options.normalisation,
     frames: training?.frames ?? null,
+    augmented: augment
+      ? speakerAugmentedRows(table, split, foldIndex, augment, { progress: options.progress })
+      : undefined,
   });
   const config = { ...entry.defaults, ...(options.config ?? {}) };
   const k = data.labels.length;
@@ -199,7 +215,7 @@ export async function trainFold(
     const { labels: _labels, ...test } = metrics;
     void _labels;
     return {
-      model: { name: options.model, kind: entry.kind, config, training },
+      model: { name: options.model, kind: entry.kind, config, training, augment },
       features: table.features,
       normaliser: data.normaliser,
       shape: data.shape,
@@ -300,7 +316,6 @@ export interface TrainModelOptions extends TrainFoldOptions {
   features?: string;
   /** At most this many clips per (speaker, emotion) (quick runs). */
   limitPerClass?: number;
-  progress?: boolean;
 }
 
 /** Load features, split, train one fold and (with `out`) write the model directory. */
