@@ -133,7 +133,16 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     kind: 'neural',
     features: 'seed001',
     defaults: { ...SEED001_DEFAULTS, convFilters: [...SEED001_DEFAULTS.convFilters] },
-    training: { ...TRAINING_DEFAULTS, frames: 87, epochs: 30 },
+    // SpecAugment and 40 epochs (were none and 30): TESS random 80/20 0.9946 → 1.000 (bench/accuracy, seed 42).
+    training: {
+      ...TRAINING_DEFAULTS,
+      frames: 87,
+      epochs: 40,
+      timeMasks: 2,
+      timeMaskWidth: 10,
+      featureMasks: 2,
+      featureMaskWidth: 12,
+    },
     build: (c: Seed001Config, shape: number[], k: number) => buildSeed001(c, seq(shape), k),
   },
   seed002: {
