@@ -4,7 +4,8 @@
  * consistent voice that per-speaker normalisation can treat as a speaker of its own. lib/train applies it
  * to the training side of a fold (`speakerAugmentedRows`).
  */
-import { copySeed, type Recipe } from './compose';
+// Type-only: the zoo (bundled for the browser) imports the default from here, and compose needs node:crypto.
+import type { Recipe } from './compose';
 
 /** Training-side speaker augmentation: one copy of every training clip per recipe. Plain JSON. */
 export interface SpeakerAugmentation {
@@ -26,7 +27,3 @@ export const DEFAULT_SPEAKER_AUGMENTATION: Readonly<SpeakerAugmentation> = Objec
 
 /** Pseudo-speaker name of recipe `k`'s copies of `speaker`. */
 export const augmentedSpeaker = (speaker: string, k: number): string => `${speaker}#aug${k}`;
-
-/** Seed of recipe `k` for every clip of `speakerKey` (corpus/speaker). */
-export const speakerRecipeSeed = (augmentation: SpeakerAugmentation, speakerKey: string, k: number): number =>
-  copySeed(augmentation.seed, speakerKey, k);

@@ -5,8 +5,8 @@
  * seed, feature set).
  */
 import { createHash } from 'node:crypto';
-import { applyRecipe, recipeHash } from '../augment/compose';
-import { augmentedSpeaker, speakerRecipeSeed, type SpeakerAugmentation } from '../augment/speaker';
+import { applyRecipe, copySeed, recipeHash } from '../augment/compose';
+import { augmentedSpeaker, type SpeakerAugmentation } from '../augment/speaker';
 import { assertNoLeak } from '../augment/training';
 import { loadAudioSync } from '../audio/load';
 import type { ManifestRow } from '../data/manifest';
@@ -51,7 +51,8 @@ export function speakerAugmentedRows(
   const bar = options.progress ? progressBar('speaker augmentation', copies.length) : undefined;
   for (const { row, recipe, k, id } of copies) {
     const speaker = augmentedSpeaker(row.speaker, k);
-    const seed = speakerRecipeSeed(augmentation, speakerKey(row), k);
+    // One seed per (speaker, recipe): every clip of the speaker draws the same parameters.
+    const seed = copySeed(augmentation.seed, speakerKey(row), k);
     const key = createHash('sha256')
       .update(`speaker-augmentation/${row.contentHash}/${recipeHash(recipe)}/${seed}`)
       .digest('hex');
