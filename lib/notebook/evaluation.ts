@@ -138,14 +138,24 @@ export function classificationReportRows(report: EvaluationReport): TableRow[] {
   ];
 }
 
-/** The `n` wrong predictions the model was most confident about, most confident first. */
+/**
+ * Up to `n` wrong predictions the model was most confident about, most confident first, at most one per
+ * confusion (true → predicted emotion) so that the examples cover different mistakes.
+ */
 export function confidentMistakes(
   report: EvaluationReport,
   n: number,
 ): (ClipPrediction & { index: number })[] {
+  const seen = new Set<string>();
   return (report.predictions ?? [])
     .map((p, index) => ({ ...p, index }))
     .filter((p) => p.predicted !== p.trueLabel)
     .sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
+    .filter((p) => {
+      const confusion = `${p.trueLabel}→${p.predicted}`;
+      if (seen.has(confusion)) return false;
+      seen.add(confusion);
+      return true;
+    })
     .slice(0, n);
 }

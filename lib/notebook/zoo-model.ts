@@ -46,7 +46,7 @@ export const QUICK_EPOCHS = 2;
  * {@link FULL_SEQUENCE_EPOCHS} epochs, and callbacks patient enough to act within them.
  */
 export const FULL_SEQUENCE_CLIPS_PER_CLASS = 6;
-export const FULL_SEQUENCE_EPOCHS = 10;
+export const FULL_SEQUENCE_EPOCHS = 8;
 const FULL_SEQUENCE_CALLBACKS = { earlyStoppingPatience: 4, reduceLrPatience: 2 };
 
 /**

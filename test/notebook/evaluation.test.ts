@@ -89,6 +89,9 @@ test('evaluateOnProtocol: best under random and cross-corpus protocols, with rep
     assert.equal(random.report.predictions![m.index].id, m.id);
   }
   for (let i = 1; i < mistakes.length; i++) assert.ok(mistakes[i - 1].confidence! >= mistakes[i].confidence!);
+  // One example per confusion.
+  const confusions = mistakes.map((m) => `${m.trueLabel}→${m.predicted}`);
+  assert.equal(new Set(confusions).size, confusions.length);
 });
 
 test('evaluateModelDir clips and speakerIntervals: whole test speakers resampled; null with one speaker', async () => {
