@@ -2,6 +2,7 @@
  * `ser serve --model DIR [--port N]`: the browser demo and one model directory on localhost until Ctrl-C.
  */
 import { startDemoServer } from '../infer/serve';
+import { UserError } from '../util/errors';
 import { intOption, requireString } from './args';
 import type { Command } from './commands';
 
@@ -28,7 +29,10 @@ export const serve: Command = {
   },
   async run(args) {
     const modelDir = requireString(args, 'model', 'serve');
-    const server = await startDemoServer({ modelDir, port: intOption(args, 'port', 'serve') });
+    const port = intOption(args, 'port', 'serve');
+    if (port !== undefined && port > 65535)
+      throw new UserError(`serve: --port must be at most 65535, got ${port}`);
+    const server = await startDemoServer({ modelDir, port });
     process.stdout.write(`ser serve: open ${server.url} (model ${modelDir}; Ctrl-C stops)\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -76,6 +76,9 @@ test('ser serve --model DIR --port 0: page, model files, wasm; 404 elsewhere; on
     busy.close();
     assert.equal(inUse.code, 1);
     assert.equal(inUse.stderr.trim(), `ser: port ${port} is in use: choose another with --port`);
+    const badPort = runSer(['serve', '--model', model, '--port', '70000']);
+    assert.equal(badPort.code, 1);
+    assert.equal(badPort.stderr.trim(), 'ser: serve: --port must be at most 65535, got 70000');
     const notModel = runSer(['serve', '--model', tmp]);
     assert.equal(notModel.code, 1);
     assert.match(notModel.stderr.trim(), /^ser: .*missing ser\.json\)$/);
