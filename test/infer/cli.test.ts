@@ -62,7 +62,7 @@ function assertOneLineError(r: { code: number | null; stderr: string }, file: st
 }
 
 before(() => {
-  // The zoo's best classifier (RBF SVM on stats-plus) with global normalisation: speaker YAF → OAF.
+  // The zoo's best classifier (RBF SVM on stats-prosody, speaker-augmented) with global normalisation: YAF → OAF.
   const r = ser([
     'train',
     '--model',
