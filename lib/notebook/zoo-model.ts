@@ -144,6 +144,8 @@ export function zooModelMismatch(dir: string, request: ZooModelRequest): string 
   if (json(p.features) !== json(zooFeatureSet(entry.features))) return 'the zoo feature set changed';
   const training = entry.kind === 'neural' ? { ...entry.training, ...request.training } : null;
   if (json(p.model.training) !== json(training)) return 'the zoo training settings changed';
+  if (json(p.model.augment ?? null) !== json(entry.augment ?? null))
+    return 'the zoo speaker augmentation changed';
   return null;
 }
 
