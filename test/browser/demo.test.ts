@@ -20,7 +20,7 @@ import { EmotionStream } from '../../lib/infer/stream';
 import { startDemoServer, type DemoServer } from '../../lib/infer/serve';
 import { launchChromium } from '../../lib/report/browser-check';
 import { listFiles } from '../../lib/util/files';
-import { runSer } from '../helpers/cli';
+import { runSer, trainOnTess } from '../helpers/cli';
 import { realDataRoot } from '../helpers/data';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-browser-'));
@@ -63,30 +63,12 @@ async function upload(page: Page, files: string[]): Promise<DemoState['results']
 before(async () => {
   const root = realDataRoot('tess');
   // best-mlp: the zoo's neural model on stats-plus features (global normalisation), small enough to train here.
-  const r = runSer(
-    [
-      'train',
-      '--model',
-      'best-mlp',
-      '--corpus',
-      'tess',
-      '--root',
-      root,
-      '--split',
-      'speaker',
-      '--fold',
-      '1',
-      '--limit-per-class',
-      '8',
-      '--epochs',
-      '30',
-      '--out',
-      modelDir,
-    ],
-    {},
+  trainOnTess(
+    'best-mlp',
+    modelDir,
+    ['--split', 'speaker', '--fold', '1', '--limit-per-class', '8', '--epochs', '30'],
     120_000,
   );
-  assert.equal(r.code, 0, r.stderr);
   // 50 clips spread evenly over both speakers and all emotions.
   const all = listFiles(path.join(root, 'tess'), /\.wav$/i).sort();
   clips = Array.from({ length: 50 }, (_, i) => all[Math.floor((i * all.length) / 50)]);
@@ -214,32 +196,13 @@ test('a float16 export (ser export) loads in the page and scores as Node scores 
 });
 
 test('the zoo best (RBF SVM, classic.json) with per-speaker normalisation: the page pools the uploads as ser predict does', async () => {
-  const root = realDataRoot('tess');
   const svm = path.join(tmp, 'svm');
-  const r = runSer(
-    [
-      'train',
-      '--model',
-      'best',
-      '--corpus',
-      'tess',
-      '--root',
-      root,
-      '--split',
-      'speaker',
-      '--fold',
-      '1',
-      '--limit-per-class',
-      '8',
-      '--normalise',
-      'per-speaker',
-      '--out',
-      svm,
-    ],
-    {},
+  trainOnTess(
+    'best',
+    svm,
+    ['--split', 'speaker', '--fold', '1', '--limit-per-class', '8', '--normalise', 'per-speaker'],
     120_000,
   );
-  assert.equal(r.code, 0, r.stderr);
   const speaker = clips.filter((c) => path.basename(c).startsWith('YAF_')).slice(0, 12);
   const expected = await predictFiles(svm, speaker);
   const svmServer = await startDemoServer({ modelDir: svm, port: 0 });

@@ -1,7 +1,8 @@
 /** Run the `ser` command as a user would (a child process), without progress bars. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { repoRoot } from './data';
+import { realDataRoot, repoRoot } from './data';
 
 export interface SerRun {
   code: number | null;
@@ -16,4 +17,19 @@ export function runSer(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
     timeout: timeoutMs,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `ser train --model MODEL` on the real TESS corpus, writing `out`; `options` are further `ser train` options
+ * (split, fold, limit, …). The training must succeed: its stderr is the failure message.
+ */
+export function trainOnTess(model: string, out: string, options: string[] = [], timeoutMs = 600_000): SerRun {
+  const root = realDataRoot('tess');
+  const r = runSer(
+    ['train', '--model', model, '--corpus', 'tess', '--root', root, ...options, '--out', out],
+    {},
+    timeoutMs,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  return r;
 }

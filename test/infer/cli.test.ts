@@ -20,7 +20,7 @@ import {
   type StreamEvent,
 } from '../../lib/infer';
 import { Rng } from '../../lib/util/rng';
-import { runSer as ser } from '../helpers/cli';
+import { runSer as ser, trainOnTess } from '../helpers/cli';
 import { realDataRoot, repoRoot } from '../helpers/data';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-infer-'));
@@ -63,20 +63,7 @@ function assertOneLineError(r: { code: number | null; stderr: string }, file: st
 
 before(() => {
   // The zoo's best classifier (RBF SVM on stats-prosody, speaker-augmented) with global normalisation: YAF → OAF.
-  const r = ser([
-    'train',
-    '--model',
-    'best',
-    '--corpus',
-    'tess',
-    '--root',
-    root,
-    '--split',
-    'speaker',
-    '--out',
-    modelDir,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
+  trainOnTess('best', modelDir, ['--split', 'speaker']);
 });
 
 test('ser stream on a 5-minute recording of 120 clips: segment accuracy within 3 points of clip-level prediction', () => {

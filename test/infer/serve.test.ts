@@ -10,31 +10,13 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runSer } from '../helpers/cli';
-import { realDataRoot, repoRoot } from '../helpers/data';
+import { runSer, trainOnTess } from '../helpers/cli';
+import { repoRoot } from '../helpers/data';
 
 test('ser serve --model DIR --port 0: page, model files, wasm; 404 elsewhere; one-line errors', async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-serve-'));
   const model = path.join(tmp, 'svm');
-  const root = realDataRoot('tess');
-  const r = runSer(
-    [
-      'train',
-      '--model',
-      'best',
-      '--corpus',
-      'tess',
-      '--root',
-      root,
-      '--limit-per-class',
-      '4',
-      '--out',
-      model,
-    ],
-    {},
-    120_000,
-  );
-  assert.equal(r.code, 0, r.stderr);
+  trainOnTess('best', model, ['--limit-per-class', '4'], 120_000);
   const child = spawn(process.execPath, [
     path.join(repoRoot(), 'bin', 'ser.js'),
     'serve',

@@ -10,19 +10,12 @@ import { test } from 'node:test';
 import { readModelMeta } from '../../lib/models/model-dir';
 import type { TrainedModelPayload } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
-import { runSer as ser } from '../helpers/cli';
+import { runSer as ser, trainOnTess } from '../helpers/cli';
 
 test('ser train --model seed004-svm --split speaker: model directory, protocol and metrics', () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-train-')), 'svm');
   const root = realDataRoot('tess');
-  const r = ser([
-    'train',
-    '--model',
-    'seed004-svm',
-    '--corpus',
-    'tess',
-    '--root',
-    root,
+  const r = trainOnTess('seed004-svm', out, [
     '--split',
     'speaker',
     '--fold',
@@ -31,11 +24,8 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
     '10',
     '--normalise',
     'per-speaker',
-    '--out',
-    out,
     '--json',
   ]);
-  assert.equal(r.code, 0, r.stderr);
   const summary = JSON.parse(r.stdout) as {
     protocol: string;
     fold: string;
