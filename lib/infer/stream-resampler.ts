@@ -5,6 +5,7 @@
  * Browser-safe (no Node imports): the demo page reuses it.
  */
 import { resample } from '../audio/resample';
+import { SampleBuffer } from './sample-buffer';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -18,9 +19,8 @@ export class StreamResampler {
   private readonly margin: number;
   /** Input samples per block (a multiple of `down`, about 0.5 s). */
   private readonly block: number;
-  /** Buffered input; `buffer[0]` is input sample `bufferStart`. */
-  private buffer: Float32Array = new Float32Array(0);
-  private bufferStart = 0;
+  /** Buffered input, by input sample index. */
+  private readonly buffer = new SampleBuffer();
   /** Next input sample (a multiple of `down`) whose outputs have not been emitted. */
   private next = 0;
 
@@ -41,48 +41,32 @@ export class StreamResampler {
   /** Append input samples; returns the output samples they complete (possibly none). */
   push(samples: Float32Array): Float32Array {
     if (this.up === this.down) return samples.slice();
-    const merged = new Float32Array(this.buffer.length + samples.length);
-    merged.set(this.buffer);
-    merged.set(samples, this.buffer.length);
-    this.buffer = merged;
+    this.buffer.append(samples);
     const parts: Float32Array[] = [];
-    const end = this.bufferStart + this.buffer.length;
+    const end = this.buffer.end;
     while (this.next + this.block + this.margin <= end) parts.push(this.emit(this.next + this.block, false));
-    this.trim();
+    this.buffer.dropBefore(this.next - this.margin);
     return concatSamples(parts);
   }
 
   /** The outputs of everything pushed so far, the end of the signal being the end of the stream. */
   flush(): Float32Array {
     if (this.up === this.down) return new Float32Array(0);
-    const end = this.bufferStart + this.buffer.length;
+    const end = this.buffer.end;
     const out = this.next < end ? this.emit(end, true) : new Float32Array(0);
-    this.buffer = new Float32Array(0);
-    this.bufferStart = end;
+    this.buffer.dropBefore(end);
     return out;
   }
 
   /** Outputs of input samples [next, to): resample [next − margin, to + margin) and keep the middle. */
   private emit(to: number, last: boolean): Float32Array {
     const from = Math.max(0, this.next - this.margin);
-    const stop = last ? this.bufferStart + this.buffer.length : to + this.margin;
-    const y = resample(
-      this.buffer.subarray(from - this.bufferStart, stop - this.bufferStart),
-      this.fromRate,
-      this.toRate,
-    );
+    const stop = last ? this.buffer.end : to + this.margin;
+    const y = resample(this.buffer.view(from, stop), this.fromRate, this.toRate);
     const skip = ((this.next - from) * this.up) / this.down;
     const count = last ? y.length - skip : ((to - this.next) * this.up) / this.down;
     this.next = to;
     return y.slice(skip, skip + count);
-  }
-
-  private trim(): void {
-    const keepFrom = Math.max(this.bufferStart, this.next - this.margin);
-    if (keepFrom > this.bufferStart) {
-      this.buffer = this.buffer.slice(keepFrom - this.bufferStart);
-      this.bufferStart = keepFrom;
-    }
   }
 }
 

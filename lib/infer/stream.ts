@@ -22,7 +22,8 @@ import { argmax } from '../evaluate/metrics';
 import type { StandardizerState } from '../features/standardize';
 import { featureVector, type InferenceModel } from './model';
 import { RunningNormaliser } from './running-normaliser';
-import { concatSamples, StreamResampler } from './stream-resampler';
+import { StreamResampler } from './stream-resampler';
+import { SampleBuffer } from './sample-buffer';
 import { VoiceActivityDetector, type VadOptions } from './vad';
 
 export interface StreamOptions {
@@ -157,9 +158,8 @@ export class EmotionStream {
   private readonly hopLength: number;
   private readonly windows: Stage;
   private readonly segments: Stage;
-  /** Resampled signal from sample `bufferStart` on. */
-  private buffer: Float32Array = new Float32Array(0);
-  private bufferStart = 0;
+  /** Resampled signal, by sample index at `sampleRate`. */
+  private readonly buffer = new SampleBuffer();
   /** Next window index. */
   private nextWindow = 0;
   /** Next VAD frame to scan for segments, and the open segment's first frame (−1: none). */
@@ -198,7 +198,7 @@ export class EmotionStream {
 
   /** Seconds of signal received so far. */
   get seconds(): number {
-    return (this.bufferStart + this.buffer.length) / this.sampleRate;
+    return this.buffer.end / this.sampleRate;
   }
 
   /** Feed mono samples at `inputRate`; returns the events they complete, in time order. */
@@ -216,7 +216,7 @@ export class EmotionStream {
 
   private accept(samples: Float32Array, last: boolean): StreamEvent[] {
     if (samples.length > 0) {
-      this.buffer = concatSamples([this.buffer, samples]);
+      this.buffer.append(samples);
       this.vad.push(samples);
     }
     if (last) this.vad.finish();
@@ -234,15 +234,11 @@ export class EmotionStream {
   }
 
   private get total(): number {
-    return this.bufferStart + this.buffer.length;
+    return this.buffer.end;
   }
 
   private slice(from: number, to: number): Float32Array {
-    if (from < this.bufferStart || to > this.total)
-      throw new Error(
-        `EmotionStream: samples ${from}–${to} are not buffered (${this.bufferStart}–${this.total})`,
-      );
-    return this.buffer.subarray(from - this.bufferStart, to - this.bufferStart);
+    return this.buffer.view(from, to);
   }
 
   private clip(from: number, to: number): Float32Array {
@@ -367,11 +363,7 @@ export class EmotionStream {
     let keep = Math.min(Math.max(0, this.nextWindow - 1) * this.hopLength, this.scanFrame * hop - pad);
     if (this.segmentStart >= 0) keep = Math.min(keep, this.segmentStart * hop - pad);
     if (this.closed.length > 0) keep = Math.min(keep, this.closed[0][0] - pad);
-    keep = Math.max(this.bufferStart, keep);
-    if (keep > this.bufferStart) {
-      this.buffer = this.buffer.slice(keep - this.bufferStart);
-      this.bufferStart = keep;
-    }
+    this.buffer.dropBefore(keep);
     this.vad.forget(
       Math.min(Math.floor((Math.max(0, this.nextWindow - 1) * this.hopLength) / hop), this.scanFrame),
     );
