@@ -33,7 +33,8 @@ import { trainModel } from '../lib/train/train-model';
 import type { ZooModelName } from '../lib/models/zoo';
 import type { Normalisation } from '../lib/train/dataset';
 import { resolveDataRoot } from '../lib/data/root';
-import { Rng } from '../lib/util/rng';
+import { seededSample } from '../lib/data/subset';
+import { loadTessLayout } from '../lib/data/tess';
 
 const quick = process.argv.includes('--quick');
 const projectRoot = path.resolve(__dirname, '..', '..');
@@ -66,22 +67,8 @@ async function model(
 }
 
 function testClips(n: number): { path: string; label: string }[] {
-  const dirs = fs.readdirSync(path.join(root, 'tess')).filter((d) => d.startsWith('OAF_'));
-  const all = dirs.flatMap((d) =>
-    fs
-      .readdirSync(path.join(root, 'tess', d))
-      .sort()
-      .map((f) => ({
-        path: path.join(root, 'tess', d, f),
-        label: d.slice(4).replace('pleasant_surprise', 'surprise'),
-      })),
-  );
-  const rng = new Rng(7);
-  return all
-    .map((c) => [rng.next(), c] as const)
-    .sort((a, b) => a[0] - b[0])
-    .slice(0, n)
-    .map(([, c]) => c);
+  const oaf = loadTessLayout(root).records.filter((r) => r.speaker === 'OAF');
+  return seededSample(oaf, n, 7).map((r) => ({ path: r.path, label: r.emotion }));
 }
 
 const quantile = (xs: number[], q: number) => {

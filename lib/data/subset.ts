@@ -19,3 +19,13 @@ export function limitPerSpeakerEmotion<T extends ClipRecord>(records: T[], n: nu
   for (const key of [...groups.keys()].sort()) for (const r of rng.shuffle(groups.get(key)!).slice(0, n)) keep.add(r);
   return records.filter((r) => keep.has(r));
 }
+
+/** `n` of `records` in a seeded random order (each record gets a uniform key in input order; lowest keys first). */
+export function seededSample<T>(records: readonly T[], n: number, seed: number): T[] {
+  const rng = new Rng(seed);
+  return records
+    .map((r) => [rng.next(), r] as const)
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, n)
+    .map(([, r]) => r);
+}

@@ -20,29 +20,18 @@ import {
   type StreamEvent,
 } from '../../lib/infer';
 import { Rng } from '../../lib/util/rng';
+import { seededSample } from '../../lib/data/subset';
+import { loadTessLayout } from '../../lib/data/tess';
 import { runSer as ser, trainOnTess } from '../helpers/cli';
 import { realDataRoot, repoRoot } from '../helpers/data';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-infer-'));
 const modelDir = path.join(tmp, 'best-global');
 const root = realDataRoot('tess');
-const label = (dir: string) => dir.slice(4).replace('pleasant_surprise', 'surprise');
-
 /** `n` clips of the test speaker of fold 0 (OAF), shuffled with a seed. */
 function testSpeakerClips(n: number): { path: string; label: string }[] {
-  const dirs = fs.readdirSync(path.join(root, 'tess')).filter((d) => d.startsWith('OAF_'));
-  const all = dirs.flatMap((d) =>
-    fs
-      .readdirSync(path.join(root, 'tess', d))
-      .sort()
-      .map((f) => ({ path: path.join(root, 'tess', d, f), label: label(d) })),
-  );
-  const rng = new Rng(7);
-  return all
-    .map((c) => [rng.next(), c] as const)
-    .sort((a, b) => a[0] - b[0])
-    .slice(0, n)
-    .map(([, c]) => c);
+  const oaf = loadTessLayout(root).records.filter((r) => r.speaker === 'OAF');
+  return seededSample(oaf, n, 7).map((r) => ({ path: r.path, label: r.emotion }));
 }
 
 const lines = (stdout: string): StreamEvent[] =>
