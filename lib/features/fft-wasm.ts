@@ -5,7 +5,6 @@
  * lib/engine/dsp for when those loops run instead.
  */
 import { dspRuntime } from '../engine/dsp';
-import type { WasmRuntime } from '../engine/runtime';
 import { Radix2RealFft, realFft } from './fft';
 
 /** The batched frame transforms of one FFT size. */
@@ -37,19 +36,6 @@ export interface FrameKernels {
   ): boolean;
 }
 
-/** The FFT's tables and scratch in a freshly reset runtime: bitrev, cos, sin, twiddles, zr, zi. */
-function tables(rt: WasmRuntime, fft: Radix2RealFft): number[] {
-  const half = fft.size >> 1;
-  return [
-    rt.putTyped(fft.bitReverse),
-    rt.putTyped(fft.cosFull),
-    rt.putTyped(fft.sinFull),
-    rt.putTyped(fft.twiddles),
-    rt.allocF64(half),
-    rt.allocF64(half),
-  ];
-}
-
 /** The WebAssembly frame loops for FFT size `n`, or null where the TypeScript loops must run. */
 export function wasmFrameKernels(n: number): FrameKernels | null {
   const fft = realFft(n);
@@ -61,7 +47,7 @@ export function wasmFrameKernels(n: number): FrameKernels | null {
     stftFrames(signal, frames, hop, window, re, im) {
       const rt = frames > 0 ? dspRuntime(fixed + 4 * ((frames - 1) * hop + n) + 8 * frames * bins) : null;
       if (!rt) return false;
-      const fftArgs = tables(rt, fft);
+      const fftArgs = fft.wasmTables(rt);
       const sig = rt.put(signal.subarray(0, (frames - 1) * hop + n));
       const win = rt.putTyped(window);
       const outRe = rt.alloc(frames * bins);
@@ -74,7 +60,7 @@ export function wasmFrameKernels(n: number): FrameKernels | null {
     overlapAdd(re, im, frames, hop, window, sum) {
       const rt = frames > 0 ? dspRuntime(fixed + 8 * ((frames - 1) * hop + n) + 8 * frames * bins) : null;
       if (!rt) return false;
-      const fftArgs = tables(rt, fft);
+      const fftArgs = fft.wasmTables(rt);
       const inRe = rt.put(re.subarray(0, frames * bins));
       const inIm = rt.put(im.subarray(0, frames * bins));
       const win = rt.putTyped(window);

@@ -6,6 +6,7 @@
  */
 
 import { dspRuntime } from '../engine/dsp';
+import type { WasmRuntime } from '../engine/runtime';
 
 /** Sizes from which {@link Radix2RealFft.forward} runs in WebAssembly (kernels.c's rfft_f64, same bits). */
 const WASM_MIN_SIZE = 8192;
@@ -112,6 +113,19 @@ export class Radix2RealFft extends HalfSizeRealFft {
     this.twiddles = Float64Array.from(tw);
   }
 
+  /** The tables and scratch the WebAssembly kernels take, copied into `rt`: bitrev, cos, sin, twiddles, zr, zi. */
+  wasmTables(rt: WasmRuntime): number[] {
+    const half = this.half;
+    return [
+      rt.putTyped(this.bitReverse),
+      rt.putTyped(this.cosFull),
+      rt.putTyped(this.sinFull),
+      rt.putTyped(this.twiddles),
+      rt.allocF64(half),
+      rt.allocF64(half),
+    ];
+  }
+
   override forward(input: Float64Array, re: Float64Array, im: Float64Array): void {
     // Large single transforms (noise shaping, room convolution) in WebAssembly; the STFT's many small ones
     // go through fft-wasm.ts's batched frame loops instead, as the per-call copies would dominate here.
@@ -122,15 +136,7 @@ export class Radix2RealFft extends HalfSizeRealFft {
       return;
     }
     const half = n >> 1;
-    const args = [
-      rt.putTyped(input.subarray(0, n)),
-      rt.putTyped(this.bitReverse),
-      rt.putTyped(this.cosFull),
-      rt.putTyped(this.sinFull),
-      rt.putTyped(this.twiddles),
-      rt.allocF64(half),
-      rt.allocF64(half),
-    ];
+    const args = [rt.putTyped(input.subarray(0, n)), ...this.wasmTables(rt)];
     const outRe = rt.allocF64(half + 1);
     const outIm = rt.allocF64(half + 1);
     rt.kernels.rfft_f64(n, ...args, outRe, outIm);
