@@ -36,7 +36,7 @@ import {
 import { resolveDataRoot } from '../lib/data/root';
 import { DEFAULT_SPEAKER_AUGMENTATION } from '../lib/augment/speaker';
 import { writeFileAtomic } from '../lib/util/atomic';
-import { Rng } from '../lib/util/rng';
+import { bootstrapStatistic } from '../lib/evaluate/bootstrap';
 
 interface Protocol {
   name: string;
@@ -93,16 +93,9 @@ function numArg(name: string): number | undefined {
 
 /** 95 % percentile bootstrap interval of accuracy over clips (1000 resamples, seeded). */
 function bootstrapAccuracy(correct: boolean[], seed = 0): [number, number] {
-  const rng = new Rng(seed);
-  const n = correct.length;
-  const stats: number[] = [];
-  for (let b = 0; b < 1000; b++) {
-    let c = 0;
-    for (let i = 0; i < n; i++) if (correct[rng.int(n)]) c++;
-    stats.push(c / n);
-  }
-  stats.sort((a, b) => a - b);
-  return [stats[24], stats[974]];
+  const share = (idx: Int32Array) => idx.reduce((c, i) => c + (correct[i] ? 1 : 0), 0) / idx.length;
+  const { lower, upper } = bootstrapStatistic(correct.length, share, { seed });
+  return [lower, upper];
 }
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
