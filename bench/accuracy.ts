@@ -27,10 +27,13 @@ import {
   foldData,
   loadFeatureTable,
   makeSplit,
+  mappedRows,
+  rowArray,
   speakerAugmentedRows,
   trainFold,
   type FeatureTable,
   type Normalisation,
+  type RowSource,
   type SplitName,
 } from '../lib/train';
 import { resolveDataRoot } from '../lib/data/root';
@@ -124,7 +127,8 @@ function sklearnFold(
   const python = '/usr/bin/python3';
   if (!fs.existsSync(python)) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-acc-'));
-  const flat = (rows: Float32Array[]) => {
+  const flat = (source: RowSource) => {
+    const rows = rowArray(source);
     const out = new Float32Array(rows.length * rows[0].length);
     rows.forEach((r, i) => out.set(r, i * r.length));
     return Buffer.from(out.buffer);
@@ -239,8 +243,8 @@ async function main(): Promise<void> {
             const config = { ...entry.defaults, ...jsonArg('config') } as {
               columnScales?: SvmConfig['columnScales'];
             };
-            const scale = (rows: Float32Array[]) =>
-              rows.map((r) => Float32Array.from(scaleColumns(r, config.columnScales)));
+            const scale = (rows: RowSource) =>
+              mappedRows(rows, (r) => Float32Array.from(scaleColumns(r, config.columnScales)));
             const ref = sklearnFold({
               ...data,
               train: { ...data.train, rows: scale(data.train.rows) },

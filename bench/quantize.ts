@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     });
     const byId = new Map(table.rows.map((r, i) => [r.id, i]));
     const test = trained.testRecords.map((r) => byId.get(r.id)!);
-    const vectors = test.map((i) => table.vectors[i]);
+    const vectors = test.map((i) => table.vectors.get(i));
     const speakers = test.map((i) => speakerKey(table.rows[i]));
     const yTrue = trained.yTrue;
     const measure = async (modelDir: string) => {

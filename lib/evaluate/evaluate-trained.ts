@@ -37,7 +37,7 @@ export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise
       .filter((i) => model.labels.includes(table.rows[i].emotion));
     const rows = test.map((i) => table.rows[i]);
     const probs = model.predict(
-      test.map((i) => table.vectors[i]),
+      test.map((i) => table.vectors.get(i)),
       rows.map(speakerKey),
     );
     const yTrue = rows.map((r) => model.labels.indexOf(r.emotion));

@@ -79,6 +79,26 @@ export class FeatureCache {
     return path.join(this.dir, hash.slice(0, 2), `${hash}.f32`);
   }
 
+  /**
+   * Whether a whole entry exists for a file's content hash: its header and length are checked, its values not
+   * read (so a table can list its rows' entries up front and read each one only when a batch needs it).
+   */
+  has(hash: string): boolean {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.entry(hash), 'r');
+    } catch {
+      return false;
+    }
+    try {
+      const header = Buffer.alloc(8);
+      if (fs.readSync(fd, header, 0, 8, 0) !== 8 || header.readUInt32LE(0) !== MAGIC) return false;
+      return fs.fstatSync(fd).size === 8 + 4 * header.readUInt32LE(4);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   /** The cached vector for a file's content hash, or undefined. */
   get(hash: string): Float32Array | undefined {
     let bytes: Buffer;

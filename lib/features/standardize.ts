@@ -10,15 +10,34 @@ export interface StandardizerState {
 /** Fit mean and standard deviation per column of `rows`; zero-variance columns get std 1. */
 export function fitStandardizer(rows: ArrayLike<number>[]): StandardizerState {
   if (rows.length === 0) throw new Error('fitStandardizer: no rows');
-  const dims = rows[0].length;
+  return fitStandardizerOver(() => rows, rows[0].length);
+}
+
+/**
+ * Per-feature mean and standard deviation over every frame (`dims` values) of every row that `pass()` yields,
+ * in two passes (the mean, then squared deviations from it: no cancellation), each row read once per pass and
+ * not kept, so rows can be streamed from disk. A stats row is one frame of `dims` = its length. Every fitter
+ * here is this one, so the figures do not depend on where the rows came from.
+ */
+export function fitStandardizerOver(
+  pass: () => Iterable<ArrayLike<number>>,
+  dims: number,
+): StandardizerState {
+  let frames = 0;
   const mean = new Array<number>(dims).fill(0);
   const sq = new Array<number>(dims).fill(0);
-  for (const r of rows) for (let d = 0; d < dims; d++) mean[d] += r[d];
-  for (let d = 0; d < dims; d++) mean[d] /= rows.length;
-  for (const r of rows) for (let d = 0; d < dims; d++) sq[d] += (r[d] - mean[d]) ** 2;
-  const std = sq.map((s) => {
-    const v = Math.sqrt(s / rows.length);
-    return v > 1e-12 ? v : 1;
+  for (const s of pass()) {
+    if (s.length % dims !== 0)
+      throw new Error(`fitStandardizerOver: length ${s.length} is not a multiple of ${dims}`);
+    frames += s.length / dims;
+    for (let i = 0; i < s.length; i++) mean[i % dims] += s[i];
+  }
+  if (frames === 0) throw new Error('fitStandardizerOver: no frames');
+  for (let d = 0; d < dims; d++) mean[d] /= frames;
+  for (const s of pass()) for (let i = 0; i < s.length; i++) sq[i % dims] += (s[i] - mean[i % dims]) ** 2;
+  const std = sq.map((v) => {
+    const sd = Math.sqrt(v / frames);
+    return sd > 1e-12 ? sd : 1;
   });
   return { mean, std };
 }
@@ -36,23 +55,7 @@ export function standardize(state: StandardizerState, row: ArrayLike<number>): F
  * z-scored log-mel. Fit it on the training split only and store it with the model.
  */
 export function fitSequenceStandardizer(sequences: Float32Array[], dims: number): StandardizerState {
-  let frames = 0;
-  const mean = new Array<number>(dims).fill(0);
-  const sq = new Array<number>(dims).fill(0);
-  for (const s of sequences) {
-    if (s.length % dims !== 0)
-      throw new Error(`fitSequenceStandardizer: length ${s.length} is not a multiple of ${dims}`);
-    frames += s.length / dims;
-    for (let i = 0; i < s.length; i++) mean[i % dims] += s[i];
-  }
-  if (frames === 0) throw new Error('fitSequenceStandardizer: no frames');
-  for (let d = 0; d < dims; d++) mean[d] /= frames;
-  for (const s of sequences) for (let i = 0; i < s.length; i++) sq[i % dims] += (s[i] - mean[i % dims]) ** 2;
-  const std = sq.map((v) => {
-    const sd = Math.sqrt(v / frames);
-    return sd > 1e-12 ? sd : 1;
-  });
-  return { mean, std };
+  return fitStandardizerOver(() => sequences, dims);
 }
 
 /** Apply a sequence standardizer to every frame of a frames × dims sequence (returns a new array). */

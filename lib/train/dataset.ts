@@ -14,17 +14,19 @@ import {
   type Split,
 } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
-import { extractFeatures, type ExtractorPool } from '../features/extract';
+import { defaultCacheDir, FeatureCache } from '../features/cache';
+import { ExtractorPool, extractFeatures } from '../features/extract';
 import { featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
 import {
-  fitSequenceStandardizer,
-  fitStandardizer,
+  fitStandardizerOver,
   standardize,
   standardizeSequence,
   type StandardizerState,
 } from '../features/standardize';
 import { UserError } from '../util/errors';
+import { progressBar } from '../util/progress';
 import { fixFrames } from './frames';
+import { eachRow, mappedRows, rowSubset, type RowSource } from './rows';
 import type { AugmentedRows } from './speaker-augmentation';
 
 export { fixFrames };
@@ -40,12 +42,27 @@ export const SPLIT_NAMES: readonly SplitName[] = ['random', 'speaker', 'loso', '
  */
 export type Normalisation = 'global' | 'per-speaker';
 
+/**
+ * Feature vectors of a table's rows, by row index. `cache`: only the rows' cache keys are held, and every `get`
+ * reads that clip's entry from the on-disk feature cache (a few hundred kB at most), so memory does not grow
+ * with the corpus. `memory`: every vector is held (what tables did before; small sets, or no cache).
+ */
+export interface FeatureVectors extends RowSource {
+  readonly storage: FeatureStorage;
+  /** Vectors handed out by `get` so far (tests check that training reads rows per batch instead of keeping them). */
+  readonly reads: number;
+}
+
+/** Where a table's feature vectors live: read from the feature cache on demand, or held in memory. */
+export type FeatureStorage = 'cache' | 'memory';
+
 /** Manifest rows of `corpora` with their feature vectors (clips that failed to decode are dropped and listed). */
 export interface FeatureTable {
   corpora: string[];
   features: LibrosaSetConfig;
   rows: ManifestRow[];
-  vectors: Float32Array[];
+  /** `vectors.get(i)` is row i's feature vector. */
+  vectors: FeatureVectors;
   skipped: { path: string; reason: string }[];
 }
 
@@ -58,6 +75,92 @@ export interface FeatureTableOptions {
   progress?: boolean;
   /** Extractor pool to reuse. */
   pool?: ExtractorPool;
+  /**
+   * Default 'cache': rows are read from the feature cache when a batch needs them (memory bounded by a batch;
+   * a full seed000 TESS training reads every clip from the page cache about 27 times, well under 1 % of its
+   * time: bench/train-memory). 'memory' holds every vector, as before.
+   */
+  storage?: FeatureStorage;
+  /** Feature cache folder. Default lib/features' default (`$SER_CACHE_DIR/features` or `.cache/features`). */
+  cacheDir?: string;
+}
+
+/** Vectors read from `cache` by content hash on every `get`. */
+class CachedFeatureVectors implements FeatureVectors {
+  readonly storage = 'cache';
+  reads = 0;
+  constructor(
+    private readonly cache: FeatureCache,
+    private readonly rows: readonly ManifestRow[],
+  ) {}
+  get length(): number {
+    return this.rows.length;
+  }
+  get(i: number): Float32Array {
+    const row = this.rows[i];
+    const vector = this.cache.get(row.fileHash);
+    if (!vector)
+      throw new Error(
+        `the feature cache entry of ${row.path} (${this.cache.dir}) vanished or was damaged during training: run again`,
+      );
+    this.reads++;
+    return vector;
+  }
+}
+
+class MemoryFeatureVectors implements FeatureVectors {
+  readonly storage = 'memory';
+  reads = 0;
+  constructor(private readonly vectors: readonly Float32Array[]) {}
+  get length(): number {
+    return this.vectors.length;
+  }
+  get(i: number): Float32Array {
+    this.reads++;
+    return this.vectors[i];
+  }
+}
+
+/** Clips per extraction round while filling the cache, so a cold cache never holds the corpus in memory. */
+const EXTRACT_CHUNK = 256;
+
+/**
+ * Make sure every row has a whole cache entry, extracting the missing ones (in chunks, the vectors dropped once
+ * cached). Returns the rows that could not be decoded.
+ */
+async function fillCache(
+  rows: ManifestRow[],
+  set: LibrosaSetConfig,
+  cache: FeatureCache,
+  cacheRoot: string,
+  options: FeatureTableOptions,
+): Promise<{ path: string; reason: string }[]> {
+  const missing = rows.filter((r) => !cache.has(r.fileHash));
+  if (missing.length === 0) return [];
+  const bar = options.progress === false ? undefined : progressBar(`features ${set.name}`, missing.length);
+  const pool = options.pool ?? new ExtractorPool();
+  const skipped: { path: string; reason: string }[] = [];
+  try {
+    for (let i = 0; i < missing.length; i += EXTRACT_CHUNK) {
+      const chunk = missing.slice(i, i + EXTRACT_CHUNK);
+      const outcomes = await pool.run(
+        chunk.map((r) => r.path),
+        set,
+        cacheRoot,
+        (batch) => bar?.tick(batch.length),
+      );
+      outcomes.forEach((o, k) => {
+        if (!o.vector) skipped.push({ path: chunk[k].path, reason: o.reason ?? 'unknown error' });
+        // The extractor keys entries by the bytes it read; a file changed since the manifest was built lands elsewhere.
+        else if (!cache.has(chunk[k].fileHash))
+          throw new UserError(`${chunk[k].path} changed since the manifest was built: run again`);
+      });
+    }
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+  bar?.done(`(${rows.length - missing.length} cached)`);
+  return skipped;
 }
 
 /** Load the manifest of `corpora` under `root` and the features of every clip (through the feature cache). */
@@ -80,10 +183,23 @@ export async function loadFeatureTable(
       ),
     );
   }
+  if ((options.storage ?? 'cache') === 'cache') {
+    const cacheRoot = options.cacheDir ?? defaultCacheDir();
+    const cache = new FeatureCache(set, cacheRoot);
+    const skipped = await fillCache(rows, set, cache, cacheRoot, options);
+    const failed = new Set(skipped.map((s) => s.path));
+    const kept = rows.filter((r) => !failed.has(r.path));
+    return { corpora, features: set, rows: kept, vectors: new CachedFeatureVectors(cache, kept), skipped };
+  }
   const result = await extractFeatures(
     rows.map((r) => r.path),
     set,
-    { progress: options.progress ?? true, label: `features ${set.name}`, pool: options.pool },
+    {
+      progress: options.progress ?? true,
+      label: `features ${set.name}`,
+      pool: options.pool,
+      cacheDir: options.cacheDir,
+    },
   );
   const kept: ManifestRow[] = [];
   const vectors: Float32Array[] = [];
@@ -94,7 +210,13 @@ export async function loadFeatureTable(
       vectors.push(v);
     }
   });
-  return { corpora, features: set, rows: kept, vectors, skipped: result.skipped };
+  return {
+    corpora,
+    features: set,
+    rows: kept,
+    vectors: new MemoryFeatureVectors(vectors),
+    skipped: result.skipped,
+  };
 }
 
 export interface SplitOptions {
@@ -166,11 +288,18 @@ export type StoredNormaliser =
       prior?: StandardizerState;
     };
 
+/** One side of a fold: rows normalised and frame-fixed as they are read, with labels and manifest rows. */
+export interface FoldSide {
+  rows: RowSource;
+  labels: number[];
+  records: ManifestRow[];
+}
+
 /** Model inputs of one fold. */
 export interface FoldData {
   labels: string[];
-  train: { rows: Float32Array[]; labels: number[]; records: ManifestRow[] };
-  test: { rows: Float32Array[]; labels: number[]; records: ManifestRow[] };
+  train: FoldSide;
+  test: FoldSide;
   /** Per-example input shape: [frames, dims] for sequences, [dims] for statistics. */
   shape: number[];
   normaliser: StoredNormaliser;
@@ -178,28 +307,32 @@ export interface FoldData {
   trainManifestHash: string;
 }
 
+/** A z-score fitted over `rows` in two streaming passes (bit for bit lib/features' in-memory fitters). */
 function zscore(
-  vectors: Float32Array[],
+  rows: RowSource,
   sequence: boolean,
   dims: number,
 ): { state: StandardizerState; apply: (v: Float32Array) => Float32Array } {
-  const state = sequence ? fitSequenceStandardizer(vectors, dims) : fitStandardizer(vectors);
+  const state = fitStandardizerOver(() => eachRow(rows), dims);
   return { state, apply: (v) => (sequence ? standardizeSequence(state, v) : standardize(state, v)) };
 }
 
-/** Mean of all `vectors` and the average of each speaker's standard deviation (see StoredNormaliser). */
+/** Mean of all `rows` and the average of each speaker's standard deviation (see StoredNormaliser). */
 function typicalSpeaker(
-  vectors: Float32Array[],
+  rows: RowSource,
   records: ManifestRow[],
   sequence: boolean,
   dims: number,
 ): StandardizerState {
-  const mean = zscore(vectors, sequence, dims).state.mean;
+  const mean = zscore(rows, sequence, dims).state.mean;
   const speakers = [...new Set(records.map(speakerKey))];
   const std = new Array<number>(mean.length).fill(0);
   for (const s of speakers) {
     const own = zscore(
-      vectors.filter((_, i) => speakerKey(records[i]) === s),
+      rowSubset(
+        rows,
+        records.flatMap((r, i) => (speakerKey(r) === s ? [i] : [])),
+      ),
       sequence,
       dims,
     ).state.std;
@@ -209,8 +342,10 @@ function typicalSpeaker(
 }
 
 /**
- * Inputs of fold `foldIndex` of `split`: labels (sorted emotions of the training side), normalised rows, and
- * sequences fixed to `frames` frames (null: the set must give fixed-length vectors, as stats sets do).
+ * Inputs of fold `foldIndex` of `split`: labels (sorted emotions of the training side), the normaliser (fitted
+ * by streaming over the rows it needs), and row sources that read each clip's vector from the table, normalise
+ * it and fix sequences to `frames` frames (null: the set must give fixed-length vectors, as stats sets do) on
+ * every read, so no side is ever held whole. `rowArray(data.train.rows)` materialises a side when wanted.
  */
 export function foldData(
   table: FeatureTable,
@@ -235,23 +370,24 @@ export function foldData(
   const extra = options.augmented ?? { records: [], vectors: [] };
   const extraIndex = new Map(extra.records.map((r, i) => [r.id, i]));
   const vectorOf = (r: ManifestRow) =>
-    index.has(r.id) ? table.vectors[index.get(r.id)!] : extra.vectors[extraIndex.get(r.id)!];
+    index.has(r.id) ? table.vectors.get(index.get(r.id)!) : extra.vectors[extraIndex.get(r.id)!];
   const trainRecords = [...sides.train, ...extra.records];
-  const raw = (records: ManifestRow[]) => records.map(vectorOf);
+  const raw = (records: readonly ManifestRow[]): RowSource => ({
+    length: records.length,
+    get: (i) => vectorOf(records[i]),
+  });
   const normalisation = options.normalisation ?? 'global';
   let normaliser: StoredNormaliser;
-  let trainRows: Float32Array[];
-  let testRows: Float32Array[];
+  let normalise: (v: Float32Array, r: ManifestRow) => Float32Array;
   if (normalisation === 'global') {
     const z = zscore(raw(trainRecords), sequence, dims);
     normaliser = { kind: 'global', sequence, state: z.state };
-    trainRows = raw(trainRecords).map(z.apply);
-    testRows = raw(testRecords).map(z.apply);
+    normalise = z.apply;
   } else {
     // Each speaker's statistics from all of that speaker's clips in the table (no labels involved); an
-    // augmented pseudo-speaker's from all of its copies.
+    // augmented pseudo-speaker's from all of its copies. Fitted when the speaker's first row is read.
     const bySpeaker = new Map<string, (v: Float32Array) => Float32Array>();
-    const perSpeaker = (r: ManifestRow) => {
+    const ofSpeaker = (r: ManifestRow) => {
       const key = speakerKey(r);
       let f = bySpeaker.get(key);
       if (!f) {
@@ -259,32 +395,33 @@ export function foldData(
         f = zscore(raw(pool.filter((x) => speakerKey(x) === key)), sequence, dims).apply;
         bySpeaker.set(key, f);
       }
-      return f(vectorOf(r));
+      return f;
     };
     normaliser = {
       kind: 'per-speaker',
       sequence,
       prior: typicalSpeaker(raw(sides.train), sides.train, sequence, dims),
     };
-    trainRows = trainRecords.map(perSpeaker);
-    testRows = testRecords.map(perSpeaker);
+    // Fit every speaker now, so the first batch is not the one that pays for it.
+    for (const r of [...trainRecords, ...testRecords]) ofSpeaker(r);
+    normalise = (v, r) => ofSpeaker(r)(v);
   }
   const frames = options.frames ?? null;
-  let shape: number[];
-  if (sequence) {
-    if (frames === null) throw new Error(`feature set ${table.features.name} gives sequences: give frames`);
-    trainRows = trainRows.map((v) => fixFrames(v, dims, frames));
-    testRows = testRows.map((v) => fixFrames(v, dims, frames));
-    shape = [frames, dims];
-  } else shape = [dims];
+  if (sequence && frames === null)
+    throw new Error(`feature set ${table.features.name} gives sequences: give frames`);
+  const shape = sequence ? [frames!, dims] : [dims];
+  const side = (records: ManifestRow[]): FoldSide => ({
+    rows: mappedRows(raw(records), (v, i) => {
+      const z = normalise(v, records[i]);
+      return sequence ? fixFrames(z, dims, frames!) : z;
+    }),
+    labels: records.map((r) => labels.indexOf(r.emotion)),
+    records,
+  });
   return {
     labels,
-    train: {
-      rows: trainRows,
-      labels: trainRecords.map((r) => labels.indexOf(r.emotion)),
-      records: trainRecords,
-    },
-    test: { rows: testRows, labels: testRecords.map((r) => labels.indexOf(r.emotion)), records: testRecords },
+    train: side(trainRecords),
+    test: side(testRecords),
     shape,
     normaliser,
     trainManifestHash: manifestHash(sides.train),

@@ -1,6 +1,7 @@
 /**
- * The one fit loop of every neural model: mini-batches built one at a time from in-memory feature rows (so
- * memory holds the rows plus one batch, whatever the corpus size), a seeded shuffle per epoch, class weights,
+ * The one fit loop of every neural model: mini-batches built one at a time from a row source (rows read from
+ * the feature cache and normalised per batch, or held in memory: lib/train/rows.ts), so the loop holds one batch
+ * whatever the corpus size; a seeded shuffle per epoch, class weights,
  * validation metrics, and Keras-style callbacks (EarlyStopping, ReduceLROnPlateau, best checkpoint).
  *
  * Determinism: tfjs draws unseeded initialisers and dropout masks from `Math.random`; the loop swaps in a
@@ -10,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { argmax, classificationMetrics } from '../evaluate/metrics';
 import { Rng } from '../util/rng';
+import { rowSource, type RowSource, type Rows } from './rows';
 
 /** One epoch of history. `valUar` and the validation fields are NaN without validation data. */
 export interface FitEpochLog {
@@ -27,9 +29,12 @@ export interface FitEpochLog {
 /** Metrics a callback may monitor. */
 export type Monitor = 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'valUar';
 
-/** Rows of one split: `rows[i]` is example i flattened, `shape` its shape (e.g. [frames, dims] or [dims]). */
+/**
+ * Rows of one split: row i is example i flattened (read from a {@link RowSource} when a batch needs it, or held
+ * in an array), `shape` its shape (e.g. [frames, dims] or [dims]).
+ */
 export interface FitData {
-  rows: Float32Array[];
+  rows: Rows;
   labels: number[];
   shape: number[];
 }
@@ -94,10 +99,16 @@ export function balancedClassWeights(labels: number[], nClasses: number): number
   return counts.map((c) => (c > 0 ? labels.length / (nClasses * c) : 0));
 }
 
-function stack(rows: Float32Array[], idx: number[], shape: number[]): tf.Tensor {
+/** Rows `idx` of `rows` as one batch tensor (the only place a batch is assembled). */
+function stack(rows: RowSource, idx: readonly number[], shape: number[]): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const flat = new Float32Array(idx.length * size);
-  idx.forEach((r, i) => flat.set(rows[r], i * size));
+  idx.forEach((r, i) => {
+    const row = rows.get(r);
+    if (row.length !== size)
+      throw new Error(`row ${r} has ${row.length} values, the input shape [${shape}] needs ${size}`);
+    flat.set(row, i * size);
+  });
   return tf.tensor(flat, [idx.length, ...shape]);
 }
 
@@ -115,10 +126,11 @@ export function predictRows(
   batchSize = 64,
 ): Float32Array[] {
   const out: Float32Array[] = [];
-  for (let i = 0; i < data.rows.length; i += batchSize) {
-    const idx = Array.from({ length: Math.min(batchSize, data.rows.length - i) }, (_, k) => i + k);
+  const rows = rowSource(data.rows);
+  for (let i = 0; i < rows.length; i += batchSize) {
+    const idx = Array.from({ length: Math.min(batchSize, rows.length - i) }, (_, k) => i + k);
     const probs = tf.tidy(() => {
-      const p = model.predict(stack(data.rows, idx, data.shape), { batchSize }) as tf.Tensor2D;
+      const p = model.predict(stack(rows, idx, data.shape), { batchSize }) as tf.Tensor2D;
       return p.dataSync() as Float32Array;
     });
     const k = probs.length / idx.length;
@@ -155,7 +167,8 @@ export async function fitModel(
     throw new Error(`fitModel: epochs must be a positive integer, got ${epochs}`);
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw new Error(`fitModel: batchSize must be a positive integer, got ${batchSize}`);
-  if (train.rows.length === 0) throw new Error('fitModel: no training rows');
+  const trainRows = rowSource(train.rows);
+  if (trainRows.length === 0) throw new Error('fitModel: no training rows');
   const k = nClassesOf(model);
   const weights =
     options.classWeights === 'balanced'
@@ -172,24 +185,24 @@ export async function fitModel(
     for (let epoch = 1; epoch <= epochs && !ctx.stop; epoch++) {
       const e0 = Date.now();
       if (Number.isFinite(ctx.lr)) setLearningRate(model, ctx.lr);
-      const order = rng.shuffle(train.rows.map((_, i) => i));
+      const order = rng.shuffle(Array.from({ length: trainRows.length }, (_, i) => i));
       let lossSum = 0;
       let correctSum = 0;
       for (let i = 0; i < order.length; i += batchSize) {
         const idx = order.slice(i, i + batchSize);
-        const rows = options.augment
+        const augmented = options.augment
           ? options.augment(
-              idx.map((r) => train.rows[r]),
+              idx.map((r) => trainRows.get(r)),
               rng,
             )
           : undefined;
-        const x = rows
+        const x = augmented
           ? stack(
-              rows,
-              rows.map((_, j) => j),
+              rowSource(augmented),
+              augmented.map((_, j) => j),
               train.shape,
             )
-          : stack(train.rows, idx, train.shape);
+          : stack(trainRows, idx, train.shape);
         const y = targets(train.labels, idx, k, weights);
         const [loss, acc] = (await model.trainOnBatch(x, y)) as number[];
         tf.dispose([x, y]);

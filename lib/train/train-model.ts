@@ -33,6 +33,7 @@ import {
   type SplitName,
   type StoredNormaliser,
 } from './dataset';
+import { rowArray, rowSubset } from './rows';
 import { speakerAugmentedRows } from './speaker-augmentation';
 import {
   EarlyStopping,
@@ -240,9 +241,10 @@ export async function trainFold(
 
   let outcome: ReturnType<typeof evaluate>;
   if (entry.kind === 'classic') {
-    const state = entry.fit(data.train.rows, data.train.labels, k, config as never, seed);
+    // Classic models fit on whole matrices of per-clip statistics (small), so their sides are materialised.
+    const state = entry.fit(rowArray(data.train.rows), data.train.labels, k, config as never, seed);
     seconds = (Date.now() - t0) / 1000;
-    outcome = evaluate(data.test.rows.map((r) => predictClassic(state, r)));
+    outcome = evaluate(rowArray(data.test.rows).map((r) => predictClassic(state, r)));
     await options.onTestAccuracy?.(1, outcome.metrics.accuracy);
     if (options.out) await saveClassicModelDir(options.out, state, data.labels, payload(outcome.metrics));
   } else {
@@ -250,7 +252,7 @@ export async function trainFold(
     const t = training!;
     const { fit, val } = stratifiedHoldOut(data.train.labels, 0.1, seed);
     const pick = (idx: number[]) => ({
-      rows: idx.map((i) => data.train.rows[i]),
+      rows: rowSubset(data.train.rows, idx),
       labels: idx.map((i) => data.train.labels[i]),
       shape: data.shape,
     });
@@ -289,6 +291,8 @@ export async function trainFold(
         fs.writeFileSync(path.join(options.out, 'history.csv'), historyCsv(history));
       }
     } finally {
+      // A model compiled with an optimizer object does not own it: Adam's moments would outlive every run.
+      model.optimizer?.dispose();
       model.dispose();
     }
   }

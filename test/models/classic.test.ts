@@ -13,14 +13,23 @@ import { fitRandomForest, predictForest } from '../../lib/models/forest';
 import { loadClassicModelDir, readModelMeta } from '../../lib/models/model-dir';
 import { fitSvm, predictSvm, type SvmState } from '../../lib/models/svm';
 import { argmax } from '../../lib/evaluate/metrics';
-import { foldData, loadFeatureTable, loadTrainedModel, makeSplit, trainFold, type FoldData } from '../../lib/train';
+import { foldData, loadFeatureTable, loadTrainedModel, makeSplit, rowArray, trainFold } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
-let fold: Promise<FoldData> | undefined;
-/** seed004 statistics of 10 clips per (speaker, emotion) of TESS, random 80/20 split, z-scored on train. */
-function tessFold(): Promise<FoldData> {
+interface ClassicFold {
+  labels: string[];
+  train: { rows: Float32Array[]; labels: number[] };
+  test: { rows: Float32Array[]; labels: number[] };
+}
+let fold: Promise<ClassicFold> | undefined;
+/** seed004 statistics of 10 clips per (speaker, emotion) of TESS, random 80/20 split, z-scored on train, in memory. */
+function tessFold(): Promise<ClassicFold> {
   fold ??= loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', { limitPerClass: 10, progress: false }).then(
-    (table) => foldData(table, makeSplit(table, 'random', { seed: 3 }), 0),
+    (table) => {
+      const d = foldData(table, makeSplit(table, 'random', { seed: 3 }), 0);
+      const side = (s: typeof d.train) => ({ rows: rowArray(s.rows), labels: s.labels });
+      return { labels: d.labels, train: side(d.train), test: side(d.test) };
+    },
   );
   return fold;
 }
@@ -75,12 +84,12 @@ test('classic model directory: round trip, tampered or partial directories refus
   const loaded = await loadTrainedModel(out);
   const pred = loaded
     .predict(
-      testRows.map((i) => table.vectors[i]),
+      testRows.map((i) => table.vectors.get(i)),
       testRows.map((i) => table.rows[i].speaker),
     )
     .map((p) => argmax(p));
   assert.deepEqual(pred, r.yPred);
-  assert.throws(() => loaded.predict([table.vectors[testRows[0]]]), /per-speaker normalisation/);
+  assert.throws(() => loaded.predict([table.vectors.get(testRows[0])]), /per-speaker normalisation/);
   const { state, meta } = loadClassicModelDir<SvmState, { metrics: { test: { accuracy: number } } }>(out);
   assert.equal(meta.version, 2);
   assert.equal(meta.kind, 'classic');

@@ -155,7 +155,7 @@ test('trainFold writes a version-2 model directory with history and a training-m
   assert.equal(fs.readFileSync(path.join(out, 'history.csv'), 'utf8').trim().split('\n').length, 4);
   // The loaded directory predicts the test clips from raw features exactly as training evaluated them.
   const data = foldData(table, split, 0);
-  const byId = new Map(table.rows.map((row, i) => [row.id, table.vectors[i]]));
+  const byId = new Map(table.rows.map((row, i) => [row.id, table.vectors.get(i)]));
   const loaded = await loadTrainedModel(out);
   const pred = loaded.predict(data.test.records.map((row) => byId.get(row.id)!)).map((p) => argmax(p));
   loaded.dispose();

@@ -17,6 +17,7 @@ import {
   foldData,
   loadFeatureTable,
   makeSplit,
+  rowArray,
   speakerAugmentedRows,
   trainFold,
   type TrainedModelPayload,
@@ -49,7 +50,7 @@ test('speaker augmentation: two voices per training speaker, slower and faster, 
   // (judged on the median over clips: YIN's octave errors move a few clips' medians).
   const frames = PROSODY_NAMES.indexOf('frames') + setDims(STATS_PLUS_SET);
   const f0 = PROSODY_NAMES.indexOf('f0_p50') + setDims(STATS_PLUS_SET);
-  const original = new Map(train.map((r) => [r.id, table.vectors[table.rows.indexOf(r)]]));
+  const original = new Map(train.map((r) => [r.id, table.vectors.get(table.rows.indexOf(r))]));
   for (const [k, factor] of [0.9, 1.1].entries()) {
     const shifts: number[] = [];
     aug.records.forEach((r, i) => {
@@ -65,7 +66,7 @@ test('speaker augmentation: two voices per training speaker, slower and faster, 
   const data = foldData(table, split, 0, { normalisation: 'per-speaker', augmented: aug });
   assert.equal(data.train.rows.length, 3 * train.length);
   for (const speaker of speakers) {
-    const rows = data.train.rows.filter((_, i) => data.train.records[i].speaker === speaker);
+    const rows = rowArray(data.train.rows).filter((_, i) => data.train.records[i].speaker === speaker);
     const mean = rows.reduce((s, r) => s + r[frames], 0) / rows.length;
     assert.ok(Math.abs(mean) < 1e-5, `${speaker}: mean ${mean}`);
   }
