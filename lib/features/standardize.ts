@@ -61,8 +61,12 @@ export function fitSequenceStandardizer(sequences: Float32Array[], dims: number)
 /** Apply a sequence standardizer to every frame of a frames × dims sequence (returns a new array). */
 export function standardizeSequence(state: StandardizerState, sequence: Float32Array): Float32Array {
   const dims = state.mean.length;
+  const { mean, std } = state;
   const out = new Float32Array(sequence.length);
-  for (let i = 0; i < sequence.length; i++)
-    out[i] = (sequence[i] - state.mean[i % dims]) / state.std[i % dims];
+  // Frame by frame (no modulo per value): training streams every row through this once per epoch.
+  const whole = sequence.length - (sequence.length % dims);
+  for (let f = 0; f < whole; f += dims)
+    for (let d = 0; d < dims; d++) out[f + d] = (sequence[f + d] - mean[d]) / std[d];
+  for (let i = whole; i < sequence.length; i++) out[i] = (sequence[i] - mean[i - whole]) / std[i - whole];
   return out;
 }

@@ -25,7 +25,7 @@ import {
 } from '../features/standardize';
 import { UserError } from '../util/errors';
 import { progressBar } from '../util/progress';
-import { fixFrames } from './frames';
+import { cropFrames, fixFrames } from './frames';
 import { eachRow, mappedRows, rowSubset, type RowSource } from './rows';
 import type { AugmentedRows } from './speaker-augmentation';
 
@@ -411,10 +411,13 @@ export function foldData(
     throw new Error(`feature set ${table.features.name} gives sequences: give frames`);
   const shape = sequence ? [frames!, dims] : [dims];
   const side = (records: ManifestRow[]): FoldSide => ({
-    rows: mappedRows(raw(records), (v, i) => {
-      const z = normalise(v, records[i]);
-      return sequence ? fixFrames(z, dims, frames!) : z;
-    }),
+    // Crop before z-scoring (no frames scaled only to be dropped), pad after (padding stays 0, the z-scored mean):
+    // the values are those of z-scoring the whole sequence and then fixing its frames.
+    rows: mappedRows(raw(records), (v, i) =>
+      sequence
+        ? fixFrames(normalise(cropFrames(v, dims, frames!), records[i]), dims, frames!)
+        : normalise(v, records[i]),
+    ),
     labels: records.map((r) => labels.indexOf(r.emotion)),
     records,
   });
