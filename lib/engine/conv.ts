@@ -1,7 +1,8 @@
 /**
- * Conv1D as tfjs runs it (a Conv2D over NHWC tensors with height 1): forward, input gradient and
- * filter gradient kernels on the engine's WebAssembly GEMM. Anything that is not a 1-D conv
- * (height > 1, dilation, channels-first) goes to the backend's own kernel when it has one.
+ * Conv2D as tfjs runs it for tfjs-layers Conv1D (NHWC with height 1) and Conv2D (NHWC, any stride,
+ * 'same'/'valid'/explicit padding, dilation 1): forward, input gradient and filter gradient kernels on
+ * the engine's WebAssembly GEMM. Anything else (dilation, channels-first) goes to the backend's own
+ * kernel when it has one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { download, readFloats, upload } from './io';
@@ -9,54 +10,102 @@ import type { WasmRuntime } from './runtime';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
-/** Geometry of a 1-D convolution, or null when convInfo is not one the engine handles. */
-interface Conv1DGeometry {
+/** Geometry of a convolution the engine handles, or null when convInfo is not one. */
+interface ConvGeometry {
   batch: number;
+  inHeight: number;
   inWidth: number;
   inChannels: number;
+  kernelHeight: number;
   kernelWidth: number;
   outChannels: number;
+  outHeight: number;
   outWidth: number;
-  stride: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
   padLeft: number;
-  /** Length of the padded input the forward GEMM reads: (outWidth - 1) * stride + kernelWidth. */
+  /** Size of the padded input the forward GEMMs read: (out - 1) * stride + kernel, per axis. */
+  paddedHeight: number;
   paddedWidth: number;
 }
 
-function geometry(info: Conv2DInfo): Conv1DGeometry | null {
-  const is1D =
+function geometry(info: Conv2DInfo): ConvGeometry | null {
+  const handled =
     info.dataFormat === 'channelsLast' &&
-    info.inHeight === 1 &&
-    info.filterHeight === 1 &&
-    info.outHeight === 1 &&
     info.dilationWidth === 1 &&
     info.dilationHeight === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.bottom === 0;
-  if (!is1D) return null;
+    info.padInfo.top >= 0 &&
+    info.padInfo.left >= 0 &&
+    info.outHeight > 0 &&
+    info.outWidth > 0;
+  if (!handled) return null;
   return {
     batch: info.batchSize,
+    inHeight: info.inHeight,
     inWidth: info.inWidth,
     inChannels: info.inChannels,
+    kernelHeight: info.filterHeight,
     kernelWidth: info.filterWidth,
     outChannels: info.outChannels,
+    outHeight: info.outHeight,
     outWidth: info.outWidth,
-    stride: info.strideWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
+    paddedHeight: (info.outHeight - 1) * info.strideHeight + info.filterHeight,
     paddedWidth: (info.outWidth - 1) * info.strideWidth + info.filterWidth,
   };
 }
 
-/** Copies x [B, W, C] into a zeroed wasm buffer [B, paddedWidth, C] with `padLeft` zero rows in front. */
-function uploadPadded(rt: WasmRuntime, x: Float32Array, g: Conv1DGeometry) {
-  const { batch: B, inWidth: W, inChannels: C, paddedWidth: padded, padLeft: left } = g;
-  const ptr = rt.zeros(B * padded * C);
+/**
+ * Copies rows of src [B, H, W, C] into a zeroed wasm buffer [B, Hp, Wp, C], source (h, w) landing at
+ * (top + h·rowStep, left + w·colStep); positions outside the buffer are dropped (the tail a strided
+ * 'valid' conv never reads). Steps > 1 dilate (the input gradient's stride-dilated dy).
+ */
+function uploadPlaced(
+  rt: WasmRuntime,
+  src: Float32Array,
+  [B, H, W, C]: number[],
+  [Hp, Wp]: [number, number],
+  [top, left]: [number, number],
+  [rowStep, colStep]: [number, number] = [1, 1],
+): number {
+  const ptr = rt.zeros(B * Hp * Wp * C);
   const f32 = rt.f32;
-  const rows = Math.min(W, padded - left);
+  const base = ptr / 4;
   for (let b = 0; b < B; b++) {
-    f32.set(x.subarray(b * W * C, (b * W + rows) * C), ptr / 4 + (b * padded + left) * C);
+    for (let h = 0; h < H; h++) {
+      const ph = top + h * rowStep;
+      if (ph < 0 || ph >= Hp) continue;
+      const srcRow = (b * H + h) * W * C;
+      const dstRow = base + (b * Hp + ph) * Wp * C;
+      if (colStep === 1) {
+        const w0 = Math.max(0, -left);
+        const w1 = Math.min(W, Wp - left);
+        if (w1 > w0) f32.set(src.subarray(srcRow + w0 * C, srcRow + w1 * C), dstRow + (left + w0) * C);
+        continue;
+      }
+      for (let w = 0; w < W; w++) {
+        const pw = left + w * colStep;
+        if (pw < 0 || pw >= Wp) continue;
+        f32.set(src.subarray(srcRow + w * C, srcRow + (w + 1) * C), dstRow + pw * C);
+      }
+    }
   }
   return ptr;
+}
+
+/** x zero-padded for the forward GEMMs ([B, paddedHeight, paddedWidth, Cin] in the wasm heap). */
+function uploadPadded(rt: WasmRuntime, x: Float32Array, g: ConvGeometry): number {
+  return uploadPlaced(
+    rt,
+    x,
+    [g.batch, g.inHeight, g.inWidth, g.inChannels],
+    [g.paddedHeight, g.paddedWidth],
+    [g.padTop, g.padLeft],
+  );
 }
 
 function convInfoOf(
@@ -79,8 +128,24 @@ function convInfoOf(
   );
 }
 
-/** y = conv(x, filter); null when the call is not a 1-D conv. */
-export function conv1dForward(
+/** The C kernels' shared geometry arguments: Hp, Wp, Cin, KH, KW, Cout, Hout, Wout, sh, sw. */
+function kernelDims(g: ConvGeometry): number[] {
+  return [
+    g.paddedHeight,
+    g.paddedWidth,
+    g.inChannels,
+    g.kernelHeight,
+    g.kernelWidth,
+    g.outChannels,
+    g.outHeight,
+    g.outWidth,
+    g.strideHeight,
+    g.strideWidth,
+  ];
+}
+
+/** y = conv(x, filter); null when the engine does not handle the call. */
+export function convForward(
   rt: WasmRuntime,
   backend: tf.KernelBackend,
   x: tf.TensorInfo,
@@ -92,14 +157,14 @@ export function conv1dForward(
   rt.reset();
   const xp = uploadPadded(rt, readFloats(backend, x), g);
   const f = upload(rt, backend, filter);
-  const y = rt.alloc(g.batch * g.outWidth * g.outChannels);
-  const { paddedWidth: Wp, inChannels: Ci, kernelWidth: K, outChannels: Co, outWidth: Wo, stride } = g;
-  rt.parallel('conv1d_forward', g.batch, (b0, b1) => [b0, b1, Wp, Ci, K, Co, Wo, stride, xp, f, y]);
-  return download(rt, backend, y, [g.batch, 1, Wo, Co]);
+  const y = rt.alloc(g.batch * g.outHeight * g.outWidth * g.outChannels);
+  const dims = kernelDims(g);
+  rt.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
+  return download(rt, backend, y, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
 }
 
-/** dFilter for a 1-D conv; null when the call is not one. */
-export function conv1dFilterGrad(
+/** dFilter of a conv the engine handles; null otherwise. */
+export function convFilterGrad(
   rt: WasmRuntime,
   backend: tf.KernelBackend,
   x: tf.TensorInfo,
@@ -112,28 +177,16 @@ export function conv1dFilterGrad(
   rt.reset();
   const xp = uploadPadded(rt, readFloats(backend, x), g);
   const dyPtr = upload(rt, backend, dy);
-  const { paddedWidth: Wp, inChannels: Ci, kernelWidth: K, outChannels: Co, outWidth: Wo, stride } = g;
-  const n = K * Ci * Co;
+  const n = g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels;
   const partials = Array.from({ length: Math.min(rt.threads, g.batch) }, () => rt.alloc(n));
-  rt.parallel('conv1d_filter_grad', g.batch, (b0, b1, part) => [
-    b0,
-    b1,
-    Wp,
-    Ci,
-    K,
-    Co,
-    Wo,
-    stride,
-    xp,
-    dyPtr,
-    partials[part],
-  ]);
+  const dims = kernelDims(g);
+  rt.parallel('conv2d_filter_grad', g.batch, (b0, b1, part) => [b0, b1, ...dims, xp, dyPtr, partials[part]]);
   for (let p = 1; p < partials.length; p++) rt.kernels.add_into(n, partials[0], partials[p]);
   return download(rt, backend, partials[0], filterShape);
 }
 
-/** dInput for a 1-D conv; null when the call is not one. */
-export function conv1dInputGrad(
+/** dInput of a conv the engine handles; null otherwise. */
+export function convInputGrad(
   rt: WasmRuntime,
   backend: tf.KernelBackend,
   dy: tf.TensorInfo,
@@ -144,24 +197,24 @@ export function conv1dInputGrad(
   const g = geometry(convInfoOf(inputShape, filter.shape, attrs, false));
   if (!g) return null;
   rt.reset();
-  const { batch: B, inWidth: Wi, inChannels: Ci, kernelWidth: K, outChannels: Co, outWidth: Wo, stride } = g;
-  // dx = stride-1 conv of dy (dilated by the stride, padded to Wi + K - 1) with the flipped filter.
-  const Lp = Wi + K - 1;
-  const left = K - 1 - g.padLeft;
-  const dyp = rt.zeros(B * Lp * Co);
-  const dyData = readFloats(backend, dy);
-  const f32 = rt.f32;
-  for (let b = 0; b < B; b++) {
-    for (let o = 0; o < Wo; o++) {
-      const pos = left + o * stride;
-      if (pos < 0 || pos >= Lp) continue;
-      f32.set(dyData.subarray((b * Wo + o) * Co, (b * Wo + o + 1) * Co), dyp / 4 + (b * Lp + pos) * Co);
-    }
-  }
+  const { batch: B, inHeight: Hi, inWidth: Wi, inChannels: Ci, outChannels: Co } = g;
+  const { kernelHeight: KH, kernelWidth: KW } = g;
+  // dx = stride-1 conv of dy (dilated by the strides, padded to (Hi + KH - 1) × (Wi + KW - 1)) with
+  // the filter flipped in both axes and its channels swapped.
+  const Hp = Hi + KH - 1;
+  const Wp = Wi + KW - 1;
+  const dyp = uploadPlaced(
+    rt,
+    readFloats(backend, dy),
+    [B, g.outHeight, g.outWidth, Co],
+    [Hp, Wp],
+    [KH - 1 - g.padTop, KW - 1 - g.padLeft],
+    [g.strideHeight, g.strideWidth],
+  );
   const f = upload(rt, backend, filter);
-  const ft = rt.alloc(K * Ci * Co);
-  rt.kernels.conv1d_flip_filter(K, Ci, Co, f, ft);
-  const dx = rt.alloc(B * Wi * Ci);
-  rt.parallel('conv1d_forward', B, (b0, b1) => [b0, b1, Lp, Co, K, Ci, Wi, 1, dyp, ft, dx]);
+  const ft = rt.alloc(KH * KW * Ci * Co);
+  rt.kernels.conv_flip_filter(KH * KW, Ci, Co, f, ft);
+  const dx = rt.alloc(B * Hi * Wi * Ci);
+  rt.parallel('conv2d_forward', B, (b0, b1) => [b0, b1, Hp, Wp, Co, KH, KW, Ci, Hi, Wi, 1, 1, dyp, ft, dx]);
   return download(rt, backend, dx, inputShape);
 }

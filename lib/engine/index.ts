@@ -3,11 +3,11 @@
  * models stay ordinary tfjs Layers models (same save/load and API) while training runs on the
  * engine's WebAssembly SIMD kernels (lib/engine/wasm/kernels.c) over worker threads.
  *
- * - Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter for 1-D convolutions (tfjs-layers Conv1D);
- *   the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it cannot train
- *   a conv net.
+ * - Conv2D / Conv2DBackpropInput / Conv2DBackpropFilter for tfjs-layers Conv1D and Conv2D (NHWC,
+ *   dilation 1); the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it
+ *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
- * - MaxPoolGrad (1-D pools) and Reverse, where the stock wasm kernels are slow.
+ * - MaxPoolGrad and Reverse, where the stock wasm kernels are slow.
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
  * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
@@ -15,8 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { addKernelRegistrar } from '../backend';
-import { conv1dFilterGrad, conv1dForward, conv1dInputGrad } from './conv';
-import { maxPool1dGrad, reverseFloat32 } from './layout-kernels';
+import { convFilterGrad, convForward, convInputGrad } from './conv';
+import { maxPoolGrad, reverseFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
@@ -49,11 +49,11 @@ type Impl = (
 ) => tf.TensorInfo | null;
 
 const KERNELS: [string, Impl][] = [
-  ['Conv2D', (rt, be, i, a) => conv1dForward(rt, be, i.x, i.filter, a)],
-  ['Conv2DBackpropFilter', (rt, be, i, a) => conv1dFilterGrad(rt, be, i.x, i.dy, a)],
-  ['Conv2DBackpropInput', (rt, be, i, a) => conv1dInputGrad(rt, be, i.dy, i.filter, a)],
+  ['Conv2D', (rt, be, i, a) => convForward(rt, be, i.x, i.filter, a)],
+  ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
+  ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
-  ['MaxPoolGrad', (_rt, be, i, a) => maxPool1dGrad(be, i.dy, i.input, a)],
+  ['MaxPoolGrad', (_rt, be, i, a) => maxPoolGrad(be, i.dy, i.input, a)],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
 ];
 

@@ -1,7 +1,6 @@
 /**
  * Small memory-bound kernels where the stock wasm backend is slow (per-element index math):
- * Reverse (used twice per Bidirectional layer and in its gradient) and the MaxPool gradient of a
- * 1-D max pool. Plain typed-array JS: block copies and one pass over the data.
+ * Reverse (used twice per Bidirectional layer and in its gradient) and the MaxPool gradient. Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFloats, writeFloats } from './io';
@@ -33,10 +32,10 @@ export function reverseFloat32(
 }
 
 /**
- * Gradient of a 1-D max pool (NHWC with height 1): each dy goes to the first maximum of its window,
- * as tfjs's own kernels do. Null for anything else.
+ * Gradient of a max pool (NHWC, 1-D pools being height 1): each dy goes to the first maximum of its
+ * window in row-major order, as tfjs's own kernels do. Null for dilated pools and non-float input.
  */
-export function maxPool1dGrad(
+export function maxPoolGrad(
   backend: tf.KernelBackend,
   dy: tf.TensorInfo,
   input: tf.TensorInfo,
@@ -52,46 +51,39 @@ export function maxPool1dGrad(
     pad,
     dimRoundingMode,
   );
-  if (
-    info.inHeight !== 1 ||
-    info.outHeight !== 1 ||
-    info.effectiveFilterHeight !== 1 ||
-    info.dilationWidth !== 1
-  ) {
-    return null;
-  }
-  const {
-    batchSize: B,
-    inWidth: W,
-    outWidth: Wo,
-    inChannels: C,
-    strideWidth: stride,
-    effectiveFilterWidth: K,
-  } = info;
-  const padLeft = info.padInfo.left;
+  if (info.dilationWidth !== 1 || info.dilationHeight !== 1) return null;
+  const { batchSize: B, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, inChannels: C } = info;
+  const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: KH, effectiveFilterWidth: KW } = info;
+  const { top: padTop, left: padLeft } = info.padInfo;
   const x = readFloats(backend, input);
   const g = readFloats(backend, dy);
-  const dx = new Float32Array(B * W * C);
+  const dx = new Float32Array(B * H * W * C);
   const best = new Float32Array(C);
   const at = new Int32Array(C);
   for (let b = 0; b < B; b++) {
-    for (let o = 0; o < Wo; o++) {
-      best.fill(-Infinity);
-      at.fill(-1);
-      for (let k = 0; k < K; k++) {
-        const w = o * stride - padLeft + k;
-        if (w < 0 || w >= W) continue;
-        const row = (b * W + w) * C;
-        for (let c = 0; c < C; c++) {
-          const v = x[row + c];
-          if (v > best[c]) {
-            best[c] = v;
-            at[c] = row + c;
+    for (let oh = 0; oh < Ho; oh++) {
+      for (let ow = 0; ow < Wo; ow++) {
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let kh = 0; kh < KH; kh++) {
+          const h = oh * sh - padTop + kh;
+          if (h < 0 || h >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const w = ow * sw - padLeft + kw;
+            if (w < 0 || w >= W) continue;
+            const row = ((b * H + h) * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[row + c];
+              if (v > best[c]) {
+                best[c] = v;
+                at[c] = row + c;
+              }
+            }
           }
         }
+        const dyRow = ((b * Ho + oh) * Wo + ow) * C;
+        for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[dyRow + c];
       }
-      const dyRow = (b * Wo + o) * C;
-      for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[dyRow + c];
     }
   }
   return writeFloats(backend, dx, input.shape);

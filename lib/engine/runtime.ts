@@ -13,9 +13,9 @@ export interface KernelExports {
   gemm_rows(...args: number[]): void;
   transpose(R: number, C: number, src: number, dst: number): void;
   add_into(n: number, dst: number, src: number): void;
-  conv1d_forward(...args: number[]): void;
-  conv1d_filter_grad(...args: number[]): void;
-  conv1d_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
+  conv2d_forward(...args: number[]): void;
+  conv2d_filter_grad(...args: number[]): void;
+  conv_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   rfft_frames(...args: number[]): void;
@@ -29,8 +29,8 @@ export type KernelName = keyof KernelExports;
 /** Entry points callable across threads, by index in this list (shared with worker.ts). */
 export const PARALLEL_KERNELS: readonly KernelName[] = [
   'gemm_rows',
-  'conv1d_forward',
-  'conv1d_filter_grad',
+  'conv2d_forward',
+  'conv2d_filter_grad',
   'lstm_forward',
   'lstm_backward',
 ];

@@ -118,27 +118,45 @@ EXPORT void add_into(int n, float *dst, const float *src) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Conv1D, channels last. x is given pre-padded: xp[B][Wp][Cin] with Wp = (Wout - 1) * stride + K.
- * filter f[K][Cin][Cout]; y[B][Wout][Cout]. A window of K rows of xp is K*Cin contiguous floats,
- * so the forward pass is one GEMM per example with overlapping rows (row stride stride*Cin).
+ * Conv2D, channels last (a 1-D conv is the case KH = Hp = Hout = 1). x is given pre-padded:
+ * xp[B][Hp][Wp][Cin] with Hp = (Hout - 1) * sh + KH and Wp = (Wout - 1) * sw + KW. Filter
+ * f[KH][KW][Cin][Cout]; y[B][Hout][Wout][Cout]. Within one input row, a window of KW positions is
+ * KW*Cin contiguous floats, so one output row is a sum over the KH filter rows of GEMMs whose A rows
+ * overlap (row stride sw*Cin) — no im2col copy.
  * ------------------------------------------------------------------------------------------- */
 
-EXPORT void conv1d_forward(int b0, int b1, int Wp, int Cin, int K, int Cout, int Wout, int stride,
-                           const float *xp, const float *f, float *y) {
+EXPORT void conv2d_forward(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout, int Wout,
+                           int sh, int sw, const float *xp, const float *f, float *y) {
+  const int window = KW * Cin;
   for (int b = b0; b < b1; b++)
-    gemm_rows(0, Wout, Cout, K * Cin, xp + b * Wp * Cin, stride * Cin, 1, f, Cout, y + b * Wout * Cout, Cout, 0);
+    for (int oh = 0; oh < Hout; oh++) {
+      float *yr = y + ((b * Hout + oh) * Wout) * Cout;
+      for (int kh = 0; kh < KH; kh++) {
+        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
+        gemm_rows(0, Wout, Cout, window, xr, sw * Cin, 1, f + kh * window * Cout, Cout, yr, Cout, kh > 0);
+      }
+    }
 }
 
-/* df[K*Cin][Cout] = sum over examples b0..b1 of window(xp_b)^T . dy_b (overwrites df). */
-EXPORT void conv1d_filter_grad(int b0, int b1, int Wp, int Cin, int K, int Cout, int Wout, int stride,
-                               const float *xp, const float *dy, float *df) {
+/* df[KH*KW*Cin][Cout] = sum over examples b0..b1 and output rows of window(xp row)^T . dy row
+ * (overwrites df). */
+EXPORT void conv2d_filter_grad(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout,
+                               int Wout, int sh, int sw, const float *xp, const float *dy, float *df) {
+  const int window = KW * Cin;
   for (int b = b0; b < b1; b++)
-    gemm_rows(0, K * Cin, Cout, Wout, xp + b * Wp * Cin, 1, stride * Cin, dy + b * Wout * Cout, Cout, df, Cout,
-              b > b0);
+    for (int oh = 0; oh < Hout; oh++) {
+      const float *dyr = dy + ((b * Hout + oh) * Wout) * Cout;
+      for (int kh = 0; kh < KH; kh++) {
+        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
+        gemm_rows(0, window, Cout, Wout, xr, 1, sw * Cin, dyr, Cout, df + kh * window * Cout, Cout,
+                  b > b0 || oh > 0);
+      }
+    }
 }
 
-/* ft[k][co][ci] = f[K-1-k][ci][co]: the filter that turns the input gradient into a forward conv. */
-EXPORT void conv1d_flip_filter(int K, int Cin, int Cout, const float *f, float *ft) {
+/* ft[k][co][ci] = f[K-1-k][ci][co] over the K = KH*KW filter taps: reversing the flattened tap index
+ * flips both spatial axes, giving the filter that turns the input gradient into a forward conv. */
+EXPORT void conv_flip_filter(int K, int Cin, int Cout, const float *f, float *ft) {
   for (int k = 0; k < K; k++)
     for (int ci = 0; ci < Cin; ci++)
       for (int co = 0; co < Cout; co++) ft[((K - 1 - k) * Cout + co) * Cin + ci] = f[(k * Cin + ci) * Cout + co];
