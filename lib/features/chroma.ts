@@ -106,6 +106,8 @@ export interface PitchPeaks {
   pitches: Float32Array;
   /** Interpolated peak magnitudes. */
   magnitudes: Float32Array;
+  /** Frame t's peaks are entries `[frameStart[t], frameStart[t + 1])` (length frames + 1). */
+  frameStart: Int32Array;
 }
 
 /**
@@ -126,6 +128,7 @@ export function piptrack(S: Spectrogram, options: PiptrackOptions = {}): PitchPe
   first = Math.max(first, 1); // librosa's localmax is never true at bin 0
   const pitches: number[] = [];
   const magnitudes: number[] = [];
+  const frameStart = new Int32Array(S.frames + 1);
   const last = S.bins - 1;
   const x = S.data;
   const f32 = Math.fround;
@@ -157,8 +160,9 @@ export function piptrack(S: Spectrogram, options: PiptrackOptions = {}): PitchPe
       pitches.push(f32(((f + shift) * sr) / S.nFft));
       magnitudes.push(f32(x[base + f] + dskew));
     }
+    frameStart[t + 1] = pitches.length;
   }
-  return { pitches: Float32Array.from(pitches), magnitudes: Float32Array.from(magnitudes) };
+  return { pitches: Float32Array.from(pitches), magnitudes: Float32Array.from(magnitudes), frameStart };
 }
 
 /** `np.median` of float32 values (the mean of the two middle ones, in float32). */
@@ -210,7 +214,17 @@ export function estimateTuning(
   S: Spectrogram,
   options: PiptrackOptions & { resolution?: number; binsPerOctave?: number } = {},
 ): number {
-  const { pitches, magnitudes } = piptrack(S, options);
+  return tuningFromPeaks(piptrack(S, options), options);
+}
+
+/**
+ * The second half of {@link estimateTuning}, from piptrack's peaks (of any run of frames: a stream joins
+ * the peaks of cached frames): those at or above their median magnitude, then {@link pitchTuning}.
+ */
+export function tuningFromPeaks(
+  { pitches, magnitudes }: PitchPeaks,
+  options: { resolution?: number; binsPerOctave?: number } = {},
+): number {
   const positive = magnitudes.filter((_, i) => pitches[i] > 0);
   const threshold = positive.length > 0 ? median32(positive) : 0;
   const kept = pitches.filter((p, i) => p > 0 && magnitudes[i] >= threshold);

@@ -17,3 +17,4 @@ export * from './istft';
 export * from './pitch';
 export * from './prosody';
 export * from './embedding';
+export * from './sliding';

@@ -185,17 +185,31 @@ export function powerToDb(S: FeatureMatrix, options: PowerToDbOptions = {}): Fea
   const refDb = fastDb(Math.max(amin, refValue));
   const out = featureMatrix(S.rows, S.cols);
   const d = out.data;
+  for (let i = 0; i < d.length; i++) d[i] = fastDb(Math.max(amin, S.data[i])) - refDb;
+  return topDb === null ? out : clipTopDb(out, topDb);
+}
+
+/**
+ * `power_to_db`'s `top_db` step in place: values below the matrix's peak − `topDb` are raised to it. Apart
+ * so that a stream can convert frames to dB once and clip each window by its own peak.
+ */
+export function clipTopDb(db: FeatureMatrix, topDb: number): FeatureMatrix {
+  return raiseToFloor(db, topDbFloor(db, topDb));
+}
+
+/** The floor `top_db` clips a dB matrix at: its peak − `topDb`. */
+export function topDbFloor(db: FeatureMatrix, topDb: number): number {
+  const d = db.data;
   let peak = -Infinity;
-  for (let i = 0; i < d.length; i++) {
-    const v = fastDb(Math.max(amin, S.data[i])) - refDb;
-    d[i] = v;
-    if (d[i] > peak) peak = d[i];
-  }
-  if (topDb !== null) {
-    const floor = peak - topDb;
-    for (let i = 0; i < d.length; i++) if (d[i] < floor) d[i] = floor;
-  }
-  return out;
+  for (let i = 0; i < d.length; i++) if (d[i] > peak) peak = d[i];
+  return peak - topDb;
+}
+
+/** Raise values below `floor` to it, in place (`top_db`'s clipping at a known floor). */
+export function raiseToFloor(db: FeatureMatrix, floor: number): FeatureMatrix {
+  const d = db.data;
+  for (let i = 0; i < d.length; i++) if (d[i] < floor) d[i] = floor;
+  return db;
 }
 
 /** Orthonormal DCT-II matrix rows 0..nOut-1 for inputs of length n (`scipy.fftpack.dct(norm='ortho')`). */
@@ -258,7 +272,33 @@ export function mfccFromLogMel(logMel: FeatureMatrix, nMfcc = 20, lifter = 0): F
     // The middle element of an odd length pairs with itself (its odd-row cosine is 0).
     sums[halfN] = n % 2 === 1 ? logMel.data[halfN * frames + t] : 0;
     const terms = halfN + (n % 2);
-    for (let k = 0; k < nMfcc; k++) {
+    // Rows of one parity share their source: four at a time share each load (each sum keeps its order).
+    let k = 0;
+    for (; k + 8 <= nMfcc; k += 8)
+      for (let parity = 0; parity < 2; parity++) {
+        const source = parity === 0 ? sums : diffs;
+        const k0 = k + parity;
+        const r0 = k0 * n;
+        const r1 = r0 + 2 * n;
+        const r2 = r1 + 2 * n;
+        const r3 = r2 + 2 * n;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < terms; i++) {
+          const x = source[i];
+          s0 += dct[r0 + i] * x;
+          s1 += dct[r1 + i] * x;
+          s2 += dct[r2 + i] * x;
+          s3 += dct[r3 + i] * x;
+        }
+        out.data[k0 * frames + t] = lift ? Math.fround(s0) * lift[k0] : s0;
+        out.data[(k0 + 2) * frames + t] = lift ? Math.fround(s1) * lift[k0 + 2] : s1;
+        out.data[(k0 + 4) * frames + t] = lift ? Math.fround(s2) * lift[k0 + 4] : s2;
+        out.data[(k0 + 6) * frames + t] = lift ? Math.fround(s3) * lift[k0 + 6] : s3;
+      }
+    for (; k < nMfcc; k++) {
       const source = k % 2 === 0 ? sums : diffs;
       const row = k * n;
       let sum = 0;

@@ -3,7 +3,7 @@
  * voiced, its loudest frame and its length. Spectral statistics alone confuse high-arousal emotions across
  * speakers (one speaker's happy looks like another's angry); pitch range, movement and tempo separate them.
  */
-import { yin } from './pitch';
+import { yin, type YinOptions } from './pitch';
 import { rms } from './temporal';
 
 /** Names of the values {@link prosodyStats} returns, in order. */
@@ -40,31 +40,48 @@ export interface ProsodyOptions {
   minRelativeRms?: number;
 }
 
+/** The YIN settings {@link prosodyStats} tracks F0 with (frames as the RMS frames: centred, same hop). */
+export function prosodyYinOptions(options: ProsodyOptions): YinOptions {
+  return {
+    sr: options.sr,
+    fmin: options.fmin ?? 65,
+    fmax: Math.min(options.fmax ?? 600, options.sr / 2),
+    frameLength: options.frameLength ?? 2048,
+    hopLength: options.hopLength ?? 512,
+  };
+}
+
 /**
  * The prosody of one clip ({@link PROSODY_NAMES}): F0 in octaves (log2 Hz); statistics over the voiced frames,
  * or over every frame when fewer than 3 are voiced; Δ between consecutive voiced frames; slope in octaves per
  * voiced frame (least squares); loudest frame as ln RMS; length in frames.
  */
 export function prosodyStats(y: Float32Array, options: ProsodyOptions): Float32Array {
-  const frameLength = options.frameLength ?? 2048;
-  const hopLength = options.hopLength ?? 512;
-  const track = yin(y, {
-    sr: options.sr,
-    fmin: options.fmin ?? 65,
-    fmax: Math.min(options.fmax ?? 600, options.sr / 2),
-    frameLength,
-    hopLength,
-  });
-  const energy = rms(y, { frameLength, hopLength }).data;
-  const n = Math.min(track.f0.length, energy.length);
+  const yinOptions = prosodyYinOptions(options);
+  const track = yin(y, yinOptions);
+  const energy = rms(y, { frameLength: yinOptions.frameLength, hopLength: yinOptions.hopLength }).data;
+  return prosodyFromFrames(track.f0, track.aperiodicity, energy, options);
+}
+
+/**
+ * {@link prosodyStats} from the clip's per-frame YIN track and RMS (a stream assembles them from cached
+ * frames).
+ */
+export function prosodyFromFrames(
+  f0Track: Float64Array,
+  aperiodicity: Float64Array,
+  energy: Float32Array,
+  options: Pick<ProsodyOptions, 'maxAperiodicity' | 'minRelativeRms'>,
+): Float32Array {
+  const n = Math.min(f0Track.length, energy.length);
   let peak = 0;
   for (let t = 0; t < n; t++) peak = Math.max(peak, energy[t]);
   const maxAperiodicity = options.maxAperiodicity ?? 0.2;
   const minRms = (options.minRelativeRms ?? 0.1) * peak;
   const voiced: number[] = [];
   for (let t = 0; t < n; t++)
-    if (track.aperiodicity[t] < maxAperiodicity && energy[t] >= minRms) voiced.push(Math.log2(track.f0[t]));
-  const f0 = voiced.length >= 3 ? voiced : Array.from(track.f0.subarray(0, n), (f) => Math.log2(f));
+    if (aperiodicity[t] < maxAperiodicity && energy[t] >= minRms) voiced.push(Math.log2(f0Track[t]));
+  const f0 = voiced.length >= 3 ? voiced : Array.from(f0Track.subarray(0, n), (f) => Math.log2(f));
   const m = f0.length;
   if (m === 0) return new Float32Array(PROSODY_NAMES.length);
   const mean = f0.reduce((a, b) => a + b, 0) / m;

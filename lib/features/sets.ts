@@ -5,14 +5,15 @@
  */
 import { fixLength } from '../audio/fixed-length';
 import type { MonoAudio } from '../audio/types';
-import { chromaFromPower } from './chroma';
+import { chromaFromPower, piptrack, tuningFromPeaks, type PitchPeaks } from './chroma';
 import { delta } from './delta';
-import { prosodyStats, PROSODY_NAMES } from './prosody';
-import { melFromSpectrogram, mfccFromLogMel, powerToDb } from './mel';
+import { yin } from './pitch';
+import { prosodyFromFrames, prosodyYinOptions, PROSODY_NAMES } from './prosody';
+import { melFromSpectrogram, mfccFromLogMel, powerToDb, raiseToFloor, topDbFloor } from './mel';
 import { spectralBandwidth, spectralCentroid, spectralContrast, spectralRolloff } from './spectral';
 import { spectrogram } from './spectrum';
 import { rms, zeroCrossingRate } from './temporal';
-import { type FeatureMatrix, type Spectrogram } from './types';
+import { featureMatrix, type FeatureMatrix, type Spectrogram } from './types';
 
 /** Per-frame feature blocks a set can stack (each is the librosa feature of the same name). */
 export type FrameBlock =
@@ -203,31 +204,217 @@ function powerFromMagnitude(S: Spectrogram): Spectrogram {
   return { ...S, power: 2, data };
 }
 
-/** Every block of the set as a features × frames matrix, computing shared intermediates once. */
-export function computeBlocks(y: Float32Array, config: LibrosaSetConfig): FeatureMatrix[] {
+/**
+ * What a set's blocks need of each frame, for a run of consecutive frames: everything that depends on one
+ * frame's samples alone (spectra, mel power and its dB before `top_db`, piptrack's peaks, the time-domain and
+ * spectral-shape blocks, the YIN track). What depends on the whole clip (`top_db`'s peak, chroma's tuning,
+ * deltas, spectral contrast's dB clipping, statistics) is left to {@link blocksFromFrames}. A clip computes it
+ * over its frames; a stream computes each frame once and joins runs of frames into a window's
+ * ({@link joinFrameData}), so that the window's features are exactly the clip-level ones.
+ */
+export interface FrameData {
+  frames: number;
+  /** Magnitude spectra ('contrast'). */
+  magnitude?: Spectrogram;
+  /** Power spectra ('chroma'). */
+  power?: Spectrogram;
+  /** Mel power ('mel'; 'logmel' with ref 'max'). */
+  mel?: FeatureMatrix;
+  /** `power_to_db(mel, ref=1, top_db=None)` ('mfcc' and its deltas; 'logmel' with ref 1). */
+  melDb?: FeatureMatrix;
+  /** piptrack's peaks (chroma's tuning estimate). */
+  peaks?: PitchPeaks;
+  /** Blocks that are per frame as they stand: zcr, rms (also for prosody), centroid, bandwidth, rolloff. */
+  perFrame: Partial<Record<FrameBlock, FeatureMatrix>>;
+  /** Prosody's YIN track. */
+  pitch?: { f0: Float64Array; aperiodicity: Float64Array };
+  /**
+   * Chroma at a tuning and MFCC at a `top_db` floor, where a stream has them for these frames already; used
+   * when the tuning ({@link chromaTuning}) and floor ({@link melDbFloor}) of these frames are the same.
+   */
+  chroma?: DerivedFrames;
+  mfcc?: DerivedFrames;
+}
+
+/** Frames' chroma or MFCC columns (`matrix`) at a tuning or `top_db` floor (`at`). */
+export interface DerivedFrames {
+  at: number;
+  matrix: FeatureMatrix;
+}
+
+/** power_to_db's default `top_db`, which the 'mfcc' and ref-1 'logmel' blocks apply. */
+const TOP_DB = 80;
+
+/** Chroma's tuning over these frames: the set's own, or estimated from their peaks (librosa's `estimate_tuning`). */
+export function chromaTuning(data: FrameData, config: LibrosaSetConfig): number {
+  return config.tuning ?? tuningFromPeaks(data.peaks!);
+}
+
+/** The frames' chroma at `tuning`. */
+export function chromaAt(data: FrameData, config: LibrosaSetConfig, tuning: number): FeatureMatrix {
+  return chromaFromPower(data.power!, { sr: config.sampleRate, tuning }).chroma;
+}
+
+/** The floor `top_db` clips these frames' mel dB at (80 dB below their peak). */
+export function melDbFloor(data: FrameData): number {
+  return topDbFloor(data.melDb!, TOP_DB);
+}
+
+/** The frames' mel dB clipped at `floor` (a copy). */
+function clippedMelDb(data: FrameData, floor: number): FeatureMatrix {
+  return raiseToFloor({ ...data.melDb!, data: data.melDb!.data.slice() }, floor);
+}
+
+/** The frames' MFCC with their mel dB clipped at `floor`. */
+export function mfccAt(data: FrameData, config: LibrosaSetConfig, floor: number): FeatureMatrix {
+  return mfccFromLogMel(clippedMelDb(data, floor), config.nMfcc, config.lifter);
+}
+
+/**
+ * {@link FrameData} of `signal`: its centred frames as the clip-level extractor frames it (`center` true), or
+ * the uncentred frames `signal[t · hop, t · hop + nFft)` (`center` false: frames inside a longer signal).
+ */
+export function frameData(signal: Float32Array, config: LibrosaSetConfig, center = true): FrameData {
   const { sampleRate: sr, nFft, hopLength } = config;
-  const signal = config.frames === null ? y : fixLength(y, (config.frames - 1) * hopLength);
   const blocks = new Set(config.blocks);
   const needs = (...names: FrameBlock[]) => names.some((n) => blocks.has(n));
-  const magnitude = spectrogram(signal, { nFft, hopLength, power: 1 });
+  const magnitude = spectrogram(signal, { nFft, hopLength, power: 1, center });
   const power = needs('mfcc', 'mfcc_delta', 'mfcc_delta2', 'chroma', 'mel', 'logmel')
     ? powerFromMagnitude(magnitude)
     : undefined;
-  const melOptions = {
-    nMels: config.nMels,
-    fmin: config.fmin,
-    fmax: config.fmax ?? undefined,
-    htk: config.htk,
-  };
   const mel =
     power && needs('mfcc', 'mfcc_delta', 'mfcc_delta2', 'mel', 'logmel')
-      ? melFromSpectrogram(power, sr, melOptions)
+      ? melFromSpectrogram(power, sr, {
+          nMels: config.nMels,
+          fmin: config.fmin,
+          fmax: config.fmax ?? undefined,
+          htk: config.htk,
+        })
       : undefined;
+  const logMelMax = needs('logmel') && config.logMelRef === 'max';
+  const melDb =
+    mel && (needs('mfcc', 'mfcc_delta', 'mfcc_delta2') || (needs('logmel') && !logMelMax))
+      ? powerToDb(mel, { topDb: null })
+      : undefined;
+  const frame = { frameLength: nFft, hopLength, center };
+  const perFrame: Partial<Record<FrameBlock, FeatureMatrix>> = {};
+  if (needs('zcr')) perFrame.zcr = zeroCrossingRate(signal, frame);
+  if (needs('rms') || config.prosody) perFrame.rms = rms(signal, frame);
+  if (needs('centroid')) perFrame.centroid = spectralCentroid(magnitude, { sr });
+  if (needs('bandwidth')) perFrame.bandwidth = spectralBandwidth(magnitude, { sr });
+  if (needs('rolloff')) perFrame.rolloff = spectralRolloff(magnitude, { sr });
+  const track = config.prosody
+    ? yin(signal, { ...prosodyYinOptions({ sr, frameLength: nFft, hopLength }), center })
+    : undefined;
+  return {
+    frames: magnitude.frames,
+    magnitude: needs('contrast') ? magnitude : undefined,
+    power: needs('chroma') ? power : undefined,
+    mel: needs('mel') || logMelMax ? mel : undefined,
+    melDb,
+    peaks: needs('chroma') && config.tuning === null ? piptrack(power!, { sr }) : undefined,
+    perFrame,
+    pitch: track && { f0: track.f0, aperiodicity: track.aperiodicity },
+  };
+}
+
+/** Frames `[from, to)` of some frame data. */
+export interface FrameRange {
+  data: FrameData;
+  from: number;
+  to: number;
+}
+
+/** Columns (frames) `[from, to)` of each matrix, joined in order. */
+export function joinMatrices(parts: { matrix: FeatureMatrix; from: number; to: number }[]): FeatureMatrix {
+  const frames = parts.reduce((n, p) => n + p.to - p.from, 0);
+  const out = featureMatrix(parts[0].matrix.rows, frames);
+  let at = 0;
+  for (const { matrix: m, from, to } of parts) {
+    for (let r = 0; r < m.rows; r++)
+      out.data.set(m.data.subarray(r * m.cols + from, r * m.cols + to), r * frames + at);
+    at += to - from;
+  }
+  return out;
+}
+
+/** Frames `[from, to)` of each part, joined in order into one run (without cached chroma or MFCC). */
+export function joinFrameData(parts: FrameRange[]): FrameData {
+  const frames = parts.reduce((n, p) => n + p.to - p.from, 0);
+  const first = parts[0].data;
+  const matrices = (pick: (d: FrameData) => FeatureMatrix | undefined): FeatureMatrix | undefined =>
+    pick(first) && joinMatrices(parts.map((p) => ({ matrix: pick(p.data)!, from: p.from, to: p.to })));
+  const spectra = (pick: (d: FrameData) => Spectrogram | undefined): Spectrogram | undefined => {
+    const s0 = pick(first);
+    if (!s0) return undefined;
+    const out: Spectrogram = { ...s0, frames, data: new Float32Array(frames * s0.bins) };
+    let at = 0;
+    for (const { data, from, to } of parts) {
+      out.data.set(pick(data)!.data.subarray(from * s0.bins, to * s0.bins), at * s0.bins);
+      at += to - from;
+    }
+    return out;
+  };
+  const tracks = (pick: (d: FrameData) => Float64Array) => {
+    const out = new Float64Array(frames);
+    let at = 0;
+    for (const { data, from, to } of parts) {
+      out.set(pick(data).subarray(from, to), at);
+      at += to - from;
+    }
+    return out;
+  };
+  let peaks: PitchPeaks | undefined;
+  if (first.peaks) {
+    const count = parts.reduce(
+      (n, p) => n + p.data.peaks!.frameStart[p.to] - p.data.peaks!.frameStart[p.from],
+      0,
+    );
+    peaks = {
+      pitches: new Float32Array(count),
+      magnitudes: new Float32Array(count),
+      frameStart: new Int32Array(frames + 1),
+    };
+    let frame = 0;
+    for (const { data, from, to } of parts) {
+      const { pitches, magnitudes, frameStart } = data.peaks!;
+      const base = peaks.frameStart[frame] - frameStart[from];
+      peaks.pitches.set(pitches.subarray(frameStart[from], frameStart[to]), frameStart[from] + base);
+      peaks.magnitudes.set(magnitudes.subarray(frameStart[from], frameStart[to]), frameStart[from] + base);
+      for (let t = from; t < to; t++) peaks.frameStart[++frame] = frameStart[t + 1] + base;
+    }
+  }
+  const perFrame: Partial<Record<FrameBlock, FeatureMatrix>> = {};
+  for (const block of Object.keys(first.perFrame) as FrameBlock[])
+    perFrame[block] = matrices((d) => d.perFrame[block]);
+  return {
+    frames,
+    magnitude: spectra((d) => d.magnitude),
+    power: spectra((d) => d.power),
+    mel: matrices((d) => d.mel),
+    melDb: matrices((d) => d.melDb),
+    peaks,
+    perFrame,
+    pitch: first.pitch && {
+      f0: tracks((d) => d.pitch!.f0),
+      aperiodicity: tracks((d) => d.pitch!.aperiodicity),
+    },
+  };
+}
+
+/** Every block of the set as a features × frames matrix, from a clip's (or window's) frame data. */
+export function blocksFromFrames(data: FrameData, config: LibrosaSetConfig): FeatureMatrix[] {
+  const sr = config.sampleRate;
+  // power_to_db's top_db clips at the peak of the whole clip.
+  const floor = data.melDb && melDbFloor(data);
+  const db = floor === undefined ? undefined : clippedMelDb(data, floor);
+  const blocks = new Set(config.blocks);
   const mfcc =
-    mel && needs('mfcc', 'mfcc_delta', 'mfcc_delta2')
-      ? mfccFromLogMel(powerToDb(mel), config.nMfcc, config.lifter)
+    db && ['mfcc', 'mfcc_delta', 'mfcc_delta2'].some((b) => blocks.has(b as FrameBlock))
+      ? data.mfcc !== undefined && data.mfcc.at === floor
+        ? data.mfcc.matrix
+        : mfccFromLogMel(db, config.nMfcc, config.lifter)
       : undefined;
-  const frame = { frameLength: nFft, hopLength };
   const compute = (block: FrameBlock): FeatureMatrix => {
     switch (block) {
       case 'mfcc':
@@ -236,27 +423,31 @@ export function computeBlocks(y: Float32Array, config: LibrosaSetConfig): Featur
         return delta(mfcc!);
       case 'mfcc_delta2':
         return delta(mfcc!, { order: 2 });
-      case 'chroma':
-        return chromaFromPower(power!, { sr, tuning: config.tuning }).chroma;
+      case 'chroma': {
+        const tuning = chromaTuning(data, config);
+        return data.chroma?.at === tuning ? data.chroma.matrix : chromaAt(data, config, tuning);
+      }
       case 'mel':
-        return mel!;
+        return data.mel!;
       case 'logmel':
-        return powerToDb(mel!, { ref: config.logMelRef });
-      case 'zcr':
-        return zeroCrossingRate(signal, frame);
-      case 'rms':
-        return rms(signal, frame);
-      case 'centroid':
-        return spectralCentroid(magnitude, { sr });
-      case 'bandwidth':
-        return spectralBandwidth(magnitude, { sr });
-      case 'rolloff':
-        return spectralRolloff(magnitude, { sr });
+        return config.logMelRef === 'max' ? powerToDb(data.mel!, { ref: 'max' }) : db!;
       case 'contrast':
-        return spectralContrast(magnitude, { sr });
+        return spectralContrast(data.magnitude!, { sr });
+      default:
+        return data.perFrame[block]!;
     }
   };
   return config.blocks.map(compute);
+}
+
+/** Every block of the set as a features × frames matrix, computing shared intermediates once. */
+export function computeBlocks(y: Float32Array, config: LibrosaSetConfig): FeatureMatrix[] {
+  return blocksFromFrames(frameData(setSignal(y, config), config), config);
+}
+
+/** The signal the set's frames are taken from: the clip, or the clip fixed to `frames` frames. */
+function setSignal(y: Float32Array, config: LibrosaSetConfig): Float32Array {
+  return config.frames === null ? y : fixLength(y, (config.frames - 1) * config.hopLength);
 }
 
 /**
@@ -269,19 +460,19 @@ export function extractSet(audio: MonoAudio, config: LibrosaSetConfig): Float32A
     throw new Error(
       `feature set ${config.name}: audio is ${audio.sampleRate} Hz, the set expects ${config.sampleRate} Hz`,
     );
-  const blocks = computeBlocks(audio.samples, config);
+  return setVectorFromFrames(frameData(setSignal(audio.samples, config), config), config);
+}
+
+/** {@link extractSet}'s result from the clip's (or a window's) frame data. */
+export function setVectorFromFrames(data: FrameData, config: LibrosaSetConfig): Float32Array {
+  const blocks = blocksFromFrames(data, config);
   const perFrame = blocks.reduce((n, b) => n + b.rows, 0);
   const frames = blocks[0].cols;
   if (config.output === 'stats') {
     const out = new Float32Array(setDims(config));
     if (config.prosody)
       out.set(
-        prosodyStats(
-          config.frames === null
-            ? audio.samples
-            : fixLength(audio.samples, (config.frames - 1) * config.hopLength),
-          { sr: config.sampleRate, frameLength: config.nFft, hopLength: config.hopLength },
-        ),
+        prosodyFromFrames(data.pitch!.f0, data.pitch!.aperiodicity, data.perFrame.rms!.data, {}),
         2 * perFrame,
       );
     let d = 0;

@@ -8,17 +8,21 @@
  *
  * - `window`: a sliding window (`windowSeconds`, every `hopSeconds`) is treated as one clip: the model's
  *   feature set is extracted from its samples as training extracted it from a clip, normalised, classified.
+ *   Window starts are rounded to the feature set's frame hop (at most half a hop from `k · hopSeconds`) so
+ *   that overlapping windows and segments share their frames ({@link SlidingWindowFeatures}): each frame's
+ *   features are computed once, and each window's vector is still exactly that of a clip of its samples.
  *   A window with less than `minSpeechSeconds` of speech is silent: `label` and `scores` are null (no emotion
  *   on silence or noise). Scores are smoothed by an exponential moving average over consecutive speech
  *   windows (`smoothing` is the newest window's weight; 1 turns it off), restarted after a silent window.
  * - `segment`: once the detector closes a stretch of speech (an utterance), that stretch plus `padSeconds`
- *   on each side is classified as one clip. Segments shorter than `minSegmentSeconds` are dropped, longer ones
+ *   on each side is classified as one clip (its start moved to the frame grid, as windows'). Segments shorter than `minSegmentSeconds` are dropped, longer ones
  *   than `maxSegmentSeconds` are cut so that a long monologue still yields results.
  *
  * Per-speaker models are normalised with the stream's own speech windows (segments with its own segments)
  * through a {@link RunningNormaliser}.
  */
 import { argmax } from '../evaluate/metrics';
+import { SlidingWindowFeatures } from '../features/sliding';
 import type { StandardizerState } from '../features/standardize';
 import { featureVector, type InferenceModel } from './model';
 import { RunningNormaliser } from './running-normaliser';
@@ -45,6 +49,11 @@ export interface StreamOptions {
   vad?: VadOptions;
   /** Windows the prior of a per-speaker model is worth (see RunningNormaliser). Default 10. */
   priorWeight?: number;
+  /**
+   * Compute each feature frame once and share it between overlapping windows (the same vectors as extracting
+   * each window whole; false does that instead, for comparison). Default true.
+   */
+  shareFrames?: boolean;
 }
 
 export const STREAM_DEFAULTS: Required<Omit<StreamOptions, 'vad'>> = {
@@ -56,6 +65,7 @@ export const STREAM_DEFAULTS: Required<Omit<StreamOptions, 'vad'>> = {
   minSegmentSeconds: 0.3,
   maxSegmentSeconds: 10,
   priorWeight: 10,
+  shareFrames: true,
 };
 
 export interface StreamEventBase {
@@ -156,6 +166,10 @@ export class EmotionStream {
   private readonly vad: VoiceActivityDetector;
   private readonly windowLength: number;
   private readonly hopLength: number;
+  /** Window starts are multiples of this (the feature set's frame hop; 1 for sets without frames). */
+  private readonly frameHop: number;
+  /** Frames shared between windows, unless `shareFrames` is off or the set has no frame grid. */
+  private readonly sliding?: SlidingWindowFeatures;
   private readonly windows: Stage;
   private readonly segments: Stage;
   /** Resampled signal, by sample index at `sampleRate`. */
@@ -192,6 +206,10 @@ export class EmotionStream {
     this.vad = new VoiceActivityDetector(this.sampleRate, vad);
     this.windowLength = Math.round(o.windowSeconds * this.sampleRate);
     this.hopLength = Math.round(o.hopSeconds * this.sampleRate);
+    const features = model.features;
+    this.frameHop = features.kind === 'librosa' ? features.hopLength : 1;
+    if (features.kind === 'librosa' && o.shareFrames && SlidingWindowFeatures.shares(features))
+      this.sliding = new SlidingWindowFeatures(features);
     this.windows = new Stage(model, o.priorWeight);
     this.segments = new Stage(model, o.priorWeight);
   }
@@ -241,8 +259,11 @@ export class EmotionStream {
     return this.buffer.view(from, to);
   }
 
+  /** The model's features of samples [from, to), as of a clip of them. */
   private clip(from: number, to: number): Float32Array {
-    return featureVector({ samples: this.slice(from, to), sampleRate: this.sampleRate }, this.model.features);
+    const samples = this.slice(from, to);
+    if (this.sliding) return this.sliding.features(samples, from);
+    return featureVector({ samples, sampleRate: this.sampleRate }, this.model.features);
   }
 
   private speechSeconds(from: number, to: number): number {
@@ -272,11 +293,16 @@ export class EmotionStream {
     return { event, vector: voiced ? this.clip(from, to) : null };
   }
 
+  /** First sample of window `k`: `k` hops, rounded to the frame grid. */
+  private windowStart(k: number): number {
+    return Math.round((k * this.hopLength) / this.frameHop) * this.frameHop;
+  }
+
   private readyWindows(last: boolean): Pending[] {
     const out: Pending[] = [];
     const decidedTo = last ? this.total : this.vad.decided * this.vad.hopLength;
     for (;;) {
-      const from = this.nextWindow * this.hopLength;
+      const from = this.windowStart(this.nextWindow);
       const to = from + this.windowLength;
       if (to > this.total || to > decidedTo) break;
       out.push(this.window(from, to));
@@ -284,7 +310,7 @@ export class EmotionStream {
     }
     if (last) {
       // The tail after the last full window (or a stream shorter than one window) as one more window.
-      const lastEnd = this.nextWindow === 0 ? 0 : (this.nextWindow - 1) * this.hopLength + this.windowLength;
+      const lastEnd = this.nextWindow === 0 ? 0 : this.windowStart(this.nextWindow - 1) + this.windowLength;
       if (this.total > lastEnd)
         out.push(this.window(Math.max(0, this.total - this.windowLength), this.total));
     }
@@ -320,6 +346,9 @@ export class EmotionStream {
       const context = this.slice(a, b);
       while (a < from && context[a - Math.max(0, from - pad)] === 0) a++;
       while (b > to && context[b - 1 - Math.max(0, from - pad)] === 0) b--;
+      // On the frame grid, as windows, to share their frames: less than a frame hop of context less.
+      const aligned = Math.ceil(a / this.frameHop) * this.frameHop;
+      if (aligned <= from) a = aligned;
       const event: SegmentEvent = {
         type: 'segment',
         start: round3(from / this.sampleRate),
@@ -360,12 +389,12 @@ export class EmotionStream {
     const pad = Math.round(this.options.padSeconds * this.sampleRate);
     const hop = this.vad.hopLength;
     // The last window at the end of the stream may start up to one hop before the next regular window.
-    let keep = Math.min(Math.max(0, this.nextWindow - 1) * this.hopLength, this.scanFrame * hop - pad);
+    const lastStart = this.windowStart(Math.max(0, this.nextWindow - 1));
+    let keep = Math.min(lastStart, this.scanFrame * hop - pad);
     if (this.segmentStart >= 0) keep = Math.min(keep, this.segmentStart * hop - pad);
     if (this.closed.length > 0) keep = Math.min(keep, this.closed[0][0] - pad);
     this.buffer.dropBefore(keep);
-    this.vad.forget(
-      Math.min(Math.floor((Math.max(0, this.nextWindow - 1) * this.hopLength) / hop), this.scanFrame),
-    );
+    this.sliding?.forget(keep);
+    this.vad.forget(Math.min(Math.floor(lastStart / hop), this.scanFrame));
   }
 }
