@@ -250,9 +250,21 @@ export function chromaTuning(data: FrameData, config: LibrosaSetConfig): number 
   return config.tuning ?? tuningFromPeaks(data.peaks!);
 }
 
-/** The frames' chroma at `tuning`. */
-export function chromaAt(data: FrameData, config: LibrosaSetConfig, tuning: number): FeatureMatrix {
-  return chromaFromPower(data.power!, { sr: config.sampleRate, tuning }).chroma;
+/** The chroma of frames [from, to) (all by default) at `tuning`. */
+export function chromaAt(
+  data: FrameData,
+  config: LibrosaSetConfig,
+  tuning: number,
+  from = 0,
+  to = data.frames,
+): FeatureMatrix {
+  const power = data.power!;
+  const frames = {
+    ...power,
+    frames: to - from,
+    data: power.data.subarray(from * power.bins, to * power.bins),
+  };
+  return chromaFromPower(frames, { sr: config.sampleRate, tuning }).chroma;
 }
 
 /** The floor `top_db` clips these frames' mel dB at (80 dB below their peak). */
@@ -260,21 +272,33 @@ export function melDbFloor(data: FrameData): number {
   return topDbFloor(data.melDb!, TOP_DB);
 }
 
-/** The frames' mel dB clipped at `floor` (a copy). */
-function clippedMelDb(data: FrameData, floor: number): FeatureMatrix {
-  return raiseToFloor({ ...data.melDb!, data: data.melDb!.data.slice() }, floor);
+/** The mel dB of frames [from, to) (all by default) clipped at `floor` (a copy). */
+function clippedMelDb(data: FrameData, floor: number, from = 0, to = data.frames): FeatureMatrix {
+  return raiseToFloor(joinMatrices([{ matrix: data.melDb!, from, to }]), floor);
 }
 
-/** The frames' MFCC with their mel dB clipped at `floor`. */
-export function mfccAt(data: FrameData, config: LibrosaSetConfig, floor: number): FeatureMatrix {
-  return mfccFromLogMel(clippedMelDb(data, floor), config.nMfcc, config.lifter);
+/** The MFCC of frames [from, to) (all by default) with their mel dB clipped at `floor`. */
+export function mfccAt(
+  data: FrameData,
+  config: LibrosaSetConfig,
+  floor: number,
+  from = 0,
+  to = data.frames,
+): FeatureMatrix {
+  return mfccFromLogMel(clippedMelDb(data, floor, from, to), config.nMfcc, config.lifter);
 }
 
 /**
  * {@link FrameData} of `signal`: its centred frames as the clip-level extractor frames it (`center` true), or
- * the uncentred frames `signal[t · hop, t · hop + nFft)` (`center` false: frames inside a longer signal).
+ * the uncentred frames `signal[t · hop, t · hop + nFft)` (`center` false). ZCR, which librosa pads with the
+ * edge samples rather than zeros, is taken from `zcrSignal` (the same signal unless the caller padded it).
  */
-export function frameData(signal: Float32Array, config: LibrosaSetConfig, center = true): FrameData {
+export function frameData(
+  signal: Float32Array,
+  config: LibrosaSetConfig,
+  center = true,
+  zcrSignal = signal,
+): FrameData {
   const { sampleRate: sr, nFft, hopLength } = config;
   const blocks = new Set(config.blocks);
   const needs = (...names: FrameBlock[]) => names.some((n) => blocks.has(n));
@@ -298,7 +322,7 @@ export function frameData(signal: Float32Array, config: LibrosaSetConfig, center
       : undefined;
   const frame = { frameLength: nFft, hopLength, center };
   const perFrame: Partial<Record<FrameBlock, FeatureMatrix>> = {};
-  if (needs('zcr')) perFrame.zcr = zeroCrossingRate(signal, frame);
+  if (needs('zcr')) perFrame.zcr = zeroCrossingRate(zcrSignal, frame);
   if (needs('rms') || config.prosody) perFrame.rms = rms(signal, frame);
   if (needs('centroid')) perFrame.centroid = spectralCentroid(magnitude, { sr });
   if (needs('bandwidth')) perFrame.bandwidth = spectralBandwidth(magnitude, { sr });
@@ -316,6 +340,36 @@ export function frameData(signal: Float32Array, config: LibrosaSetConfig, center
     perFrame,
     pitch: track && { f0: track.f0, aperiodicity: track.aperiodicity },
   };
+}
+
+/**
+ * Frames `[from, to)` of {@link frameData}`(signal, config)` (the clip's centred frames), computing only
+ * those: the samples they span, padded where they reach past the signal's ends as the clip is padded.
+ */
+export function centredFrames(
+  signal: Float32Array,
+  config: LibrosaSetConfig,
+  from: number,
+  to: number,
+): FrameData {
+  const { nFft, hopLength: hop } = config;
+  const start = from * hop - (nFft >> 1);
+  const span = (to - 1 - from) * hop + nFft;
+  const padded = (edge: boolean): Float32Array => {
+    const out = new Float32Array(span);
+    const a = Math.max(0, start);
+    const b = Math.min(signal.length, start + span);
+    out.set(signal.subarray(a, b), a - start);
+    if (edge && signal.length > 0) {
+      out.fill(signal[0], 0, a - start);
+      out.fill(signal[signal.length - 1], b - start);
+    }
+    return out;
+  };
+  const inside = start >= 0 && start + span <= signal.length;
+  const samples = inside ? signal.subarray(start, start + span) : padded(false);
+  const zcr = inside || !config.blocks.includes('zcr') ? samples : padded(true);
+  return frameData(samples, config, false, zcr);
 }
 
 /** Frames `[from, to)` of some frame data. */

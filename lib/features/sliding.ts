@@ -14,12 +14,12 @@
  * Stretches must start on the frame grid (a multiple of `hopLength` samples) to share frames; others, and
  * sets with a fixed frame count (their signal is cut or padded first), are extracted whole.
  */
-import type { FeatureMatrix } from './types';
+import { featureMatrix, type FeatureMatrix } from './types';
 import {
   chromaAt,
   chromaTuning,
   extractSet,
-  frameData,
+  centredFrames,
   joinFrameData,
   joinMatrices,
   melDbFloor,
@@ -30,10 +30,17 @@ import {
   type LibrosaSetConfig,
 } from './sets';
 
-/** Signal frames `[first, first + data.frames)` and what was derived from them at a tuning or floor. */
+/** Chroma or MFCC columns of a run's frames, each computed at the tuning or floor in `at` (NaN: not yet). */
+interface DerivedColumns {
+  at: Float64Array;
+  matrix: FeatureMatrix;
+}
+
+/** Signal frames `[first, first + data.frames)`, and chroma and MFCC columns derived from them. */
 interface CachedRun {
   first: number;
   data: FrameData;
+  derived: { chroma?: DerivedColumns; mfcc?: DerivedColumns };
 }
 
 export class SlidingWindowFeatures {
@@ -62,17 +69,16 @@ export class SlidingWindowFeatures {
     const frames = 1 + Math.floor(length / hop);
     const base = start / hop;
     const added = this.cover(samples, base, base + inner, base + outer);
-    // The first frames from the stretch's head (centre padding on the left, as the clip's), the last ones
-    // from a tail that starts `inner` frames before them (so that its own left padding is not used).
-    const head = frameData(samples.subarray(0, (inner - 1) * hop + half), this.config);
-    const tail = frameData(samples.subarray((outer - inner) * hop), this.config);
+    // The first and last frames reach into the stretch's centre padding: its own.
+    const head = centredFrames(samples, this.config, 0, inner);
+    const tail = centredFrames(samples, this.config, outer, frames);
     const parts: FrameRange[] = [{ data: head, from: 0, to: inner }];
     for (const run of this.runs) {
       const from = Math.max(run.first, base + inner);
       const to = Math.min(run.first + run.data.frames, base + outer);
       if (to > from) parts.push({ data: run.data, from: from - run.first, to: to - run.first });
     }
-    parts.push({ data: tail, from: inner, to: inner + frames - outer });
+    parts.push({ data: tail, from: 0, to: frames - outer });
     this.counts.computed += inner + frames - outer + added;
     this.counts.cached += outer - inner - added;
     const joined = joinFrameData(parts);
@@ -94,17 +100,38 @@ export class SlidingWindowFeatures {
     this.runs = this.runs.filter((r) => (r.first + r.data.frames) * hop > before);
   }
 
-  /** The parts' chroma at a tuning or MFCC at a floor, joined; computed once per cached run and value. */
+  /**
+   * The parts' chroma at a tuning or MFCC at a floor, joined; a cached run's columns are computed once per
+   * frame and value.
+   */
   private joinDerived(parts: FrameRange[], kind: 'chroma' | 'mfcc', value: number): FeatureMatrix {
-    const derive = (data: FrameData): FeatureMatrix => {
-      if (data[kind]?.at === value) return data[kind].matrix;
-      const matrix =
-        kind === 'chroma' ? chromaAt(data, this.config, value) : mfccAt(data, this.config, value);
-      // Only cached runs keep it (the head and tail are the stretch's own).
-      if (this.runs.some((r) => r.data === data)) data[kind] = { at: value, matrix };
-      return matrix;
+    const at = (data: FrameData, from: number, to: number): FeatureMatrix =>
+      kind === 'chroma'
+        ? chromaAt(data, this.config, value, from, to)
+        : mfccAt(data, this.config, value, from, to);
+    const derive = ({ data, from, to }: FrameRange): FeatureMatrix => {
+      const run = this.runs.find((r) => r.data === data);
+      if (!run) return at(data, from, to); // the stretch's own head or tail
+      const held = (run.derived[kind] ??= {
+        at: new Float64Array(data.frames).fill(NaN),
+        matrix: featureMatrix(kind === 'chroma' ? 12 : this.config.nMfcc, data.frames),
+      });
+      let lo = from;
+      while (lo < to && held.at[lo] === value) lo++;
+      let hi = to;
+      while (hi > lo && held.at[hi - 1] === value) hi--;
+      if (hi > lo) {
+        const fresh = at(data, lo, hi);
+        for (let r = 0; r < fresh.rows; r++)
+          held.matrix.data.set(
+            fresh.data.subarray(r * fresh.cols, (r + 1) * fresh.cols),
+            r * data.frames + lo,
+          );
+        held.at.fill(value, lo, hi);
+      }
+      return held.matrix;
     };
-    return joinMatrices(parts.map((p) => ({ matrix: derive(p.data), from: p.from, to: p.to })));
+    return joinMatrices(parts.map((p) => ({ matrix: derive(p), from: p.from, to: p.to })));
   }
 
   /**
@@ -132,11 +159,8 @@ export class SlidingWindowFeatures {
     return added;
   }
 
-  /** The signal's frames [from, to), uncentred, from the stretch's samples (which start at frame `base`'s centre). */
+  /** The signal's frames [from, to), from the stretch's samples (which start at frame `base`'s centre). */
   private compute(samples: Float32Array, base: number, from: number, to: number): CachedRun {
-    const { nFft, hopLength: hop } = this.config;
-    const first = (from - base) * hop - (nFft >> 1);
-    const data = frameData(samples.subarray(first, first + (to - 1 - from) * hop + nFft), this.config, false);
-    return { first: from, data };
+    return { first: from, data: centredFrames(samples, this.config, from - base, to - base), derived: {} };
   }
 }
