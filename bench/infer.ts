@@ -8,8 +8,10 @@
  * microphone's), joined with 0.5–1 s pauses (about 5 minutes), pushed 1 s at a time; the stream resamples to
  * the models' 22050 Hz as it would live.
  * Real-time factor = process CPU seconds / audio seconds (one thread: the stream runs on the main thread);
- * latency = wall time of each 1 s push (one window, plus a segment when an utterance ends). The machine is
- * shared (2 cores, other jobs): CPU times are inflated, ratios within this run are comparable.
+ * latency = wall time of each 1 s push (one window, plus a segment when an utterance ends). The reference,
+ * `unshared`, is the same stream extracting every window and segment whole (`shareFrames: false`: each frame
+ * computed about three times) in this run; the events are the same. The machine is shared (2 cores, other
+ * jobs): CPU times are inflated, ratios within this run are comparable.
  *
  *   node scripts/build.js && node dist/bench/infer.js [--quick] [--rate HZ]
  */
@@ -138,15 +140,22 @@ async function main(): Promise<void> {
     const m = await loadInferenceModel(dir);
     try {
       runStream(m, audio.samples.subarray(0, 5 * INPUT_RATE)); // warm-up (JIT, tfjs kernels)
+      runStream(m, audio.samples.subarray(0, 5 * INPUT_RATE), { shareFrames: false });
       const run = runStream(m, audio.samples);
+      const { events: unsharedEvents, ...unshared } = runStream(m, audio.samples, { shareFrames: false });
       const score = scoreStream(run.events, truth);
       const clip = predictClips(m, files);
       const clipAccuracy = clip.filter((r, i) => r.label === picked[i].label).length / n;
-      const { events, ...timing } = run;
-      void events;
+      const { events: _events, ...timing } = run;
       const entry: Record<string, unknown> = {
         ...timing,
         meetsTarget: timing.realTimeFactorCpu <= 0.01,
+        unshared: {
+          realTimeFactorCpu: unshared.realTimeFactorCpu,
+          latencyMs: unshared.latencyMs,
+          sameEvents: JSON.stringify(unsharedEvents) === JSON.stringify(run.events),
+        },
+        speedupCpu: r4(unshared.realTimeFactorCpu / timing.realTimeFactorCpu),
         segmentAccuracy: r4(score.segmentAccuracy),
         windowAccuracy: r4(score.windowAccuracy),
         clipAccuracy: r4(clipAccuracy),

@@ -22,6 +22,7 @@ import {
 import { Rng } from '../../lib/util/rng';
 import { seededSample } from '../../lib/data/subset';
 import { loadTessLayout } from '../../lib/data/tess';
+import { loadRavdess } from '../../lib/data/ravdess';
 import { runSer as ser, trainOnTess } from '../helpers/cli';
 import { realDataRoot, repoRoot } from '../helpers/data';
 
@@ -215,6 +216,35 @@ test('EmotionStream: the same events whether the audio comes in one piece or in 
       const stream = new EmotionStream(model, 16000);
       const events = [...stream.push(audio.samples.subarray(0, n)), ...stream.end()];
       assert.equal(events.filter((e) => e.type === 'window').length, 1);
+    }
+  } finally {
+    model.dispose();
+  }
+});
+
+test('EmotionStream: windows and segments sharing frames give exactly the events of extracting each whole', async () => {
+  const model = await loadInferenceModel(modelDir);
+  try {
+    // TESS at its own rate and RAVDESS (48 kHz, sentences) resampled by the stream, as `ser stream` runs.
+    const ravdess = seededSample(loadRavdess(realDataRoot('ravdess')).records, 8, 5);
+    for (const [clips, rate] of [
+      [testSpeakerClips(10), 24414],
+      [ravdess.map((r) => ({ path: r.path, label: r.emotion })), 48000],
+    ] as const) {
+      const { audio } = concatenateClips(
+        clips.map((c) => ({ audio: loadAudioSync(c.path, { sampleRate: rate }), label: c.label })),
+        { minGap: 0.3, maxGap: 1.2, seed: 9 },
+      );
+      const run = (shareFrames: boolean) => {
+        const stream = new EmotionStream(model, rate, { shareFrames });
+        const events: StreamEvent[] = [];
+        for (let at = 0; at < audio.samples.length; at += rate)
+          events.push(...stream.push(audio.samples.subarray(at, at + rate)));
+        return [...events, ...stream.end()];
+      };
+      const shared = run(true);
+      assert.ok(shared.filter((e) => e.type === 'segment' && e.label !== null).length >= clips.length - 2);
+      assert.deepEqual(shared, run(false), `${rate} Hz`);
     }
   } finally {
     model.dispose();
