@@ -392,8 +392,11 @@ export function joinMatrices(parts: { matrix: FeatureMatrix; from: number; to: n
   return out;
 }
 
-/** Frames `[from, to)` of each part, joined in order into one run (without cached chroma or MFCC). */
-export function joinFrameData(parts: FrameRange[]): FrameData {
+/**
+ * Frames `[from, to)` of each part, joined in order into one run (without cached chroma or MFCC). `power`
+ * false leaves out the power spectra, which only chroma reads (for callers that supply the chroma).
+ */
+export function joinFrameData(parts: FrameRange[], power = true): FrameData {
   const frames = parts.reduce((n, p) => n + p.to - p.from, 0);
   const first = parts[0].data;
   const matrices = (pick: (d: FrameData) => FeatureMatrix | undefined): FeatureMatrix | undefined =>
@@ -444,7 +447,7 @@ export function joinFrameData(parts: FrameRange[]): FrameData {
   return {
     frames,
     magnitude: spectra((d) => d.magnitude),
-    power: spectra((d) => d.power),
+    power: power ? spectra((d) => d.power) : undefined,
     mel: matrices((d) => d.mel),
     melDb: matrices((d) => d.melDb),
     peaks,

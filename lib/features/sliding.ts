@@ -81,8 +81,9 @@ export class SlidingWindowFeatures {
     parts.push({ data: tail, from: 0, to: frames - outer });
     this.counts.computed += inner + frames - outer + added;
     this.counts.cached += outer - inner - added;
-    const joined = joinFrameData(parts);
     const blocks = new Set(this.config.blocks);
+    // Chroma is joined from the parts' own (below), so the window's power spectra are not needed.
+    const joined = joinFrameData(parts, !blocks.has('chroma'));
     if (blocks.has('chroma')) {
       const tuning = chromaTuning(joined, this.config);
       joined.chroma = { at: tuning, matrix: this.joinDerived(parts, 'chroma', tuning) };
