@@ -7,7 +7,7 @@
  *   dilation 1); the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
- * - MaxPoolGrad and Reverse, where the stock wasm kernels are slow.
+ * - MaxPoolGrad, Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
  * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { addKernelRegistrar } from '../backend';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
-import { maxPoolGrad, reverseFloat32 } from './layout-kernels';
+import { maxPoolGrad, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
@@ -48,6 +48,11 @@ type Impl = (
   attrs: tf.NamedAttrMap,
 ) => tf.TensorInfo | null;
 
+const reduction = (attrs: tf.NamedAttrMap): [number | number[], boolean] => {
+  const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+  return [axis, keepDims];
+};
+
 const KERNELS: [string, Impl][] = [
   ['Conv2D', (rt, be, i, a) => convForward(rt, be, i.x, i.filter, a)],
   ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
@@ -55,6 +60,9 @@ const KERNELS: [string, Impl][] = [
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
   ['MaxPoolGrad', (_rt, be, i, a) => maxPoolGrad(be, i.dy, i.input, a)],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
+  ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
+  ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
+  ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
 ];
 
 const registeredOn = new Set<EngineBackend>();

@@ -1,6 +1,8 @@
 /**
- * Small memory-bound kernels where the stock wasm backend is slow (per-element index math):
- * Reverse (used twice per Bidirectional layer and in its gradient) and the MaxPool gradient. Plain typed-array JS: block copies and one pass over the data.
+ * Small memory-bound kernels where the stock wasm backend is slow (per-element index math or a transpose
+ * first): Reverse (used twice per Bidirectional layer and in its gradient), the MaxPool gradient, Tile and
+ * Sum / Mean over leading axes (BatchNorm's statistics and gradient over [batch, height, width] of NHWC
+ * activations). Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFloats, writeFloats } from './io';
@@ -87,4 +89,63 @@ export function maxPoolGrad(
     }
   }
   return writeFloats(backend, dx, input.shape);
+}
+
+/** x tiled `reps` times along each axis (float32 only; null otherwise). */
+export function tileFloat32(
+  backend: tf.KernelBackend,
+  x: tf.TensorInfo,
+  reps: number[],
+): tf.TensorInfo | null {
+  if (x.dtype !== 'float32' || reps.length !== x.shape.length) return null;
+  let shape = x.shape.slice();
+  let data = readFloats(backend, x);
+  // Innermost axis first: tiling axis a repeats each contiguous block [shape[a], ...tiled inner axes].
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const r = reps[axis];
+    if (r === 1) continue;
+    const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+    const block = shape.slice(axis).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(outer * block * r);
+    for (let o = 0; o < outer; o++) {
+      const src = data.subarray(o * block, (o + 1) * block);
+      for (let k = 0; k < r; k++) {
+        if (block === 1) out[(o * r + k) * block] = src[0];
+        else out.set(src, (o * r + k) * block);
+      }
+    }
+    shape = shape.map((n, i) => (i === axis ? n * r : n));
+    data = out;
+  }
+  return writeFloats(backend, data, shape);
+}
+
+/**
+ * Sum (or mean) of x over `axis` when those axes are its leading ones (all but at least the last): column
+ * sums of x seen as [rows, cols], accumulated in float64. Null for other axes (the stock kernel runs).
+ */
+export function reduceLeadingAxes(
+  backend: tf.KernelBackend,
+  x: tf.TensorInfo,
+  axis: number | number[],
+  keepDims: boolean,
+  mean: boolean,
+): tf.TensorInfo | null {
+  if (x.dtype !== 'float32') return null;
+  const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
+  const k = axes.length;
+  if (k === 0 || k >= x.shape.length || axes.some((a, i) => a !== i)) return null;
+  const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
+  const cols = x.shape.slice(k).reduce((a, b) => a * b, 1);
+  const data = readFloats(backend, x);
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) acc[c] += data[row + c];
+  }
+  const out = new Float32Array(cols);
+  const scale = mean ? 1 / rows : 1;
+  for (let c = 0; c < cols; c++) out[c] = acc[c] * scale;
+  const shape = keepDims ? x.shape.map((n, i) => (i < k ? 1 : n)) : x.shape.slice(k);
+  return writeFloats(backend, out, shape);
 }

@@ -5,4 +5,5 @@ export * from './svm';
 export * from './seed002';
 export * from './seed003';
 export * from './best';
+export * from './cnn2d';
 export * from './zoo';

@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SPEAKER_AUGMENTATION, type SpeakerAugmentation } from '../augment/speaker';
 import { defineFeatureSet, featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
 import { BEST_DEFAULTS, buildBest, type BestConfig } from './best';
+import { buildCnn2d, CNN2D_DEFAULTS, type Cnn2dConfig } from './cnn2d';
 import { DEFAULT_RANDOM_FOREST, fitRandomForest, predictForest, type RandomForestConfig, type RandomForestState } from './forest';
 import { buildMlp, DEFAULT_MLP, type MlpConfig } from './mlp';
 import { buildSeed000, SEED000_DEFAULTS, type Seed000Config } from './seed000';
@@ -72,9 +73,22 @@ export const STATS_PROSODY_SET: LibrosaSetConfig = defineFeatureSet({
   prosody: true,
 });
 
-/** A feature set by name: the zoo's own (`stats-plus`, `stats-prosody`) or a built-in one (lib/features/sets.ts). */
+/**
+ * `logmel64`: 64-band log-mel (`power_to_db(ref=np.max)`, n_fft 2048, hop 512), 87 frames (2 s at 22050 Hz): the
+ * 2-D CNN's image; half of seed001's 128 bands, which halves the conv work at the resolution the published
+ * TESS 2-D CNNs use.
+ */
+export const LOGMEL64_SET: LibrosaSetConfig = defineFeatureSet({
+  name: 'logmel64',
+  nMels: 64,
+  blocks: ['logmel'],
+  logMelRef: 'max',
+  frames: 87,
+});
+
+/** A feature set by name: the zoo's own (`stats-plus`, `stats-prosody`, `logmel64`) or a built-in one (lib/features/sets.ts). */
 export function zooFeatureSet(name: string): LibrosaSetConfig {
-  const own = [STATS_PLUS_SET, STATS_PROSODY_SET].find((s) => s.name === name);
+  const own = [STATS_PLUS_SET, STATS_PROSODY_SET, LOGMEL64_SET].find((s) => s.name === name);
   return own ?? featureSet(name);
 }
 
@@ -114,6 +128,7 @@ export interface ZooConfigs {
   best: SvmConfig;
   'best-mlp': MlpConfig;
   'best-cnn': BestConfig;
+  'best-cnn2d': Cnn2dConfig;
 }
 export type ZooModelName = keyof ZooConfigs;
 
@@ -219,6 +234,23 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
       featureMaskWidth: 12,
     },
     build: (c: BestConfig, shape: number[], k: number) => buildBest(c, seq(shape), k),
+  },
+  // The published speaker-independent TESS route (2-D CNN on log-mel, SpecAugment, noise); ablations in best.ts.
+  'best-cnn2d': {
+    kind: 'neural',
+    features: 'logmel64',
+    defaults: { ...CNN2D_DEFAULTS, convFilters: [...CNN2D_DEFAULTS.convFilters] },
+    training: {
+      ...TRAINING_DEFAULTS,
+      frames: 87,
+      epochs: 30,
+      classWeights: 'balanced',
+      timeMasks: 2,
+      timeMaskWidth: 10,
+      featureMasks: 2,
+      featureMaskWidth: 8,
+    },
+    build: (c: Cnn2dConfig, shape: number[], k: number) => buildCnn2d(c, seq(shape), k),
   },
 });
 

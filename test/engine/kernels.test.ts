@@ -26,7 +26,7 @@ const tensor = (shape: number[], seed: number): tf.Tensor =>
     shape,
   );
 
-describe('engine BatchMatMul, MaxPoolGrad and Reverse kernels', () => {
+describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels', () => {
   before(setUpEngine);
 
   it('BatchMatMul broadcasts a batch of 1 like stock (forward; stock tfjs has no broadcast gradient)', async () => {
@@ -88,6 +88,57 @@ describe('engine BatchMatMul, MaxPoolGrad and Reverse kernels', () => {
       assertAllClose(runs, 1e-6, 'maxPoolGrad');
     });
   }
+
+  it('Tile agrees with stock (BatchNorm gradient broadcast, inner and outer reps)', async () => {
+    const runs = await stockCpuFastCpuFastWasm(() =>
+      tf.tidy(() =>
+        [
+          tf.tile(tensor([1, 1, 1, 16], 7), [4, 6, 5, 1]),
+          tf.tile(tensor([2, 3], 8), [3, 2]),
+          tf.tile(tensor([5], 9), [4]),
+        ].map((t) => t.dataSync() as Float32Array),
+      ),
+    );
+    assertAllClose(runs, 0, 'tile');
+  });
+
+  it('Sum and Mean over leading axes agree with stock; other axes and int32 fall through', async () => {
+    const runs = await stockCpuFastCpuFastWasm(() =>
+      tf.tidy(() => {
+        const x = tensor([4, 7, 5, 16], 10);
+        return [
+          tf.sum(x, [0, 1, 2]),
+          tf.sum(x, [2, 0, 1], true),
+          tf.mean(x, [0, 1, 2]),
+          tf.mean(x, 0, true),
+          tf.sum(x, [1, 2]),
+          tf.mean(x, -1),
+          tf.sum(x),
+          tf.moments(x, [0, 1, 2]).variance,
+        ].map((t) => t.dataSync() as Float32Array);
+      }),
+    );
+    assertAllClose(runs, 1e-5, 'sum/mean');
+    assert.deepEqual(
+      Array.from(
+        tf
+          .sum(
+            tf.tensor2d(
+              [
+                [1, 2],
+                [3, 4],
+              ],
+              [2, 2],
+              'int32',
+            ),
+            0,
+          )
+          .dataSync(),
+      ),
+      [4, 6],
+    );
+    assert.deepEqual(tf.sum(tensor([3, 2], 1), 0, true).shape, [1, 2]);
+  });
 
   it('Reverse along one or several axes agrees with stock', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
