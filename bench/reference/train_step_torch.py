@@ -1,9 +1,10 @@
-"""PyTorch reference for bench/train-step: the seed-000 and seed-001 models of lib/models, timed
+"""PyTorch reference for bench/train-step: the seed-000, seed-001 and best-cnn2d models of lib/models, timed
 per Adam training step and per predict, batch 32, on the CPU with a fixed thread count.
 
 Run by bench/train-step.ts with Debian's /usr/bin/python3 (python3-torch); prints one JSON object:
 {"torch": version, "threads": n, "seed000": {"train_ms": .., "predict_ms": ..}, "seed001": {...}}.
-Layouts follow the tfjs models: inputs are [batch, time, features]; Conv1d sees [batch, features, time].
+Layouts follow the tfjs models: inputs are [batch, time, features]; Conv1d sees [batch, features, time];
+Conv2d sees [batch, 1, time, mel bands].
 """
 import argparse
 import json
@@ -58,6 +59,31 @@ class Seed001(nn.Module):
         return self.out(self.drop(torch.relu(self.dense(h))))
 
 
+class Cnn2d(nn.Module):
+    """best-cnn2d: Gaussian noise → 4 × (Conv2D 3×3 no bias → BatchNorm → ReLU → MaxPool 2×2 → Dropout)
+    → global average pooling → Dense 64 → Dropout → Dense."""
+
+    def __init__(self, n_classes=7, filters=(16, 32, 64, 64), k=3, pool=2, dense=64, noise=0.1):
+        super().__init__()
+        layers, cin = [], 1
+        for f in filters:
+            layers += [nn.Conv2d(cin, f, k, padding=k // 2, bias=False), nn.BatchNorm2d(f, eps=1e-3), nn.ReLU(),
+                       nn.MaxPool2d(pool), nn.Dropout(0.1)]
+            cin = f
+        self.convs = nn.Sequential(*layers)
+        self.noise = noise
+        self.dense = nn.Linear(cin, dense)
+        self.drop = nn.Dropout(0.4)
+        self.out = nn.Linear(dense, n_classes)
+
+    def forward(self, x):  # x: [B, T, M]
+        h = x.unsqueeze(1)
+        if self.training and self.noise > 0:
+            h = h + self.noise * torch.randn_like(h)
+        h = self.convs(h).mean(dim=(2, 3))
+        return self.out(self.drop(torch.relu(self.dense(h))))
+
+
 def time_model(model, shape, batch, steps, warmup):
     x = torch.randn(batch, *shape)
     y = torch.randint(0, 7, (batch,))
@@ -97,7 +123,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--model", choices=["seed000", "seed001", "all"], default="all")
+    ap.add_argument("--model", choices=["seed000", "seed001", "best-cnn2d", "all"], default="all")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -106,6 +132,8 @@ def main():
         out["seed000"] = time_model(Seed000(), (128, 40), args.batch, args.steps, args.warmup)
     if args.model in ("seed001", "all"):
         out["seed001"] = time_model(Seed001(), (87, 128), args.batch, args.steps, args.warmup)
+    if args.model in ("best-cnn2d", "all"):
+        out["best-cnn2d"] = time_model(Cnn2d(), (87, 64), args.batch, args.steps, args.warmup)
     print(json.dumps(out))
 
 
