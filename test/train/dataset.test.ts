@@ -4,11 +4,15 @@
  * and predictions for the same seed, and a fit that reads every row once per epoch instead of keeping them.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestRow } from '../../lib/data/manifest';
 import { initBackend } from '../../lib/backend';
 import { speakerKey } from '../../lib/data/split';
+import { FeatureCache } from '../../lib/features/cache';
 import { setDims } from '../../lib/features/sets';
 import { fitSequenceStandardizer, standardizeSequence } from '../../lib/features/standardize';
 import {
@@ -51,6 +55,38 @@ test('a cache-backed table holds no vectors and reads the same vectors as a tabl
   assert.equal(cached.vectors.reads - before, cached.rows.length);
   // Every read is a fresh array: nothing is kept between reads.
   assert.notEqual(cached.vectors.get(0), cached.vectors.get(0));
+});
+
+test('a cold cache is filled on load (damaged entries re-extracted) and reads what extraction gives', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-stream-cache-'));
+  try {
+    const load = () =>
+      loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', {
+        limitPerClass: 1,
+        progress: false,
+        cacheDir,
+      });
+    const cold = await load();
+    assert.equal(cold.vectors.storage, 'cache');
+    assert.equal(cold.rows.length, 14);
+    const cache = new FeatureCache(cold.features, cacheDir);
+    assert.ok(cold.rows.every((r) => cache.has(r.fileHash)));
+    const entry = path.join(cache.dir, cold.rows[0].fileHash.slice(0, 2), `${cold.rows[0].fileHash}.f32`);
+    fs.truncateSync(entry, 20);
+    assert.equal(cache.has(cold.rows[0].fileHash), false);
+    const repaired = await load();
+    assert.ok(cache.has(cold.rows[0].fileHash));
+    // The reference: the same clips extracted through the project's own cache, held in memory.
+    const memory = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', {
+      limitPerClass: 1,
+      progress: false,
+      storage: 'memory',
+    });
+    for (let i = 0; i < memory.rows.length; i++)
+      assert.deepEqual(repaired.vectors.get(i), memory.vectors.get(i));
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
 });
 
 test('streamed fold rows are bit for bit the in-memory z-score and frame fix (global and per-speaker)', async () => {
