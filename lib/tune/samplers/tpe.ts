@@ -70,6 +70,27 @@ export class TpeSampler implements Sampler {
 
   /** TPE draw of `space`, or undefined while fewer than nStartupTrials trials are finished. */
   private sampleTpe(study: StudyView, space: SearchSpace): Record<string, number> | undefined {
+    const fitted = this.fitEstimators(study, space);
+    if (fitted === undefined) return undefined;
+    const names = Object.keys(space);
+    const candidates = fitted.below.sample(this.rng, this.nEiCandidates);
+    const logL = fitted.below.logPdf(candidates);
+    const logG = fitted.above.logPdf(candidates);
+    let best = 0;
+    for (let i = 1; i < logL.length; i++) if (logL[i] - logG[i] > logL[best] - logG[best]) best = i;
+    const out: Record<string, number> = {};
+    for (const name of names) out[name] = candidates[name][best];
+    return out;
+  }
+
+  /**
+   * The Parzen estimators l(x) of the best gamma(n) finished trials and g(x) of the rest over `space`, or
+   * undefined while fewer than nStartupTrials trials are finished.
+   */
+  fitEstimators(
+    study: StudyView,
+    space: SearchSpace,
+  ): { below: ParzenEstimator; above: ParzenEstimator } | undefined {
     const names = Object.keys(space);
     const sign = study.direction === 'minimize' ? 1 : -1;
     const scores: Score[] = [];
@@ -108,16 +129,10 @@ export class TpeSampler implements Sampler {
       const target = isBelow[i] ? below : above;
       names.forEach((name, j) => target[name].push(values[i][j] as number));
     }
-    const lx = new ParzenEstimator(below, space, this.parzen);
-    const gx = new ParzenEstimator(above, space, this.parzen);
-    const candidates = lx.sample(this.rng, this.nEiCandidates);
-    const logL = lx.logPdf(candidates);
-    const logG = gx.logPdf(candidates);
-    let best = 0;
-    for (let i = 1; i < logL.length; i++) if (logL[i] - logG[i] > logL[best] - logG[best]) best = i;
-    const out: Record<string, number> = {};
-    for (const name of names) out[name] = candidates[name][best];
-    return out;
+    return {
+      below: new ParzenEstimator(below, space, this.parzen),
+      above: new ParzenEstimator(above, space, this.parzen),
+    };
   }
 }
 
