@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { floatDistribution, intDistribution } from '../../lib/tune';
-import { defaultWeights, ParzenEstimator, type ParzenOptions } from '../../lib/tune/samplers/parzen';
+import {
+  defaultWeights,
+  numpyArgsort,
+  ParzenEstimator,
+  type ParzenOptions,
+} from '../../lib/tune/samplers/parzen';
 
 // Reference: Optuna 3.1's _ParzenEstimator (Debian python3-optuna) with TPESampler's default parameters, on
 // observations drawn by numpy.random.RandomState(0); log_pdf at the given points.
@@ -9,9 +14,12 @@ const OPTIONS: ParzenOptions = {
   considerPrior: true,
   priorWeight: 1,
   considerMagicClip: true,
+  magicClipExponent: 1,
+  minBandwidthFactor: 0.01,
   considerEndpoints: false,
   weights: defaultWeights,
   multivariate: false,
+  normalizedKernels: false,
 };
 
 const close = (a: ArrayLike<number>, b: number[]) =>
@@ -51,4 +59,21 @@ test('Parzen estimator log density equals Optuna 3.1 (log-scaled int: cell masse
     pe.logPdf({ k: [1, 2, 7, 30, 64] }),
     [-1.8595483999924407, -1.9693789338150491, -1.7613407252569786, -1.3356042525164171, -1.1971607526147512],
   );
+});
+
+test('numpyArgsort orders ties as numpy 1.24 argsort does (Optuna 3.1 bandwidths of repeated int values)', () => {
+  // numpy.random.RandomState(3).randint(0, 6, size=40) and its np.argsort (quicksort, not stable past 16).
+  const values = [
+    2, 0, 1, 3, 0, 0, 0, 5, 5, 3, 2, 3, 1, 1, 2, 5, 0, 4, 4, 5, 0, 2, 1, 2, 2, 2, 4, 1, 3, 2, 5, 0, 1, 5, 2,
+    0, 3, 0, 3, 1,
+  ];
+  assert.deepEqual(
+    Array.from(numpyArgsort(values)),
+    [
+      31, 16, 35, 6, 5, 20, 37, 1, 4, 2, 32, 22, 12, 13, 27, 39, 34, 29, 25, 24, 23, 0, 14, 21, 10, 38, 3, 28,
+      11, 9, 36, 18, 17, 26, 7, 30, 33, 15, 8, 19,
+    ],
+  );
+  const sixteen = [3, 0, 6, 0, 4, 7, 6, 7, 2, 0, 2, 3, 7, 3, 3, 1];
+  assert.deepEqual(Array.from(numpyArgsort(sixteen)), [1, 3, 9, 15, 8, 10, 0, 11, 13, 14, 4, 2, 6, 5, 7, 12]);
 });

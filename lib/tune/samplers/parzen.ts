@@ -13,14 +13,26 @@ export interface ParzenOptions {
   considerPrior: boolean;
   /** Weight of the prior component (default 1). */
   priorWeight: number;
-  /** Floor bandwidths at range / min(100, 1 + n) (default true). */
+  /**
+   * Floor bandwidths at range / min(1 / minBandwidthFactor, (1 + m)^magicClipExponent), m the number of
+   * components (default true; Optuna 3.1's floor is range / min(100, 1 + m)).
+   */
   considerMagicClip: boolean;
+  /** Exponent α of the magic clip (Watanabe 2023's b_magic exponent; Optuna 3.1: 1). */
+  magicClipExponent: number;
+  /** Lowest bandwidth floor of the magic clip, as a fraction of the range (Optuna 3.1: 0.01). */
+  minBandwidthFactor: number;
   /** Let the outermost components reach the bounds (default false). */
   considerEndpoints: boolean;
   /** Observation weights by count, oldest first (default {@link defaultWeights}). */
   weights: (n: number) => number[];
   /** Shared bandwidth rule and component choice across parameters. */
   multivariate: boolean;
+  /**
+   * Continuous kernels are true densities, with their −log σ term. Optuna 3.1's truncnorm.logpdf leaves it
+   * out (false), which makes l(x)/g(x) favour wide kernels; Optuna 3.5 fixed it (optuna/optuna#5110).
+   */
+  normalizedKernels: boolean;
 }
 
 /** Optuna's default_weights: flat for n < 25, else a ramp from 1/n to 1 over the oldest n − 25. */
@@ -53,6 +65,7 @@ export class ParzenEstimator {
   private readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly params = new Map<string, NumericParam | CategoricalParam>();
+  private readonly normalizedKernels: boolean;
 
   /** @param observations parameter → internal values of the observations (same length for all). */
   constructor(
@@ -60,6 +73,7 @@ export class ParzenEstimator {
     private readonly space: Record<string, Distribution>,
     options: ParzenOptions,
   ) {
+    this.normalizedKernels = options.normalizedKernels;
     const names = Object.keys(space);
     const n = names.length > 0 ? observations[names[0]].length : 0;
     const considerPrior = options.considerPrior || n === 0;
@@ -96,7 +110,9 @@ export class ParzenEstimator {
       if (options.multivariate) sigmas.fill(sigma0 * (high - low));
       else sigmas = univariateSigmas(mus, low, high, options.considerEndpoints);
       const maxSigma = high - low;
-      const minSigma = options.considerMagicClip ? (high - low) / Math.min(100, 1 + m) : 1e-12;
+      const minSigma = options.considerMagicClip
+        ? (high - low) / Math.min(1 / options.minBandwidthFactor, (1 + m) ** options.magicClipExponent)
+        : 1e-12;
       for (let i = 0; i < m; i++) sigmas[i] = Math.min(Math.max(sigmas[i], minSigma), maxSigma);
       if (considerPrior) sigmas[n] = high - low;
       this.params.set(name, { kind: 'numeric', low, high, step, mus, sigmas });
@@ -131,6 +147,7 @@ export class ParzenEstimator {
     const m = this.weights.length;
     const out = new Float64Array(size);
     const comp = new Float64Array(m);
+    const normalized = this.normalizedKernels;
     for (let s = 0; s < size; s++) {
       comp.set(this.logWeights);
       for (const name of names) {
@@ -147,9 +164,8 @@ export class ParzenEstimator {
         for (let c = 0; c < m; c++) {
           const mu = p.mus[c];
           const sigma = p.sigmas[c];
-          // As Optuna 3.1, without the density's −log σ term (its truncnorm.logpdf leaves out the scale):
-          // this favours wide components in l(x)/g(x), and measured better on bench/tune-quality.
-          if (p.step === null) comp[c] += truncnormLogPdf(y, p.low, p.high, mu, sigma) + Math.log(sigma);
+          if (p.step === null)
+            comp[c] += truncnormLogPdf(y, p.low, p.high, mu, sigma) + (normalized ? 0 : Math.log(sigma));
           else {
             // Stepped / int: probability mass of the grid cell around y.
             const lower = Math.max(y - p.step / 2, p.low);
@@ -178,8 +194,8 @@ function univariateSigmas(
   considerEndpoints: boolean,
 ): Float64Array {
   const m = mus.length;
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => mus[a] - mus[b] || a - b);
-  const ext = [low, ...order.map((i) => mus[i]), high];
+  const order = numpyArgsort(mus);
+  const ext = [low, ...Array.from(order, (i) => mus[i]), high];
   const sorted = new Float64Array(m);
   for (let i = 0; i < m; i++) sorted[i] = Math.max(ext[i + 1] - ext[i], ext[i + 2] - ext[i + 1]);
   if (!considerEndpoints && ext.length >= 4) {
@@ -189,4 +205,64 @@ function univariateSigmas(
   const sigmas = new Float64Array(m);
   order.forEach((idx, rank) => (sigmas[idx] = sorted[rank]));
   return sigmas;
+}
+
+/**
+ * The permutation numpy 1.24's default argsort (introsort: median-of-3 quicksort, insertion sort on 16 elements or fewer) gives. It is not stable: equal values (repeated int observations) come out in its order, which
+ * decides which of them gets which bandwidth, and the weights ramp tells them apart.
+ */
+export function numpyArgsort(v: ArrayLike<number>): Int32Array {
+  const n = v.length;
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const swap = (i: number, j: number): void => {
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  };
+  const stack: number[] = [];
+  let pl = 0;
+  let pr = n - 1;
+  for (;;) {
+    while (pr - pl > 15) {
+      const pm = pl + ((pr - pl) >> 1);
+      if (v[idx[pm]] < v[idx[pl]]) swap(pm, pl);
+      if (v[idx[pr]] < v[idx[pm]]) swap(pr, pm);
+      if (v[idx[pm]] < v[idx[pl]]) swap(pm, pl);
+      const vp = v[idx[pm]];
+      let pi = pl;
+      let pj = pr - 1;
+      swap(pm, pj);
+      for (;;) {
+        do pi++;
+        while (v[idx[pi]] < vp);
+        do pj--;
+        while (vp < v[idx[pj]]);
+        if (pi >= pj) break;
+        swap(pi, pj);
+      }
+      swap(pi, pr - 1);
+      // Continue with the smaller side; the larger waits on the stack.
+      if (pi - pl < pr - pi) {
+        stack.push(pi + 1, pr);
+        pr = pi - 1;
+      } else {
+        stack.push(pl, pi - 1);
+        pl = pi + 1;
+      }
+    }
+    for (let pi = pl + 1; pi <= pr; pi++) {
+      const vi = idx[pi];
+      const x = v[vi];
+      let pj = pi;
+      while (pj > pl && x < v[idx[pj - 1]]) {
+        idx[pj] = idx[pj - 1];
+        pj--;
+      }
+      idx[pj] = vi;
+    }
+    if (stack.length === 0) break;
+    pr = stack.pop()!;
+    pl = stack.pop()!;
+  }
+  return idx;
 }

@@ -48,9 +48,12 @@ export class TpeSampler implements Sampler {
       considerPrior: options.considerPrior ?? true,
       priorWeight: options.priorWeight ?? 1,
       considerMagicClip: options.considerMagicClip ?? true,
+      magicClipExponent: options.magicClipExponent ?? 1,
+      minBandwidthFactor: options.minBandwidthFactor ?? 0.01,
       considerEndpoints: options.considerEndpoints ?? false,
       weights: options.weights ?? defaultWeights,
       multivariate: options.multivariate ?? false,
+      normalizedKernels: options.normalizedKernels ?? false,
     };
   }
 
