@@ -1,18 +1,23 @@
-"""Reference for bench/tune-quality: Optuna's TPESampler (Debian python3-optuna) on Branin, Hartmann-6 and
-10-D Rosenbrock. Prints JSON: function -> {"best": [[best after each checkpoint] per seed], "ms_per_trial"}.
+"""Reference for bench/tune-quality: Optuna's TPESampler (Debian python3-optuna) on Branin, Hartmann-6, 10-D
+Rosenbrock and the mixed hyperparameter-like space of lib/tune/test-functions.ts, with its default settings
+("default") and with multivariate=True ("multivariate"). Prints JSON: function -> config ->
+{"best": [[best after each checkpoint] per seed], "ms_per_trial", "cpu_ms_per_trial"}.
 
     /usr/bin/python3 bench/reference/tune_optuna.py SEEDS TRIALS CHECKPOINT[,CHECKPOINT...] [FUNCTION]
 
-With FUNCTION (branin, hartmann6 or rosenbrock10), only that one: the bench runs one process per function.
+With FUNCTION (branin, hartmann6, rosenbrock10 or mixed), only that one: the bench runs one process per function.
 """
 import json
 import math
 import sys
 import time
 
+import warnings
+
 import optuna
 
-optuna.logging.set_verbosity(optuna.logging.WARNING)
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
 
 HARTMANN_A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
 HARTMANN_P = [
@@ -43,23 +48,53 @@ def rosenbrock10(t):
     return sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(9))
 
 
+# optimiser -> (value added at its best, best log10 learning rate)
+MIXED_OPTIMIZER_SHAPE = {"sgd": (0.4, -1), "momentum": (0.15, -1.7), "adam": (0, -3.3), "rmsprop": (0.05, -2.8)}
+
+
+def mixed(t):
+    optimizer = t.suggest_categorical("optimizer", ["sgd", "momentum", "adam", "rmsprop"])
+    lr = t.suggest_float("lr", 1e-5, 1, log=True)
+    layers = t.suggest_int("layers", 1, 8)
+    units = t.suggest_int("units", 8, 1024, log=True)
+    dropout = t.suggest_float("dropout", 0, 0.5, step=0.05)
+    offset, best_log_lr = MIXED_OPTIMIZER_SHAPE[optimizer]
+    return (
+        offset
+        + 0.2 * (math.log10(lr) - best_log_lr) ** 2
+        + 0.05 * (layers - 3) ** 2
+        + 0.03 * (math.log2(units) - 7) ** 2
+        + 4 * (dropout - 0.05 * layers) ** 2
+    )
+
+
+CONFIGS = {"default": {}, "multivariate": {"multivariate": True}}
+
+
 def main():
     seeds, trials = int(sys.argv[1]), int(sys.argv[2])
     checkpoints = [int(c) for c in sys.argv[3].split(",")]
     out = {}
     only = sys.argv[4] if len(sys.argv) > 4 else None
-    for name, f in [("branin", branin), ("hartmann6", hartmann6), ("rosenbrock10", rosenbrock10)]:
+    for name, f in [("branin", branin), ("hartmann6", hartmann6), ("rosenbrock10", rosenbrock10), ("mixed", mixed)]:
         if only is not None and name != only:
             continue
-        best, elapsed = [], 0.0
-        for seed in range(seeds):
-            study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
-            t0 = time.perf_counter()
-            study.optimize(f, n_trials=trials)
-            elapsed += time.perf_counter() - t0
-            values = [t.value for t in study.trials]
-            best.append([min(values[:c]) for c in checkpoints])
-        out[name] = {"best": best, "ms_per_trial": 1000 * elapsed / (seeds * trials)}
+        out[name] = {}
+        for config, options in CONFIGS.items():
+            best, elapsed, cpu = [], 0.0, 0.0
+            for seed in range(seeds):
+                study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, **options))
+                t0, c0 = time.perf_counter(), time.process_time()
+                study.optimize(f, n_trials=trials)
+                elapsed += time.perf_counter() - t0
+                cpu += time.process_time() - c0
+                values = [t.value for t in study.trials]
+                best.append([min(values[:c]) for c in checkpoints])
+            out[name][config] = {
+                "best": best,
+                "ms_per_trial": 1000 * elapsed / (seeds * trials),
+                "cpu_ms_per_trial": 1000 * cpu / (seeds * trials),
+            }
     print(json.dumps(out))
 
 

@@ -26,6 +26,7 @@ import {
   MedianPruner,
   NopPruner,
   openStorage,
+  OPTUNA31_TPE,
   RandomSampler,
   serObjective,
   SuccessiveHalvingPruner,
@@ -56,9 +57,10 @@ function makeSampler(args: ParsedArgs): Sampler {
   // Local workers share the command line; each offsets the seed so that they do not sample in lockstep.
   const base = intOption(args, 'seed', 'tune');
   const seed = base === undefined ? undefined : base + Number(process.env.SER_TUNE_WORKER ?? 0);
-  const kind = pick(args, 'sampler', ['tpe', 'tpe-multivariate', 'random'] as const);
+  const kind = pick(args, 'sampler', ['tpe', 'tpe-optuna31', 'tpe-optuna31-multivariate', 'random'] as const);
   if (kind === 'random') return new RandomSampler({ seed });
-  return new TpeSampler({ seed, multivariate: kind === 'tpe-multivariate' });
+  if (kind === 'tpe') return new TpeSampler({ seed });
+  return new TpeSampler({ ...OPTUNA31_TPE, multivariate: kind === 'tpe-optuna31-multivariate', seed });
 }
 
 function makePruner(args: ParsedArgs): Pruner {
@@ -275,7 +277,8 @@ export const tune: Command = {
       sampler: {
         type: 'string',
         value: 'KIND',
-        description: 'tpe, tpe-multivariate or random',
+        description:
+          "tpe (ours: multivariate, Scott's-rule bandwidths), tpe-optuna31 (Optuna 3.1's defaults), tpe-optuna31-multivariate or random",
         default: 'tpe',
       },
       pruner: {

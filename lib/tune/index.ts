@@ -9,7 +9,14 @@ export { TuneRng } from './rng';
 export type { Sampler, SearchSpace } from './samplers/sampler';
 export { RandomSampler } from './samplers/random';
 export { GridSampler } from './samplers/grid';
-export { TpeSampler, defaultGamma, intersectionSearchSpace, type TpeOptions } from './samplers/tpe';
+export {
+  TpeSampler,
+  defaultGamma,
+  intersectionSearchSpace,
+  OPTUNA31_TPE,
+  TPE_DEFAULTS,
+  type TpeOptions,
+} from './samplers/tpe';
 export { defaultWeights, type ParzenOptions } from './samplers/parzen';
 export * from './pruners';
 export * from './storages/storage';

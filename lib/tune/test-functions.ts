@@ -1,7 +1,10 @@
 /**
  * Standard optimisation test functions as objectives (all minimised), for benches, demos and smoke runs of
  * `ser tune --objective NAME`: Branin (min ≈ 0.397887), Hartmann-6 (min ≈ −3.32237), 10-D Rosenbrock
- * on [−5, 10]^10 (min 0). Parameters are named x0, x1, ...
+ * on [−5, 10]^10 (min 0), parameters named x0, x1, ...; and `mixed` (min 0), a made-up hyperparameter search
+ * landscape over the kinds of parameter `ser tune` searches: a log-scaled learning rate whose best value depends
+ * on a categorical optimiser, an int layer count, a log-scaled int width and a stepped dropout whose best value
+ * grows with the layer count.
  */
 import type { Trial } from './trial';
 
@@ -19,8 +22,17 @@ const HARTMANN_P = [
 ];
 const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
 
+const MIXED_OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+/** Per optimiser: the value added at its best, and its best log10 learning rate. */
+const MIXED_OPTIMIZER_SHAPE: Record<(typeof MIXED_OPTIMIZERS)[number], { offset: number; bestLogLr: number }> = {
+  sgd: { offset: 0.4, bestLogLr: -1 },
+  momentum: { offset: 0.15, bestLogLr: -1.7 },
+  adam: { offset: 0, bestLogLr: -3.3 },
+  rmsprop: { offset: 0.05, bestLogLr: -2.8 },
+};
+
 export const TEST_FUNCTIONS: Readonly<
-  Record<'branin' | 'hartmann6' | 'rosenbrock10', (trial: Trial) => number>
+  Record<'branin' | 'hartmann6' | 'rosenbrock10' | 'mixed', (trial: Trial) => number>
 > = {
   branin: (t) => {
     const x = t.suggestFloat('x0', -5, 10);
@@ -44,5 +56,20 @@ export const TEST_FUNCTIONS: Readonly<
     let s = 0;
     for (let i = 0; i < 9; i++) s += 100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2;
     return s;
+  },
+  mixed: (t) => {
+    const optimizer = t.suggestCategorical('optimizer', MIXED_OPTIMIZERS);
+    const lr = t.suggestFloat('lr', 1e-5, 1, { log: true });
+    const layers = t.suggestInt('layers', 1, 8);
+    const units = t.suggestInt('units', 8, 1024, { log: true });
+    const dropout = t.suggestFloat('dropout', 0, 0.5, { step: 0.05 });
+    const { offset, bestLogLr } = MIXED_OPTIMIZER_SHAPE[optimizer];
+    return (
+      offset +
+      0.2 * (Math.log10(lr) - bestLogLr) ** 2 +
+      0.05 * (layers - 3) ** 2 +
+      0.03 * (Math.log2(units) - 7) ** 2 +
+      4 * (dropout - 0.05 * layers) ** 2
+    );
   },
 };

@@ -20,6 +20,7 @@ const OPTIONS: ParzenOptions = {
   weights: defaultWeights,
   multivariate: false,
   normalizedKernels: false,
+  bandwidth: 'optuna',
 };
 
 const close = (a: ArrayLike<number>, b: number[]) =>
@@ -76,4 +77,63 @@ test('numpyArgsort orders ties as numpy 1.24 argsort does (Optuna 3.1 bandwidths
   );
   const sixteen = [3, 0, 6, 0, 4, 7, 6, 7, 2, 0, 2, 3, 7, 3, 3, 1];
   assert.deepEqual(Array.from(numpyArgsort(sixteen)), [1, 3, 9, 15, 8, 10, 0, 11, 13, 14, 4, 2, 6, 5, 7, 12]);
+});
+
+test("Scott's-rule bandwidths, the magic clip's exponent and floor, and normalised kernels equal a scipy reference", () => {
+  // numpy.random.RandomState(1).uniform(0, 3, size=8): a cluster in [−5, 10], so the clip decides for α = 1.
+  // Reference: the mixture written out with scipy.stats.truncnorm (Scott: 1.059 · min(IQR / 1.34, sd) · m^−0.2
+  // over the observations and the prior mean; floor range / min(1 / Δ, (1 + m)^α); prior σ = range).
+  const x = [
+    1.251066014107722, 2.1609734803264744, 0.0003431244520346599, 0.9069977178955193, 0.44026767245133913,
+    0.2770157843063934, 0.5587806341330127, 1.0366821811291431,
+  ];
+  const points = { x: [-5, -2.5, 0, 1, 2, 2.5, 5, 7.5, 10] };
+  const cases: [Partial<ParzenOptions>, number[]][] = [
+    [
+      { magicClipExponent: 1, minBandwidthFactor: 0.01 },
+      [
+        -2.277233936361183, -1.9038637225908768, -0.9044584970379714, -0.8230270742800806,
+        -1.0109299568668644, -1.1861929942192901, -2.060409835718629, -2.21093155956782, -2.281246235555252,
+      ],
+    ],
+    [
+      { magicClipExponent: 2, minBandwidthFactor: 0.01 },
+      [
+        -2.28124677684527, -2.2118023279210335, -1.4144911673092322, -1.2210693760397522, -1.7735637149664232,
+        -1.9107535614581044, -2.170135665713092, -2.2118023324008256, -2.28124677684527,
+      ],
+    ],
+    [
+      { magicClipExponent: 2, minBandwidthFactor: 0.1, normalizedKernels: true },
+      [
+        -4.949875297402999, -3.392454830502239, -1.6027434044749853, -1.4977857279034719, -1.7534799886382637,
+        -2.008927182272951, -4.108206993928412, -4.911178739197489, -4.989291565060486,
+      ],
+    ],
+  ];
+  for (const [options, expected] of cases) {
+    const pe = new ParzenEstimator(
+      { x },
+      { x: floatDistribution(-5, 10) },
+      { ...OPTIONS, bandwidth: 'scott', ...options },
+    );
+    close(pe.logPdf(points), expected);
+  }
+});
+
+test('with normalizedKernels the mixture density integrates to 1 over the range (Optuna 3.1: it does not)', () => {
+  const x = [1.5, 2, 2.2, 7, -4.9];
+  const integral = (normalizedKernels: boolean): number => {
+    const pe = new ParzenEstimator(
+      { x },
+      { x: floatDistribution(-5, 10) },
+      { ...OPTIONS, normalizedKernels },
+    );
+    const n = 30000;
+    const grid = Array.from({ length: n + 1 }, (_, i) => -5 + (15 * i) / n);
+    const density = Array.from(pe.logPdf({ x: grid }), Math.exp);
+    return density.reduce((s, d, i) => s + (i === 0 || i === n ? d / 2 : d), 0) * (15 / n);
+  };
+  assert.ok(Math.abs(integral(true) - 1) < 1e-6, `${integral(true)}`);
+  assert.ok(Math.abs(integral(false) - 1) > 0.1, `${integral(false)}`);
 });

@@ -9,6 +9,7 @@ import {
   InMemoryStorage,
   MedianPruner,
   NopPruner,
+  OPTUNA31_TPE,
   RandomSampler,
   SuccessiveHalvingPruner,
   TpeSampler,
@@ -98,7 +99,10 @@ test('samplers are reproducible for a seed and differ across seeds', async () =>
   for (const make of [
     (s: number) => new RandomSampler({ seed: s }),
     (s: number) => new TpeSampler({ seed: s }),
-    (s: number) => new TpeSampler({ seed: s, multivariate: true }),
+    (s: number) => new TpeSampler({ ...OPTUNA31_TPE, seed: s }),
+    (s: number) => new TpeSampler({ ...OPTUNA31_TPE, multivariate: true, seed: s }),
+    (s: number) =>
+      new TpeSampler({ seed: s, bandwidth: 'optuna', normalizedKernels: true, magicClipExponent: 2 }),
   ]) {
     const run = async (seed: number) => {
       const study = await createStudy({ sampler: make(seed) });
@@ -110,16 +114,20 @@ test('samplers are reproducible for a seed and differ across seeds', async () =>
   }
 });
 
-test('TPE (independent and multivariate) beats random search on a mixed quadratic', async () => {
+test("TPE (ours, and Optuna 3.1's independent and multivariate) beats random search on a mixed quadratic", async () => {
   const seeds = [0, 1, 2, 3, 4];
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2];
-  const random = median(await Promise.all(seeds.map((s) => bestAfter(new RandomSampler({ seed: s }), 60))));
-  const tpe = median(await Promise.all(seeds.map((s) => bestAfter(new TpeSampler({ seed: s }), 60))));
-  const mv = median(
-    await Promise.all(seeds.map((s) => bestAfter(new TpeSampler({ seed: s, multivariate: true }), 60))),
+  const medianBest = async (make: (seed: number) => Sampler) =>
+    median(await Promise.all(seeds.map((s) => bestAfter(make(s), 60))));
+  const random = await medianBest((seed) => new RandomSampler({ seed }));
+  const tpe = await medianBest((seed) => new TpeSampler({ seed }));
+  const optuna31 = await medianBest((seed) => new TpeSampler({ ...OPTUNA31_TPE, seed }));
+  const optuna31mv = await medianBest(
+    (seed) => new TpeSampler({ ...OPTUNA31_TPE, multivariate: true, seed }),
   );
   assert.ok(tpe < random, `tpe ${tpe} vs random ${random}`);
-  assert.ok(mv < random, `multivariate ${mv} vs random ${random}`);
+  assert.ok(optuna31 < random, `optuna31 ${optuna31} vs random ${random}`);
+  assert.ok(optuna31mv < random, `optuna31 multivariate ${optuna31mv} vs random ${random}`);
   assert.ok(tpe < 1.5, `tpe best ${tpe}`);
 });
 
