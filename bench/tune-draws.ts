@@ -1,6 +1,6 @@
 /**
  * TPE draw check (issue 9): given the same history (40 random 10-D Rosenbrock trials, made by the Python
- * reference), the distribution of our TpeSampler's next draw of each parameter over many seeds against Optuna
+ * reference), the distribution of our TpeSampler's next draw (Optuna 3.1 preset) of each parameter over many seeds against Optuna
  * 3.1's (bench/reference/tune_draws.py). Two samplers that implement the same Parzen estimators and candidate
  * selection draw from the same distribution, so the two-sample Kolmogorov–Smirnov p-values should be spread
  * over (0, 1), not pile up near 0. Prints one JSON object.
@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { createStudy, floatDistribution, TpeSampler } from '../lib/tune';
+import { createStudy, floatDistribution, OPTUNA31_TPE, TpeSampler } from '../lib/tune';
 
 const root = path.resolve(__dirname, '..', '..');
 const drawsArg = process.argv.indexOf('--draws');
@@ -62,7 +62,12 @@ async function main(): Promise<void> {
   const params: Record<string, { ks_d: number; p: number }> = {};
   for (const name of Object.keys(ref.draws)) {
     const ours = Array.from({ length: DRAWS }, (_, s) =>
-      new TpeSampler({ seed: 1_000_000 + s }).sampleIndependent(view, study.trials[0], name, d),
+      new TpeSampler({ ...OPTUNA31_TPE, seed: 1_000_000 + s }).sampleIndependent(
+        view,
+        study.trials[0],
+        name,
+        d,
+      ),
     );
     const r = ks(ours, ref.draws[name]);
     params[name] = { ks_d: +r.d.toFixed(4), p: +r.p.toFixed(3) };
