@@ -1,7 +1,7 @@
 /**
  * TPE draw check (issue 9): given the same history (40 random 10-D Rosenbrock trials, made by the Python
- * reference), the distribution of our TpeSampler's next draw (Optuna 3.1 preset) of each parameter over many seeds against Optuna
- * 3.1's (bench/reference/tune_draws.py). Two samplers that implement the same Parzen estimators and candidate
+ * reference), the distribution of our TpeSampler's next draw (OPTUNA31_TPE preset) of each parameter over many
+ * seeds against Optuna 3.1's (bench/reference/tune_draws.py). Two samplers that implement the same Parzen estimators and candidate
  * selection draw from the same distribution, so the two-sample Kolmogorov–Smirnov p-values should be spread
  * over (0, 1), not pile up near 0. Prints one JSON object.
  *
