@@ -137,3 +137,14 @@ test('with normalizedKernels the mixture density integrates to 1 over the range 
   assert.ok(Math.abs(integral(true) - 1) < 1e-6, `${integral(true)}`);
   assert.ok(Math.abs(integral(false) - 1) > 0.1, `${integral(false)}`);
 });
+
+test("bandwidth 'gaps' gives a multivariate estimator the univariate neighbour-gap bandwidths", () => {
+  const x = [3.2, 5.7, 4.0, 3.1, 1.35, 4.7, 1.56, 8.4, 9.5, 0.75, 6.9, 2.9];
+  const points = { x: [-5, -1, 0.8, 3, 3.15, 6, 10] };
+  const space = { x: floatDistribution(-5, 10) };
+  const univariate = new ParzenEstimator({ x }, space, OPTIONS).logPdf(points);
+  const gaps = new ParzenEstimator({ x }, space, { ...OPTIONS, multivariate: true, bandwidth: 'gaps' });
+  const scottRate = new ParzenEstimator({ x }, space, { ...OPTIONS, multivariate: true });
+  close(gaps.logPdf(points), Array.from(univariate));
+  assert.ok(Math.abs(scottRate.logPdf(points)[4] - univariate[4]) > 0.01);
+});
