@@ -14,9 +14,11 @@
  *   A window with less than `minSpeechSeconds` of speech is silent: `label` and `scores` are null (no emotion
  *   on silence or noise). Scores are smoothed by an exponential moving average over consecutive speech
  *   windows (`smoothing` is the newest window's weight; 1 turns it off), restarted after a silent window.
- * - `segment`: once the detector closes a stretch of speech (an utterance), that stretch plus `padSeconds`
- *   on each side is classified as one clip (its start moved to the frame grid, as windows'). Segments shorter than `minSegmentSeconds` are dropped, longer ones
- *   than `maxSegmentSeconds` are cut so that a long monologue still yields results.
+ * - `segment`: once the detector closes a stretch of speech (an utterance), that stretch plus up to
+ *   `padSeconds` of context on each side (room tone, as training clips hold: not into the neighbouring
+ *   utterances, nor, unless the source gates its silences, into digital silence) is classified as one clip,
+ *   its start moved to the frame grid as windows'. Segments shorter than `minSegmentSeconds` are dropped,
+ *   longer ones than `maxSegmentSeconds` are cut so that a long monologue still yields results.
  *
  * Per-speaker models are normalised with the stream's own speech windows (segments with its own segments)
  * through a {@link RunningNormaliser}.
@@ -39,7 +41,10 @@ export interface StreamOptions {
   minSpeechSeconds?: number;
   /** Weight of the newest window in the moving average of scores (1: no smoothing). Default 0.5. */
   smoothing?: number;
-  /** Context added on both sides of a speech segment (room tone, as training clips have), seconds. Default 0.5. */
+  /**
+   * Context added on both sides of a speech segment (room tone, as training clips have), seconds; it stops at
+   * the neighbouring utterances and, in an ungated source, at digital silence. Default 1.
+   */
   padSeconds?: number;
   /** Shorter speech segments are ignored (clicks, coughs), seconds. Default 0.3. */
   minSegmentSeconds?: number;
@@ -61,7 +66,7 @@ export const STREAM_DEFAULTS: Required<Omit<StreamOptions, 'vad'>> = {
   hopSeconds: 1,
   minSpeechSeconds: 0.25,
   smoothing: 0.5,
-  padSeconds: 0.5,
+  padSeconds: 1,
   minSegmentSeconds: 0.3,
   maxSegmentSeconds: 10,
   priorWeight: 10,
@@ -97,6 +102,11 @@ interface Pending {
   event: StreamEvent;
   vector: Float32Array | null;
   state?: StandardizerState;
+  /**
+   * The sample up to which the stream had to be heard to decide it (a window's end, a segment's context end):
+   * events come out in this order, whatever the size of the pushed chunks.
+   */
+  decidedAt: number;
 }
 
 /** Normalises and classifies one kind of event, holding results back while a per-speaker model warms up. */
@@ -156,6 +166,19 @@ class Stage {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
+/** Speech samples [from, to) of a segment, and the stretch [contextFrom, contextTo) its context may span. */
+interface ClosedSegment {
+  from: number;
+  to: number;
+  contextFrom: number;
+  contextTo: number;
+}
+
+/** Exact zeros in a row that make digital silence (a muted input, an edit, a silent gap), seconds. */
+const DIGITAL_SILENCE_SECONDS = 0.005;
+/** Runs of digital silence shorter than this, between bursts of noise, are a gate's (seconds). */
+const GATED_RUN_SECONDS = 0.25;
+
 /** Shorter windows are not classified (too few frames for deltas and statistics). */
 const MIN_CLIP_SECONDS = 0.2;
 
@@ -179,8 +202,10 @@ export class EmotionStream {
   /** Next VAD frame to scan for segments, and the open segment's first frame (−1: none). */
   private scanFrame = 0;
   private segmentStart = -1;
-  /** Closed segments (sample ranges) waiting for their right-hand context. */
-  private closed: [number, number][] = [];
+  /** Closed segments waiting for their right-hand context. */
+  private closed: ClosedSegment[] = [];
+  /** End of the last utterance's speech (samples): the next segment's context starts after it. */
+  private speechEnd = 0;
   private smoothed: number[] | null = null;
   private ended = false;
 
@@ -219,7 +244,7 @@ export class EmotionStream {
     return this.buffer.end / this.sampleRate;
   }
 
-  /** Feed mono samples at `inputRate`; returns the events they complete, in time order. */
+  /** Feed mono samples at `inputRate`; returns the events they complete, in the order they were decided. */
   push(samples: Float32Array): StreamEvent[] {
     if (this.ended) throw new Error('EmotionStream: push after end');
     return this.accept(this.resampler ? this.resampler.push(samples) : samples, false);
@@ -240,15 +265,15 @@ export class EmotionStream {
     if (last) this.vad.finish();
     const windows = this.readyWindows(last);
     const segments = this.readySegments(last);
-    const out: StreamEvent[] = [];
     const doneWindows = this.windows.take(windows, last);
     this.windows.classify(doneWindows);
-    for (const w of doneWindows) out.push(this.smooth(w.event as WindowEvent));
+    for (const w of doneWindows) this.smooth(w.event as WindowEvent);
     const doneSegments = this.segments.take(segments, last);
     this.segments.classify(doneSegments);
-    out.push(...doneSegments.map((s) => s.event));
     this.trim();
-    return out.sort((a, b) => a.end - b.end || (a.type === 'window' ? -1 : 1));
+    return [...doneWindows, ...doneSegments]
+      .sort((a, b) => a.decidedAt - b.decidedAt || (a.event.type === 'window' ? -1 : 1))
+      .map((p) => p.event);
   }
 
   private get total(): number {
@@ -290,7 +315,7 @@ export class EmotionStream {
       scores: null,
       raw: null,
     };
-    return { event, vector: voiced ? this.clip(from, to) : null };
+    return { event, vector: voiced ? this.clip(from, to) : null, decidedAt: to };
   }
 
   /** First sample of window `k`: `k` hops, rounded to the frame grid. */
@@ -325,28 +350,27 @@ export class EmotionStream {
     for (; this.scanFrame < decided; this.scanFrame++) {
       const f = this.scanFrame;
       const speech = this.vad.isSpeech(f);
-      if (speech && this.segmentStart < 0) this.segmentStart = f;
-      else if (this.segmentStart >= 0 && (!speech || f - this.segmentStart >= maxFrames)) {
-        this.closeSegment(this.segmentStart, f);
+      if (speech && this.segmentStart < 0) {
+        // A new utterance: the context of those before it stops where it starts.
+        for (const c of this.closed) c.contextTo = Math.min(c.contextTo, f * hop);
+        this.segmentStart = f;
+      } else if (this.segmentStart >= 0 && (!speech || f - this.segmentStart >= maxFrames)) {
+        this.closeSegment(this.segmentStart, f, speech);
         this.segmentStart = speech ? f : -1;
       }
     }
     if (last && this.segmentStart >= 0) {
-      this.closeSegment(this.segmentStart, decided);
+      this.closeSegment(this.segmentStart, decided, false);
       this.segmentStart = -1;
     }
-    const pad = Math.round(o.padSeconds * this.sampleRate);
     const out: Pending[] = [];
-    while (this.closed.length > 0 && (last || this.closed[0][1] + pad <= this.total)) {
-      const [from, to] = this.closed.shift()!;
-      let a = Math.max(0, from - pad);
-      let b = Math.min(this.total, to + pad);
-      // Context is the room tone around the utterance; digital silence (exact zeros: a muted input, an edit,
-      // clips joined with gaps) is not, and no training clip held any, so it is left out.
-      const context = this.slice(a, b);
-      while (a < from && context[a - Math.max(0, from - pad)] === 0) a++;
-      while (b > to && context[b - 1 - Math.max(0, from - pad)] === 0) b--;
-      // On the frame grid, as windows, to share their frames: less than a frame hop of context less.
+    const known = last ? this.total : Math.min(this.total, decided * hop);
+    while (this.closed.length > 0 && (last || this.closed[0].contextTo <= known)) {
+      const { from, to, contextFrom, contextTo } = this.closed.shift()!;
+      const limit = Math.min(contextTo, this.total);
+      const gated = this.gatedSilence(contextFrom, limit);
+      let a = gated ? contextFrom : this.contextEdge(from, contextFrom);
+      const b = gated ? limit : this.contextEdge(to, limit);
       const aligned = Math.ceil(a / this.frameHop) * this.frameHop;
       if (aligned <= from) a = aligned;
       const event: SegmentEvent = {
@@ -356,18 +380,72 @@ export class EmotionStream {
         label: null,
         scores: null,
       };
-      out.push({ event, vector: this.clip(a, b) });
+      out.push({ event, vector: this.clip(a, b), decidedAt: limit });
     }
     return out;
   }
 
-  /** Record speech frames [first, stop) as a segment (samples), unless too short. */
-  private closeSegment(first: number, stop: number): void {
+  /**
+   * Record speech frames [first, stop) as a segment (samples), unless too short. `cut`: the speech goes on (a
+   * segment cut at `maxSegmentSeconds`), so the next one is no new utterance.
+   */
+  private closeSegment(first: number, stop: number, cut: boolean): void {
     // The segment ends with its last loud frame: the hangover's quiet tail is context, as the padding is.
     while (stop > first + 1 && !this.vad.isCandidate(stop - 1)) stop--;
     const from = first * this.vad.hopLength;
     const to = Math.min(this.total, (stop - 1) * this.vad.hopLength + this.vad.frameLength);
-    if (to - from >= this.options.minSegmentSeconds * this.sampleRate) this.closed.push([from, to]);
+    const pad = Math.round(this.options.padSeconds * this.sampleRate);
+    if (to - from >= this.options.minSegmentSeconds * this.sampleRate)
+      this.closed.push({
+        from,
+        to,
+        contextFrom: Math.max(0, from - pad, this.speechEnd),
+        contextTo: to + pad,
+      });
+    if (!cut) this.speechEnd = to;
+  }
+
+  /**
+   * Whether samples [from, to) hold a gate's digital silence: runs of exact zeros of 5 ms to 0.25 s (between
+   * bursts of noise), as RAVDESS's recordings do around and between words. Such a source's training clips hold
+   * them too, so there zeros are room tone and the whole context is kept.
+   */
+  private gatedSilence(from: number, to: number): boolean {
+    const x = this.slice(from, to);
+    const shortest = Math.max(1, Math.round(DIGITAL_SILENCE_SECONDS * this.sampleRate));
+    const longest = Math.round(GATED_RUN_SECONDS * this.sampleRate);
+    let run = 0;
+    for (let i = 0; i <= x.length; i++) {
+      if (i < x.length && x[i] === 0) run++;
+      else {
+        if (run >= shortest && run < longest) return true;
+        run = 0;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * How far the context of speech ending (or starting) at sample `edge` reaches towards `limit` in an ungated
+   * source: up to it, but not into digital silence (a run of exact zeros: a muted input, an edit, clips joined
+   * with silent gaps), which no training clip of such a source held (TESS's); zeros at the far end are left
+   * out too.
+   */
+  private contextEdge(edge: number, limit: number): number {
+    const step = limit < edge ? -1 : 1;
+    const x = this.slice(Math.min(edge, limit), Math.max(edge, limit));
+    const at = (i: number) => x[i - Math.min(edge, limit)];
+    const silence = Math.max(1, Math.round(DIGITAL_SILENCE_SECONDS * this.sampleRate));
+    let run = 0;
+    // Samples outward from the speech: i is the next one to take in.
+    for (let i = step < 0 ? edge - 1 : edge; step < 0 ? i >= limit : i < limit; i += step) {
+      run = at(i) === 0 ? run + 1 : 0;
+      if (run >= silence) return step < 0 ? i + run : i - run + 1;
+    }
+    // Reached the limit: without the zeros at its end.
+    let end = limit;
+    while (end !== edge && at(step < 0 ? end : end - 1) === 0) end -= step;
+    return end;
   }
 
   private smooth(event: WindowEvent): WindowEvent {
@@ -392,7 +470,7 @@ export class EmotionStream {
     const lastStart = this.windowStart(Math.max(0, this.nextWindow - 1));
     let keep = Math.min(lastStart, this.scanFrame * hop - pad);
     if (this.segmentStart >= 0) keep = Math.min(keep, this.segmentStart * hop - pad);
-    if (this.closed.length > 0) keep = Math.min(keep, this.closed[0][0] - pad);
+    if (this.closed.length > 0) keep = Math.min(keep, this.closed[0].contextFrom);
     this.buffer.dropBefore(keep);
     this.sliding?.forget(keep);
     this.vad.forget(Math.min(Math.floor(lastStart / hop), this.scanFrame));
