@@ -67,7 +67,7 @@ class Cnn2d(nn.Module):
         super().__init__()
         layers, cin = [], 1
         for f in filters:
-            layers += [nn.Conv2d(cin, f, k, padding=k // 2, bias=False), nn.BatchNorm2d(f, eps=1e-3), nn.ReLU(),
+            layers += [nn.Conv2d(cin, f, k, padding=k // 2, bias=False), nn.BatchNorm2d(f, eps=1e-3, momentum=0.1), nn.ReLU(),
                        nn.MaxPool2d(pool), nn.Dropout(0.1)]
             cin = f
         self.convs = nn.Sequential(*layers)
