@@ -140,6 +140,18 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     assert.deepEqual(tf.sum(tensor([3, 2], 1), 0, true).shape, [1, 2]);
   });
 
+  it('Sum and Mean below rank 4 (Dense and Conv1D bias gradients) are the stock kernels, bit for bit', () => {
+    const f = (): Float32Array[] =>
+      tf.tidy(() =>
+        [tf.sum(tensor([32, 100, 64], 11), [0, 1]), tf.mean(tensor([32, 257], 12), 0)].map(
+          (t) => t.dataSync() as Float32Array,
+        ),
+      );
+    const stock = withFastKernels(false, f);
+    const fast = withFastKernels(true, f);
+    fast.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(stock[i]), `output ${i}`));
+  });
+
   it('Reverse along one or several axes agrees with stock', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() => {
