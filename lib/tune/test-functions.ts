@@ -24,7 +24,10 @@ const HARTMANN_ALPHA = [1.0, 1.2, 3.0, 3.2];
 
 const MIXED_OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 /** Per optimiser: the value added at its best, and its best log10 learning rate. */
-const MIXED_OPTIMIZER_SHAPE: Record<(typeof MIXED_OPTIMIZERS)[number], { offset: number; bestLogLr: number }> = {
+const MIXED_OPTIMIZER_SHAPE: Record<
+  (typeof MIXED_OPTIMIZERS)[number],
+  { offset: number; bestLogLr: number }
+> = {
   sgd: { offset: 0.4, bestLogLr: -1 },
   momentum: { offset: 0.15, bestLogLr: -1.7 },
   adam: { offset: 0, bestLogLr: -3.3 },
