@@ -5,19 +5,7 @@ import { engineInfo } from '../../lib/engine';
 import { buildCnn2d, CNN2D_DEFAULTS } from '../../lib/models/cnn2d';
 import { zooEntry, zooFeatureSet } from '../../lib/models/zoo';
 import { setDims } from '../../lib/features/sets';
-
-/** Saves to memory and loads back (the same path as files or IndexedDB, minus the storage). */
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  assert.ok(saved);
-  return tf.loadLayersModel(tf.io.fromMemory(saved));
-}
+import { roundTrip } from '../helpers/models';
 
 describe('best-cnn2d', () => {
   before(async () => {

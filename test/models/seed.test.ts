@@ -4,19 +4,7 @@ import { initBackend, tf } from '../../lib/backend';
 import { AdditiveAttention } from '../../lib/models/layers/attention';
 import { buildSeed000, SEED000_DEFAULTS } from '../../lib/models/seed000';
 import { buildSeed001, SEED001_DEFAULTS } from '../../lib/models/seed001';
-
-/** Saves to memory and loads back (the same path as files or IndexedDB, minus the storage). */
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  assert.ok(saved);
-  return tf.loadLayersModel(tf.io.fromMemory(saved));
-}
+import { roundTrip } from '../helpers/models';
 
 function samples(shape: number[]): tf.Tensor {
   return tf.randomUniform(shape, -1, 1, 'float32', 3);

@@ -1,27 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { floatDistribution, intDistribution } from '../../lib/tune';
-import {
-  defaultWeights,
-  numpyArgsort,
-  ParzenEstimator,
-  type ParzenOptions,
-} from '../../lib/tune/samplers/parzen';
+import { OPTUNA31_PARZEN } from '../../lib/tune/samplers/tpe';
+import { numpyArgsort, ParzenEstimator, type ParzenOptions } from '../../lib/tune/samplers/parzen';
 
 // Reference: Optuna 3.1's _ParzenEstimator (Debian python3-optuna) with TPESampler's default parameters, on
 // observations drawn by numpy.random.RandomState(0); log_pdf at the given points.
-const OPTIONS: ParzenOptions = {
-  considerPrior: true,
-  priorWeight: 1,
-  considerMagicClip: true,
-  magicClipExponent: 1,
-  minBandwidthFactor: 0.01,
-  considerEndpoints: false,
-  weights: defaultWeights,
-  multivariate: false,
-  normalizedKernels: false,
-  bandwidth: 'optuna',
-};
+const OPTIONS = OPTUNA31_PARZEN;
 
 const close = (a: ArrayLike<number>, b: number[]) =>
   b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) < 1e-12, `${i}: ${a[i]} vs ${v}`));

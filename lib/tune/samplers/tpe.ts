@@ -29,11 +29,8 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   seed?: number;
 }
 
-/** Every setting of Optuna 3.1's TPESampler(): `new TpeSampler({ ...OPTUNA31_TPE, seed })` reproduces it. */
-export const OPTUNA31_TPE: Readonly<Required<Omit<TpeOptions, 'seed'>>> = {
-  nStartupTrials: 10,
-  nEiCandidates: 24,
-  gamma: defaultGamma,
+/** Optuna 3.1's TPESampler() settings of its Parzen estimators. */
+export const OPTUNA31_PARZEN: Readonly<ParzenOptions> = {
   considerPrior: true,
   priorWeight: 1,
   considerMagicClip: true,
@@ -44,6 +41,14 @@ export const OPTUNA31_TPE: Readonly<Required<Omit<TpeOptions, 'seed'>>> = {
   multivariate: false,
   normalizedKernels: false,
   bandwidth: 'optuna',
+};
+
+/** Every setting of Optuna 3.1's TPESampler(): `new TpeSampler({ ...OPTUNA31_TPE, seed })` reproduces it. */
+export const OPTUNA31_TPE: Readonly<Required<Omit<TpeOptions, 'seed'>>> = {
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  gamma: defaultGamma,
+  ...OPTUNA31_PARZEN,
 };
 
 /**
@@ -76,23 +81,15 @@ export class TpeSampler implements Sampler {
 
   /** Unset options take {@link TPE_DEFAULTS}; spread {@link OPTUNA31_TPE} first for Optuna 3.1's behaviour. */
   constructor(options: TpeOptions = {}) {
-    const o = { ...TPE_DEFAULTS, ...definedOnly(options) };
-    this.rng = new TuneRng(options.seed);
-    this.nStartupTrials = o.nStartupTrials;
-    this.nEiCandidates = o.nEiCandidates;
-    this.gamma = o.gamma;
-    this.parzen = {
-      considerPrior: o.considerPrior,
-      priorWeight: o.priorWeight,
-      considerMagicClip: o.considerMagicClip,
-      magicClipExponent: o.magicClipExponent,
-      minBandwidthFactor: o.minBandwidthFactor,
-      considerEndpoints: o.considerEndpoints,
-      weights: o.weights,
-      multivariate: o.multivariate,
-      normalizedKernels: o.normalizedKernels,
-      bandwidth: o.bandwidth,
+    const { seed, nStartupTrials, nEiCandidates, gamma, ...parzen } = {
+      ...TPE_DEFAULTS,
+      ...definedOnly(options),
     };
+    this.rng = new TuneRng(seed);
+    this.nStartupTrials = nStartupTrials;
+    this.nEiCandidates = nEiCandidates;
+    this.gamma = gamma;
+    this.parzen = parzen;
   }
 
   inferRelativeSearchSpace(study: StudyView): SearchSpace {
