@@ -141,7 +141,11 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     kind: 'neural',
     features: 'seed000',
     defaults: { ...SEED000_DEFAULTS },
-    training: { ...TRAINING_DEFAULTS, frames: 128, epochs: 25 },
+    // All 25 epochs, no early stopping: the 10 % validation hold-out saturates (accuracy 1.0 from epoch 3 on
+    // TESS), so restoring its lowest-loss epoch picked an early model by noise. TESS random 80/20, weight seeds
+    // 42 / 1 / 2: 0.9946 / 0.9982 / 1.000 with early stopping, 0.9964 / 1.000 / 1.000 without (seed 3: 0.9982;
+    // per-speaker normalisation, seed 42: 0.9964).
+    training: { ...TRAINING_DEFAULTS, frames: 128, epochs: 25, earlyStoppingPatience: 0 },
     build: (c: Seed000Config, shape: number[], k: number) => buildSeed000(c, seq(shape), k),
   },
   seed001: {
