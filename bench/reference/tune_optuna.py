@@ -3,9 +3,10 @@ Rosenbrock and the mixed hyperparameter-like space of lib/tune/test-functions.ts
 ("default") and with multivariate=True ("multivariate"). Prints JSON: function -> config ->
 {"best": [[best after each checkpoint] per seed], "ms_per_trial", "cpu_ms_per_trial"}.
 
-    /usr/bin/python3 bench/reference/tune_optuna.py SEEDS TRIALS CHECKPOINT[,CHECKPOINT...] [FUNCTION]
+    /usr/bin/python3 bench/reference/tune_optuna.py SEEDS TRIALS CHECKPOINT[,CHECKPOINT...] [FUNCTION [FIRST_SEED]]
 
 With FUNCTION (branin, hartmann6, rosenbrock10 or mixed), only that one: the bench runs one process per function.
+Seeds are FIRST_SEED (default 0) onwards.
 """
 import json
 import math
@@ -76,13 +77,14 @@ def main():
     checkpoints = [int(c) for c in sys.argv[3].split(",")]
     out = {}
     only = sys.argv[4] if len(sys.argv) > 4 else None
+    first_seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     for name, f in [("branin", branin), ("hartmann6", hartmann6), ("rosenbrock10", rosenbrock10), ("mixed", mixed)]:
         if only is not None and name != only:
             continue
         out[name] = {}
         for config, options in CONFIGS.items():
             best, elapsed, cpu = [], 0.0, 0.0
-            for seed in range(seeds):
+            for seed in range(first_seed, first_seed + seeds):
                 study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed, **options))
                 t0, c0 = time.perf_counter(), time.process_time()
                 study.optimize(f, n_trials=trials)
