@@ -123,6 +123,35 @@ test('with normalizedKernels the mixture density integrates to 1 over the range 
   assert.ok(Math.abs(integral(false) - 1) > 0.1, `${integral(false)}`);
 });
 
+test("bandwidth 'local': neighbour gaps for a continuous parameter, Scott's rule for int and stepped ones", () => {
+  const x = [3.2, 5.7, 4.0, 3.1, 1.35, 4.7, 1.56, 8.4, 9.5, 0.75, 6.9, 2.9];
+  const k = [3, 5, 4, 3, 1, 5, 2, 8, 9, 1, 7, 3];
+  const mv = { ...OPTIONS, multivariate: true };
+  const spaces = {
+    continuous: { v: floatDistribution(-5, 10) },
+    int: { v: intDistribution(0, 10) },
+    stepped: { v: floatDistribution(0, 10, { step: 0.5 }) },
+  };
+  for (const [kind, space] of Object.entries(spaces)) {
+    const obs = { v: kind === 'continuous' ? x : k };
+    const points = { v: kind === 'continuous' ? [-5, -1, 0.8, 3, 3.15, 6, 10] : [0, 1, 3, 4, 6, 10] };
+    const local = new ParzenEstimator(obs, space, { ...mv, bandwidth: 'local' }).logPdf(points);
+    const expected = new ParzenEstimator(obs, space, {
+      ...mv,
+      bandwidth: kind === 'continuous' ? 'gaps' : 'scott',
+    }).logPdf(points);
+    const other = new ParzenEstimator(obs, space, {
+      ...mv,
+      bandwidth: kind === 'continuous' ? 'scott' : 'gaps',
+    }).logPdf(points);
+    close(local, Array.from(expected));
+    assert.ok(
+      local.some((v, i) => Math.abs(v - other[i]) > 0.01),
+      `${kind}: 'local' differs from the other rule`,
+    );
+  }
+});
+
 test("bandwidth 'gaps' gives a multivariate estimator the univariate neighbour-gap bandwidths", () => {
   const x = [3.2, 5.7, 4.0, 3.1, 1.35, 4.7, 1.56, 8.4, 9.5, 0.75, 6.9, 2.9];
   const points = { x: [-5, -1, 0.8, 3, 3.15, 6, 10] };

@@ -32,9 +32,11 @@ export interface ParzenOptions {
    * Numeric bandwidths before the clip: 'optuna' as Optuna 3.1 (the larger neighbour gap when univariate,
    * 0.2 · n^(−1/(d+4)) · range when multivariate); 'scott' Scott's rule on the observations,
    * 1.059 · min(IQR / 1.34, sd) · m^(−1/5), shared by a parameter's components (Watanabe 2023's "scott");
-   * 'gaps' the univariate rule (larger neighbour gap per component) also when multivariate.
+   * 'gaps' the univariate rule (larger neighbour gap per component) also when multivariate; 'local' the gaps
+   * rule for continuous parameters and 'scott' for int and stepped ones, whose repeated values make neighbour
+   * gaps zero (a component's kernel then narrows to the floor wherever the good trials repeat a value).
    */
-  bandwidth: 'optuna' | 'scott' | 'gaps';
+  bandwidth: 'optuna' | 'scott' | 'gaps' | 'local';
   /**
    * Continuous kernels are true densities, with their −log σ term. Optuna 3.1's truncnorm.logpdf leaves it
    * out (false), which makes l(x)/g(x) favour wide kernels; Optuna 3.5 fixed it (optuna/optuna#5110).
@@ -114,7 +116,9 @@ export class ParzenEstimator {
       for (let i = 0; i < n; i++) mus[i] = toSampleSpace(d, obs[i]);
       if (considerPrior) mus[n] = 0.5 * (low + high);
       let sigmas: Float64Array = new Float64Array(m);
-      if (options.bandwidth === 'scott') sigmas.fill(scottBandwidth(mus));
+      const discrete = d.type === 'int' || d.step !== null;
+      if (options.bandwidth === 'scott' || (options.bandwidth === 'local' && discrete))
+        sigmas.fill(scottBandwidth(mus));
       else if (options.multivariate && options.bandwidth === 'optuna') sigmas.fill(sigma0 * (high - low));
       else sigmas = univariateSigmas(mus, low, high, options.considerEndpoints);
       const maxSigma = high - low;
