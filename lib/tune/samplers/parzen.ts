@@ -1,8 +1,9 @@
 /**
  * The Parzen estimator of Optuna 3.1's TPE: a weighted mixture of truncated normals (numeric parameters,
  * in the sampling space of {@link sampleBounds}) and smoothed one-hot rows (categoricals), one component
- * per observation plus a prior component; univariate bandwidths from neighbour gaps with the "magic clip",
- * multivariate ones from Scott's rule. Log densities match Optuna 3.1's to rounding (test/tune/parzen.test.ts).
+ * per observation plus a prior component; bandwidths from neighbour gaps or Scott's rule (see
+ * {@link ParzenOptions.bandwidth}), floored by the "magic clip". With Optuna 3.1's options, log densities match
+ * Optuna 3.1's to rounding (test/tune/parzen.test.ts).
  */
 import { fromSampleSpace, sampleBounds, toSampleSpace, type Distribution } from '../distributions';
 import type { TuneRng } from '../rng';
