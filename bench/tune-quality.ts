@@ -149,21 +149,35 @@ function runReference(name: string): Promise<ReferenceOutput> {
   });
 }
 
-/** One row: ours against Optuna at each checkpoint. */
-function compare(mine: Run, ref: Run, withAaGap: boolean): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  CHECKPOINTS.forEach((c, i) => {
+/** One checkpoint of a row: both medians and the one-sided p-values (the table and `ok` read these). */
+interface Cell {
+  checkpoint: number;
+  ours: number;
+  optuna: number;
+  pOursWorse: number;
+  pOursBetter: number;
+}
+
+/** One row: ours against Optuna at each checkpoint, as JSON and as cells. */
+function compare(mine: Run, ref: Run, withAaGap: boolean): { json: Record<string, unknown>; cells: Cell[] } {
+  const json: Record<string, unknown> = {};
+  const cells = CHECKPOINTS.map((c, i): Cell => {
     const ours = mine.best.map((b) => b[i]);
     const theirs = ref.best.map((b) => b[i]);
-    const a = median(ours);
-    const b = median(theirs);
+    const cell: Cell = {
+      checkpoint: c,
+      ours: median(ours),
+      optuna: median(theirs),
+      pOursWorse: mannWhitneyLargerP(ours, theirs),
+      pOursBetter: mannWhitneyLargerP(theirs, ours),
+    };
     const half = Math.floor(theirs.length / 2);
-    row[`after_${c}`] = {
-      ours_median_best: a,
-      optuna_median_best: b,
-      no_worse: a <= b,
-      p_ours_worse_mann_whitney: +mannWhitneyLargerP(ours, theirs).toFixed(4),
-      p_ours_better_mann_whitney: +mannWhitneyLargerP(theirs, ours).toFixed(4),
+    json[`after_${c}`] = {
+      ours_median_best: cell.ours,
+      optuna_median_best: cell.optuna,
+      no_worse: cell.ours <= cell.optuna,
+      p_ours_worse_mann_whitney: +cell.pOursWorse.toFixed(4),
+      p_ours_better_mann_whitney: +cell.pOursBetter.toFixed(4),
       ours_quartiles: [0.25, 0.75].map((q) => round4(quantile(ours, q))),
       optuna_quartiles: [0.25, 0.75].map((q) => round4(quantile(theirs, q))),
       ...(withAaGap && {
@@ -172,15 +186,16 @@ function compare(mine: Run, ref: Run, withAaGap: boolean): Record<string, unknow
         ),
       }),
     };
+    return cell;
   });
-  row.ms_per_trial = {
+  json.ms_per_trial = {
     ours_wall: +mine.msPerTrial.toFixed(3),
     optuna_wall: +ref.msPerTrial.toFixed(3),
     ours_cpu: +mine.cpuMsPerTrial.toFixed(3),
     optuna_cpu: +ref.cpuMsPerTrial.toFixed(3),
     cpu_ratio: +(mine.cpuMsPerTrial / ref.cpuMsPerTrial).toFixed(3),
   };
-  return row;
+  return { json, cells };
 }
 
 async function main(): Promise<void> {
@@ -201,23 +216,18 @@ async function main(): Promise<void> {
     for (const [config, { optuna }] of Object.entries(OURS)) {
       const r = reference[name][optuna];
       const ref: Run = { best: r.best, msPerTrial: r.ms_per_trial, cpuMsPerTrial: r.cpu_ms_per_trial };
-      rows[`${config}_vs_optuna_${optuna}`] = compare(mine[name][config], ref, config === 'default');
-      CHECKPOINTS.forEach((c, i) => {
-        const ours = mine[name][config].best.map((b) => b[i]);
-        const theirs = r.best.map((b) => b[i]);
+      const { json, cells } = compare(mine[name][config], ref, config === 'default');
+      rows[`${config}_vs_optuna_${optuna}`] = json;
+      for (const c of cells)
         table.push(
-          `${name} ${c} ${config} vs optuna ${optuna}: ${round4(median(ours))} vs ${round4(median(theirs))}` +
-            ` (p ours worse ${mannWhitneyLargerP(ours, theirs).toFixed(3)},` +
-            ` p ours better ${mannWhitneyLargerP(theirs, ours).toFixed(3)})`,
+          `${name} ${c.checkpoint} ${config} vs optuna ${optuna}: ${round4(c.ours)} vs ${round4(c.optuna)}` +
+            ` (p ours worse ${c.pOursWorse.toFixed(3)}, p ours better ${c.pOursBetter.toFixed(3)})`,
         );
-      });
       table.push(
         `${name} ${config} vs optuna ${optuna}: CPU ms/trial ${mine[name][config].cpuMsPerTrial.toFixed(2)} vs ${r.cpu_ms_per_trial.toFixed(2)}`,
       );
-      if (config === 'default' && CRITERION_FUNCTIONS.includes(name))
-        CHECKPOINTS.forEach((_, i) => {
-          if (median(mine[name][config].best.map((b) => b[i])) > median(r.best.map((b) => b[i]))) ok = false;
-        });
+      if (config === 'default' && CRITERION_FUNCTIONS.includes(name) && cells.some((c) => c.ours > c.optuna))
+        ok = false;
     }
     functions[name] = rows;
   }

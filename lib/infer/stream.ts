@@ -191,6 +191,8 @@ export class EmotionStream {
   private readonly hopLength: number;
   /** Window starts are multiples of this (the feature set's frame hop; 1 for sets without frames). */
   private readonly frameHop: number;
+  /** Shortest run of exact zeros that is digital silence, samples ({@link DIGITAL_SILENCE_SECONDS}). */
+  private readonly silenceRun: number;
   /** Frames shared between windows, unless `shareFrames` is off or the set has no frame grid. */
   private readonly sliding?: SlidingWindowFeatures;
   private readonly windows: Stage;
@@ -233,6 +235,7 @@ export class EmotionStream {
     this.hopLength = Math.round(o.hopSeconds * this.sampleRate);
     const features = model.features;
     this.frameHop = features.kind === 'librosa' ? features.hopLength : 1;
+    this.silenceRun = Math.max(1, Math.round(DIGITAL_SILENCE_SECONDS * this.sampleRate));
     if (features.kind === 'librosa' && o.shareFrames && SlidingWindowFeatures.shares(features))
       this.sliding = new SlidingWindowFeatures(features);
     this.windows = new Stage(model, o.priorWeight);
@@ -412,13 +415,12 @@ export class EmotionStream {
    */
   private gatedSilence(from: number, to: number): boolean {
     const x = this.slice(from, to);
-    const shortest = Math.max(1, Math.round(DIGITAL_SILENCE_SECONDS * this.sampleRate));
     const longest = Math.round(GATED_RUN_SECONDS * this.sampleRate);
     let run = 0;
     for (let i = 0; i <= x.length; i++) {
       if (i < x.length && x[i] === 0) run++;
       else {
-        if (run >= shortest && run < longest) return true;
+        if (run >= this.silenceRun && run < longest) return true;
         run = 0;
       }
     }
@@ -435,12 +437,11 @@ export class EmotionStream {
     const step = limit < edge ? -1 : 1;
     const x = this.slice(Math.min(edge, limit), Math.max(edge, limit));
     const at = (i: number) => x[i - Math.min(edge, limit)];
-    const silence = Math.max(1, Math.round(DIGITAL_SILENCE_SECONDS * this.sampleRate));
     let run = 0;
     // Samples outward from the speech: i is the next one to take in.
     for (let i = step < 0 ? edge - 1 : edge; step < 0 ? i >= limit : i < limit; i += step) {
       run = at(i) === 0 ? run + 1 : 0;
-      if (run >= silence) return step < 0 ? i + run : i - run + 1;
+      if (run >= this.silenceRun) return step < 0 ? i + run : i - run + 1;
     }
     // Reached the limit: without the zeros at its end.
     let end = limit;

@@ -235,7 +235,8 @@ function univariateSigmas(
 }
 
 /**
- * The permutation numpy 1.24's default argsort (introsort: median-of-3 quicksort, insertion sort on 16 elements or fewer) gives. It is not stable: equal values (repeated int observations) come out in its order, which
+ * The permutation numpy 1.24's default argsort gives (introsort: median-of-3 quicksort, insertion sort on 16
+ * elements or fewer). It is not stable: equal values (repeated int observations) come out in its order, which
  * decides which of them gets which bandwidth, and the weights ramp tells them apart.
  */
 export function numpyArgsort(v: ArrayLike<number>): Int32Array {
