@@ -278,7 +278,7 @@ export const tune: Command = {
         type: 'string',
         value: 'KIND',
         description:
-          "tpe (ours: multivariate, local bandwidths, 5 startup trials), tpe-optuna31 (Optuna 3.1's defaults), tpe-optuna31-multivariate or random",
+          "tpe (ours: multivariate, local bandwidths, rank-weighted best trials, 5 startup trials), tpe-optuna31 (Optuna 3.1's defaults), tpe-optuna31-multivariate or random",
         default: 'tpe',
       },
       pruner: {

@@ -14,6 +14,7 @@ export {
   defaultGamma,
   intersectionSearchSpace,
   OPTUNA31_TPE,
+  recombinationWeights,
   TPE_DEFAULTS,
   type TpeOptions,
 } from './samplers/tpe';

@@ -4,6 +4,7 @@ import {
   createStudy,
   OPTUNA31_TPE,
   RandomSampler,
+  recombinationWeights,
   TEST_FUNCTIONS,
   toInternal,
   TpeSampler,
@@ -73,4 +74,33 @@ test("TpeSampler with OPTUNA31_TPE fits Optuna 3.1's estimators on a mixed int /
   for (const name of Object.keys(space))
     check(independent, { [name]: space[name] }, OPTUNA_LOG_DENSITIES[name]);
   check(new TpeSampler({ ...OPTUNA31_TPE, multivariate: true, seed: 0 }), space, OPTUNA_LOG_DENSITIES.all);
+});
+
+test("recombination weights: CMA-ES's ln(k + ½) − ln r, positive, falling with rank, mean 1", () => {
+  const w = recombinationWeights([3, 1, 2], 3);
+  const raw = [3, 1, 2].map((r) => Math.log(3.5) - Math.log(r));
+  const mean = raw.reduce((a, b) => a + b, 0) / 3;
+  raw.forEach((v, i) => assert.ok(Math.abs(w[i] - v / mean) < 1e-15));
+  assert.ok(w[1] > w[2] && w[2] > w[0] && w[0] > 0);
+  // Trials without the parameter drop out of a relative space: the weights of the ranks present still average 1.
+  const some = recombinationWeights([1, 5, 9], 10);
+  assert.ok(Math.abs(some.reduce((a, b) => a + b, 0) - 3) < 1e-12);
+});
+
+test("belowWeights 'rank': l(x) leans to the best trials; 'age' (Optuna 3.1) weighs the below group alike", async () => {
+  const history = await randomStudy(47, 60);
+  const space: SearchSpace = { lr: history.trials[0].distributions.lr };
+  const view = { studyName: history.name, direction: history.direction, trials: history.trials };
+  const ranked = [...history.trials].sort((a, b) => a.value! - b.value!);
+  const at = (t: (typeof ranked)[number]) => ({ lr: [toInternal(space.lr, t.params.lr)] });
+  const common = { ...OPTUNA31_TPE, seed: 0 };
+  const rank = new TpeSampler({ ...common, belowWeights: 'rank' }).fitEstimators(view, space)!;
+  const age = new TpeSampler({ ...common, belowWeights: 'age' }).fitEstimators(view, space)!;
+  const nBelow = 6; // gamma(60)
+  // The best trial's point gains density, the worst below trial's loses it.
+  assert.ok(rank.below.logPdf(at(ranked[0]))[0] > age.below.logPdf(at(ranked[0]))[0]);
+  assert.ok(rank.below.logPdf(at(ranked[nBelow - 1]))[0] < age.below.logPdf(at(ranked[nBelow - 1]))[0]);
+  // g(x) is the same either way.
+  const probe = at(ranked[30]);
+  assert.equal(rank.above.logPdf(probe)[0], age.above.logPdf(probe)[0]);
 });

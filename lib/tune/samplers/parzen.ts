@@ -77,17 +77,24 @@ export class ParzenEstimator {
   private readonly params = new Map<string, NumericParam | CategoricalParam>();
   private readonly normalizedKernels: boolean;
 
-  /** @param observations parameter → internal values of the observations (same length for all). */
+  /**
+   * @param observations parameter → internal values of the observations (same length for all).
+   * @param observationWeights one weight per observation in place of `options.weights(n)` (the prior keeps
+   *   `priorWeight` beside them).
+   */
   constructor(
     observations: Record<string, readonly number[]>,
     private readonly space: Record<string, Distribution>,
     options: ParzenOptions,
+    observationWeights?: readonly number[],
   ) {
     this.normalizedKernels = options.normalizedKernels;
     const names = Object.keys(space);
     const n = names.length > 0 ? observations[names[0]].length : 0;
+    if (observationWeights !== undefined && observationWeights.length !== n)
+      throw new Error(`ParzenEstimator: ${observationWeights.length} weights for ${n} observations`);
     const considerPrior = options.considerPrior || n === 0;
-    const w = options.weights(n).slice(0, n);
+    const w = (observationWeights ?? options.weights(n)).slice(0, n);
     const all = considerPrior ? [...w, options.priorWeight] : w;
     const total = all.reduce((s, v) => s + v, 0);
     this.weights = Float64Array.from(all, (v) => v / total);
