@@ -162,3 +162,15 @@ test("bandwidth 'gaps' gives a multivariate estimator the univariate neighbour-g
   close(gaps.logPdf(points), Array.from(univariate));
   assert.ok(Math.abs(scottRate.logPdf(points)[4] - univariate[4]) > 0.01);
 });
+
+test('explicit observation weights replace weights(n) (the prior keeps its weight); a count mismatch throws', () => {
+  const obs = { x: [1, 2, 8] };
+  const space = { x: floatDistribution(-5, 10) };
+  const points = { x: [1, 8] };
+  const byCount = new ParzenEstimator(obs, space, OPTIONS).logPdf(points);
+  close(new ParzenEstimator(obs, space, OPTIONS, [1, 1, 1]).logPdf(points), [...byCount]);
+  // Moving weight from the component at 8 to the one at 1 raises the density at 1 and lowers it at 8.
+  const tilted = new ParzenEstimator(obs, space, OPTIONS, [2, 0.5, 0.5]).logPdf(points);
+  assert.ok(tilted[0] > byCount[0] && tilted[1] < byCount[1]);
+  assert.throws(() => new ParzenEstimator(obs, space, OPTIONS, [1, 1]), /2 weights for 3 observations/);
+});

@@ -27,9 +27,9 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   gamma?: (n: number) => number;
   /**
    * Weights of the below group's components: 'age' as Optuna 3.1 (the `weights` option by age, which is flat
-   * for the at most 25 below trials); 'rank' CMA-ES's recombination weights ln(k + ½) − ln r for the trial
-   * ranked r of k (Hansen 2016, "The CMA Evolution Strategy: A Tutorial", eq. 49), so l(x) centres on the
-   * best trials rather than on all of the best 10 % alike. Scaled to mean 1, so the prior keeps its share.
+   * for the at most 25 below trials); 'rank' ln(k + ½) − ln r for the trial ranked r of k, the weights CMA-ES
+   * gives its k best samples (Hansen, "The CMA Evolution Strategy: A Tutorial"), so l(x) centres on the best
+   * trials rather than on all of the best 10 % alike. Scaled to mean 1, so the prior keeps its share.
    */
   belowWeights?: 'age' | 'rank';
   /** Seed for reproducible runs (default: random). */
@@ -74,8 +74,8 @@ export const OPTUNA31_TPE: Readonly<Required<Omit<TpeOptions, 'seed'>>> = {
  * - the same with 'age' weights (flat over the below group): Branin 0.454 / 0.405, Hartmann-6 −2.893 / −3.130,
  *   Rosenbrock-10 12660 / 3374, mixed (1000–1099) 0.0509 / 0.0019 — rank weights halve Rosenbrock's median
  *   after 100 trials in both halves of the seeds (1000–1099: 2948 → 1669, 1100–1199: 3614 → 1879); rank^2
- *   and linear-rank weights did as well, more or fewer EI candidates (8, 12, 100, 256) and wider or narrower
- *   kernels for l(x) or g(x) did worse;
+ *   and linear-rank weights did as well; with 'age' weights, more or fewer EI candidates (8, 12, 100, 256)
+ *   and wider or narrower kernels for l(x) or g(x) did worse;
  * - Scott's rule for every parameter with 10 startup trials: Branin (1000–1299) 0.604 / 0.423, Hartmann-6
  *   −2.918 / −3.164, Rosenbrock-10 15420 / 3323, mixed 0.0367 / 0.00197;
  * - neighbour gaps for every parameter ('gaps') stall on the mixed space (0.0503 after 100 trials: repeated
