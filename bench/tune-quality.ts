@@ -32,13 +32,15 @@ import {
 import { erfc } from '../lib/tune/special';
 
 const quick = process.argv.includes('--quick');
-const seedsArg = process.argv.indexOf('--seeds');
-const SEEDS = seedsArg >= 0 ? Number(process.argv[seedsArg + 1]) : quick ? 4 : 20;
-if (!(Number.isInteger(SEEDS) && SEEDS >= 2)) throw new Error('--seeds must be an integer >= 2');
-const firstSeedArg = process.argv.indexOf('--first-seed');
-const FIRST_SEED = firstSeedArg >= 0 ? Number(process.argv[firstSeedArg + 1]) : 0;
-if (!(Number.isInteger(FIRST_SEED) && FIRST_SEED >= 0))
-  throw new Error('--first-seed must be an integer >= 0');
+/** The integer after `flag`, or `fallback` when the flag is absent. */
+function intArg(flag: string, fallback: number, min: number): number {
+  const at = process.argv.indexOf(flag);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!(Number.isInteger(value) && value >= min)) throw new Error(`${flag} must be an integer >= ${min}`);
+  return value;
+}
+const SEEDS = intArg('--seeds', quick ? 4 : 20, 2);
+const FIRST_SEED = intArg('--first-seed', 0, 0);
 const CHECKPOINTS = quick ? [15, 30] : [50, 100];
 const TRIALS = CHECKPOINTS[CHECKPOINTS.length - 1];
 const root = path.resolve(__dirname, '..', '..');

@@ -184,13 +184,17 @@ export class TpeSampler implements Sampler {
       below[name] = [];
       above[name] = [];
     }
-    // Chronological order within each group (the weights ramp favours recent trials); trials without
-    // the parameter are left out, as all parameters of a relative space share one mask.
+    // Chronological order within each group (the weights ramp favours recent trials; 'rank' weights follow
+    // the below trials' ranks, kept alongside); trials without the parameter are left out, as all parameters
+    // of a relative space share one mask.
     const ranks: number[] = [];
     for (let i = 0; i < n; i++) {
       if (values[i].some((v) => v === null)) continue;
-      const target = belowRank[i] > 0 ? below : above;
-      if (belowRank[i] > 0) ranks.push(belowRank[i]);
+      let target = above;
+      if (belowRank[i] > 0) {
+        target = below;
+        ranks.push(belowRank[i]);
+      }
       names.forEach((name, j) => target[name].push(values[i][j] as number));
     }
     return {
