@@ -17,7 +17,7 @@ import { WEIGHT_QUANTIZATIONS } from '../lib/models/quantize';
 import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
 import { loadFeatureTable, makeSplit, type SplitName } from '../lib/train/dataset';
 import { trainFold } from '../lib/train/train-model';
-import { loadTrainedModel } from '../lib/train/trained-model';
+import { loadPipeline } from '../lib/train/pipeline-dir';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,9 +57,9 @@ async function main(): Promise<void> {
     const speakers = test.map((i) => speakerKey(table.rows[i]));
     const yTrue = trained.yTrue;
     const measure = async (modelDir: string) => {
-      const m = await loadTrainedModel(modelDir);
+      const m = await loadPipeline(modelDir);
       try {
-        const probs = m.predict(vectors, speakers);
+        const probs = m.predictProba(vectors, speakers);
         const yPred = probs.map((p) => argmax(p));
         return { probs, yPred, accuracy: yPred.filter((y, i) => y === yTrue[i]).length / yTrue.length };
       } finally {

@@ -10,11 +10,12 @@
 import { argmax } from '../evaluate/metrics';
 import { predictClips, type ClipInput, type ClipResult as PredictedClip } from '../infer/clips';
 import type { InferenceModel } from '../infer/model';
-import { inferenceModelOf, MIN_CLIPS_PER_SPEAKER, type TrainedModel } from '../infer/predictor';
+import { inferenceModelOf, MIN_CLIPS_PER_SPEAKER } from '../infer/predictor';
+import type { Pipeline } from '../train/pipeline';
 import { EmotionStream, STREAM_DEFAULTS, type StreamEvent, type StreamOptions } from '../infer/stream';
 import { oneLine } from '../util/errors';
 import { startMicrophone, type MicrophoneCapture } from './microphone';
-import { fetchTrainedModel, initBrowserBackend } from './model-loader';
+import { fetchPipeline, initBrowserBackend } from './model-loader';
 
 /** One uploaded file's outcome (scores null while a per-speaker model still needs more clips, or on error). */
 export interface ClipResult {
@@ -130,7 +131,7 @@ class FilePanel {
   private note: string | undefined;
 
   constructor(
-    private readonly model: TrainedModel,
+    private readonly model: Pipeline,
     private readonly inference: InferenceModel,
   ) {}
 
@@ -206,7 +207,7 @@ class MicPanel {
   private captured = 0;
 
   constructor(
-    private readonly model: TrainedModel,
+    private readonly model: Pipeline,
     private readonly inference: InferenceModel,
     private readonly options: StreamOptions,
   ) {}
@@ -237,7 +238,7 @@ class MicPanel {
       element('mic-status').textContent =
         `listening at ${this.capture.sampleRate} Hz (resampled to ${this.model.meta.payload.features.sampleRate} Hz): ` +
         `${o.windowSeconds} s windows every ${o.hopSeconds} s` +
-        (this.model.meta.payload.normaliser.kind === 'per-speaker'
+        (this.model.normaliser.perSpeaker
           ? `; this model normalises per speaker, so the first windows wait for your voice's statistics`
           : '');
     } catch (err) {
@@ -282,14 +283,14 @@ async function main(): Promise<void> {
   const base = params.get('model') ?? 'model/';
   setStatus('loading the model…');
   state.backend = await initBrowserBackend('wasm/', params.get('backend') === 'cpu' ? 'cpu' : undefined);
-  const model = await fetchTrainedModel(base.endsWith('/') ? base : `${base}/`);
+  const model = await fetchPipeline(base.endsWith('/') ? base : `${base}/`);
   state.labels = model.labels;
   const p = model.meta.payload;
   element('model').textContent =
     `${p.model.name} (${p.model.kind}${model.meta.quantization ? `, ${model.meta.quantization} weights` : ''}) ` +
     `on ${p.features.name} features at ${p.features.sampleRate} Hz, ${p.normaliser.kind} normalisation; ` +
     `labels ${model.labels.join(', ')}; tfjs backend ${state.backend}`;
-  const inference = inferenceModelOf(model, base);
+  const inference = inferenceModelOf(model);
   const files = new FilePanel(model, inference);
   const input = element<HTMLInputElement>('files');
   input.addEventListener('change', () => {

@@ -1,15 +1,15 @@
 /**
  * A model directory read over HTTP, as `ser serve` publishes it: `ser.json`, then the model files it names,
- * each checked against its SHA-256 in `ser.json` (as Node's loader does) before the shared predictor
- * (lib/infer/predictor.ts) is built from them.
+ * each checked against its SHA-256 in `ser.json` (as Node's loader does) before the same {@link Pipeline}
+ * as Node's is built from them.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createPredictor, isTrainedModelMeta, type TrainedModel } from '../infer/predictor';
 import { CLASSIC_MODEL_FILES, layersModelFromFiles, MODEL_FILES } from '../models/model-format';
 import type { LayersModelJson, SerModelMeta } from '../models/model-format';
 import type { ClassicState } from '../models/zoo';
+import { isPipelineMeta, Pipeline } from '../train/pipeline';
 import type { TrainedModelPayload } from '../train/train-model';
 
 /** The tfjs backend the page runs on: wasm when its binaries load from `wasmBase`, else cpu. */
@@ -42,12 +42,12 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The model directory at `base` (a URL ending in '/') as a predictor; throws naming the file at fault. */
-export async function fetchTrainedModel(base: string): Promise<TrainedModel> {
+/** The model directory at `base` (a URL ending in '/') as a Pipeline; throws naming the file at fault. */
+export async function fetchPipeline(base: string): Promise<Pipeline> {
   const meta = JSON.parse(new TextDecoder().decode(await fetchBytes(`${base}ser.json`))) as SerModelMeta<
     Partial<TrainedModelPayload>
   >;
-  if (meta.format !== 'ser-model' || !isTrainedModelMeta(meta))
+  if (meta.format !== 'ser-model' || !isPipelineMeta(meta))
     throw new Error(`${base}ser.json: not a model directory written by ser train --model`);
   const classic = meta.kind === 'classic';
   const names = (classic ? CLASSIC_MODEL_FILES : MODEL_FILES).filter((n) => n !== 'ser.json');
@@ -64,9 +64,9 @@ export async function fetchTrainedModel(base: string): Promise<TrainedModel> {
   const text = (i: number) => new TextDecoder().decode(files[i]);
   const full = meta as SerModelMeta<TrainedModelPayload>;
   if (classic) {
-    return createPredictor(full, { kind: 'classic', state: JSON.parse(text(0)) as ClassicState }, base);
+    return new Pipeline(full, { kind: 'classic', state: JSON.parse(text(0)) as ClassicState }, base);
   }
   // fetchBytes wraps a whole response buffer, so the view starts at offset 0.
   const model = await layersModelFromFiles(JSON.parse(text(0)) as LayersModelJson, files[1].buffer);
-  return createPredictor(full, { kind: 'tfjs', model }, base);
+  return new Pipeline(full, { kind: 'tfjs', model }, base);
 }

@@ -116,3 +116,24 @@ export function choiceOption<T extends string>(
     throw new UserError(`${command}: --${name} must be one of ${choices.join(', ')}, got "${String(v)}"`);
   return v as T;
 }
+
+/**
+ * The options naming a trained model directory: `--model-dir DIR`, and `--model DIR`, its older spelling
+ * (`--model` names a registry model in `ser train` and `ser tune`).
+ */
+export const MODEL_DIR_OPTIONS = {
+  'model-dir': { type: 'string', value: 'DIR', description: 'model directory written by ser train' },
+  model: { type: 'string', value: 'DIR', description: 'deprecated spelling of --model-dir' },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The model directory of `--model-dir` (or of `--model`, with a one-line deprecation notice on stderr). */
+export function requireModelDir(args: ParsedArgs, command: string): string {
+  const dir = args.values['model-dir'];
+  if (typeof dir === 'string' && dir !== '') return dir;
+  const old = args.values.model;
+  if (typeof old === 'string' && old !== '') {
+    process.stderr.write(`ser ${command}: --model DIR is deprecated: use --model-dir DIR\n`);
+    return old;
+  }
+  throw new UserError(`${command}: --model-dir DIR is required (a model directory written by ser train)`);
+}

@@ -8,12 +8,19 @@ import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
 import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
-import { zooModelNames, type ZooModelName } from '../models/zoo';
+import { RECOMMENDED_MODEL, zooEntry, zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { listFiles } from '../util/files';
 import { projectRoot } from '../util/paths';
-import { intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
+import {
+  intOption,
+  MODEL_DIR_OPTIONS,
+  requireModelDir,
+  requireString,
+  type CommandSpec,
+  type ParsedArgs,
+} from './args';
 
 export interface Command {
   spec: CommandSpec;
@@ -107,10 +114,9 @@ export const info: Command = {
 export const train: Command = {
   spec: {
     name: 'train',
-    summary:
-      'ser train — train a model and write a model directory: the slice MLP by default, or any zoo model with --model on a protocol (--split).',
+    summary: `ser train — train a model on a protocol (--split) and write a model directory: the recommended model (${RECOMMENDED_MODEL}) unless --model names another.`,
     usage:
-      'ser train [--model NAME --features SET --corpus A[,B] --split random|speaker|loso|cross --fold N --normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
+      'ser train [--model NAME] [--features SET] [--corpus A[,B]] [--split random|speaker|loso|cross] [--fold N] [--normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
     options: {
       corpus: {
         ...corpusOption,
@@ -125,7 +131,8 @@ export const train: Command = {
       model: {
         type: 'string',
         value: 'NAME',
-        description: `zoo model: ${zooModelNames().join(', ')} (omit for the thin-slice MLP)`,
+        description: `model: ${zooModelNames().join(', ')}, or slice (the first MLP on Meyda statistics, the weakest)`,
+        default: RECOMMENDED_MODEL,
       },
       features: { type: 'string', value: 'SET', description: "feature set (default: the model's own)" },
       split: {
@@ -139,8 +146,7 @@ export const train: Command = {
         type: 'string',
         value: 'MODE',
         description:
-          'global (training split statistics) or per-speaker (each speaker z-scored with its own unlabelled clips; a protocol of its own)',
-        default: 'global',
+          "global (training split statistics) or per-speaker (each speaker z-scored with its own unlabelled clips; a protocol of its own); default: the model's own (best: per-speaker, others: global)",
       },
       'limit-per-class': {
         type: 'string',
@@ -161,7 +167,8 @@ export const train: Command = {
       json: { type: 'boolean', description: 'print a JSON summary on stdout' },
     },
     examples: [
-      'ser train --corpus tess --root data --out models/tess-slice --epochs 60',
+      'ser train --corpus tess --root data --out models/tess-best',
+      'ser train --model slice --corpus tess --root data --out models/tess-slice --epochs 60',
       'ser train --model seed000 --corpus tess --split speaker --fold 0 --out models/tess-seed000',
       'ser train --model seed004-svm --corpus ravdess,tess --split cross --out models/ravdess-to-tess-svm',
     ],
@@ -170,8 +177,8 @@ export const train: Command = {
     const outDir = requireString(args, 'out', 'train');
     const corpus = requireString(args, 'corpus', 'train');
     const root = resolveDataRoot(args.values.root as string | undefined);
-    const modelName = args.values.model as string | undefined;
-    if (modelName !== undefined) {
+    const modelName = args.values.model as string;
+    if (modelName !== 'slice') {
       await trainZooModel(args, modelName, corpus, root, outDir);
       return;
     }
@@ -215,11 +222,14 @@ async function trainZooModel(
   outDir: string,
 ): Promise<void> {
   if (!(zooModelNames() as string[]).includes(modelName))
-    throw new UserError(`train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')})`);
+    throw new UserError(
+      `train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')}, slice)`,
+    );
   const split = args.values.split as string;
   if (!(SPLIT_NAMES as readonly string[]).includes(split))
     throw new UserError(`train: --split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
-  const normalise = args.values.normalise as string;
+  const normalise =
+    (args.values.normalise as string | undefined) ?? zooEntry(modelName).normalisation ?? 'global';
   if (normalise !== 'global' && normalise !== 'per-speaker')
     throw new UserError(`train: --normalise must be global or per-speaker, got "${normalise}"`);
   const epochs = intOption(args, 'epochs', 'train');
@@ -276,10 +286,14 @@ export const evaluate: Command = {
   spec: {
     name: 'evaluate',
     summary: 'ser evaluate — evaluate a model directory on the held-out speakers of its split.',
-    usage: 'ser evaluate --model MODEL_DIR --corpus tess [--root DIR] [--json] [--html FILE]',
+    usage: 'ser evaluate --model-dir DIR [--corpus A[,B]] [--root DIR] [--json] [--html FILE]',
     options: {
-      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
-      corpus: corpusOption,
+      ...MODEL_DIR_OPTIONS,
+      corpus: {
+        type: 'string',
+        value: 'A[,B]',
+        description: 'corpora to rebuild the split from (default: those the model directory records)',
+      },
       root: rootOption,
       json: {
         type: 'boolean',
@@ -294,14 +308,14 @@ export const evaluate: Command = {
       'limit-per-class': {
         type: 'string',
         value: 'N',
-        description: 'at most N clips per speaker × emotion (as given to ser train; quick runs)',
+        description: 'at most N clips per speaker × emotion (default: the subset the model was trained on)',
       },
     },
   },
   async run(args) {
     const result = await evaluateModelDir({
-      modelDir: requireString(args, 'model', 'evaluate'),
-      corpus: requireString(args, 'corpus', 'evaluate'),
+      modelDir: requireModelDir(args, 'evaluate'),
+      corpus: args.values.corpus as string | undefined,
       root: resolveDataRoot(args.values.root as string | undefined),
       limitPerClass: intOption(args, 'limit-per-class', 'evaluate'),
     });

@@ -5,7 +5,6 @@
 import { resolveDataRoot } from '../data';
 import { compareEvaluations, evaluateModelDir, formatComparison } from '../evaluate';
 import { UserError } from '../util/errors';
-import { requireString } from './args';
 import type { Command } from './commands';
 
 export const compare: Command = {
@@ -13,13 +12,12 @@ export const compare: Command = {
     name: 'compare',
     summary:
       'ser compare — two model directories on the same test clips: metrics side by side, McNemar p-value.',
-    usage: 'ser compare MODEL_DIR_A MODEL_DIR_B --corpus tess [--root DIR] [--json]',
+    usage: 'ser compare MODEL_DIR_A MODEL_DIR_B [--corpus A[,B]] [--root DIR] [--json]',
     options: {
       corpus: {
         type: 'string',
-        value: 'NAME',
-        description: 'corpus both models are evaluated on',
-        default: 'tess',
+        value: 'A[,B]',
+        description: 'corpora both models are evaluated on (default: those the models were trained on)',
       },
       root: {
         type: 'string',
@@ -32,7 +30,7 @@ export const compare: Command = {
       },
     },
     positionals: true,
-    examples: ['ser compare models/mlp models/svm --corpus tess --root data'],
+    examples: ['ser compare models/mlp models/svm --root data'],
   },
   async run(args) {
     if (args.positionals.length !== 2) {
@@ -40,7 +38,7 @@ export const compare: Command = {
         `compare: give exactly two model directories, got ${args.positionals.length} (see ser compare --help)`,
       );
     }
-    const corpus = requireString(args, 'corpus', 'compare');
+    const corpus = args.values.corpus as string | undefined;
     const root = resolveDataRoot(args.values.root as string | undefined);
     const evaluations = [];
     for (const modelDir of args.positionals)

@@ -5,7 +5,7 @@
 import { exportQuantizedModelDir } from '../models/model-dir';
 import { WEIGHT_QUANTIZATIONS, type WeightQuantization } from '../models/quantize';
 import { UserError } from '../util/errors';
-import { requireString } from './args';
+import { MODEL_DIR_OPTIONS, requireModelDir, requireString } from './args';
 import type { Command } from './commands';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,13 +15,9 @@ export const exportModel: Command = {
     name: 'export',
     summary:
       'ser export — copy a neural model directory with float16 or uint8 weights (tfjs decodes them on load).',
-    usage: 'ser export --model MODEL_DIR --quantize float16|uint8 --out MODEL_DIR',
+    usage: 'ser export --model-dir DIR --quantize float16|uint8 --out DIR',
     options: {
-      model: {
-        type: 'string',
-        value: 'MODEL_DIR',
-        description: 'model directory written by ser train --model',
-      },
+      ...MODEL_DIR_OPTIONS,
       quantize: {
         type: 'string',
         value: 'TYPE',
@@ -34,12 +30,12 @@ export const exportModel: Command = {
       },
     },
     examples: [
-      'ser export --model models/tess-best-mlp --quantize float16 --out models/tess-best-mlp-f16',
-      'ser evaluate --model models/tess-best-mlp-f16 --corpus tess',
+      'ser export --model-dir models/tess-best-mlp --quantize float16 --out models/tess-best-mlp-f16',
+      'ser evaluate --model-dir models/tess-best-mlp-f16',
     ],
   },
   async run(args) {
-    const model = requireString(args, 'model', 'export');
+    const model = requireModelDir(args, 'export');
     const quantize = requireString(args, 'quantize', 'export');
     const out = requireString(args, 'out', 'export');
     if (!(WEIGHT_QUANTIZATIONS as readonly string[]).includes(quantize))

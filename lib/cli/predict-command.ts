@@ -1,5 +1,5 @@
 /**
- * `ser predict --model DIR PATH...`: predict the emotion of audio files (folders and globs expanded) with a
+ * `ser predict --model-dir DIR PATH...`: predict the emotion of audio files (folders and globs expanded) with a
  * model loaded once; text table, JSON, JSON lines or CSV with every class's score, and a summary.
  */
 import * as fs from 'node:fs';
@@ -7,7 +7,7 @@ import { loadInferenceModel, predictClips, type ClipResult } from '../infer';
 import { UserError } from '../util/errors';
 import { expandGlob, isGlob, listFiles } from '../util/files';
 import { progressBar } from '../util/progress';
-import { choiceOption, intOption, requireString } from './args';
+import { choiceOption, intOption, MODEL_DIR_OPTIONS, requireModelDir } from './args';
 import type { Command } from './commands';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -67,9 +67,9 @@ export const predict: Command = {
   spec: {
     name: 'predict',
     summary: 'ser predict — predict the emotion of audio files with a model directory.',
-    usage: 'ser predict --model MODEL_DIR PATH... [--format text|json|jsonl|csv] [--batch N]',
+    usage: 'ser predict --model-dir DIR PATH... [--format text|json|jsonl|csv] [--batch N]',
     options: {
-      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
+      ...MODEL_DIR_OPTIONS,
       format: {
         type: 'string',
         value: 'FORMAT',
@@ -82,13 +82,13 @@ export const predict: Command = {
     },
     positionals: true,
     examples: [
-      'ser predict --model models/best data/tess/YAF_sad',
-      "ser predict --model models/seed000 'recordings/**/*.wav' --format csv > predictions.csv",
-      'ser predict --model models/best clip1.wav clip2.flac --format jsonl',
+      'ser predict --model-dir models/best data/tess/YAF_sad',
+      "ser predict --model-dir models/seed000 'recordings/**/*.wav' --format csv > predictions.csv",
+      'ser predict --model-dir models/best clip1.wav clip2.flac --format jsonl',
     ],
   },
   async run(args) {
-    const modelDir = requireString(args, 'model', 'predict');
+    const modelDir = requireModelDir(args, 'predict');
     const format = args.values.json ? 'json' : (choiceOption(args, 'format', 'predict', FORMATS) ?? 'text');
     const batchSize = intOption(args, 'batch', 'predict') ?? 32;
     if (batchSize < 1) throw new UserError('predict: --batch must be at least 1');

@@ -3,7 +3,7 @@
  */
 import { startDemoServer } from '../infer/serve';
 import { UserError } from '../util/errors';
-import { intOption, requireString } from './args';
+import { intOption, MODEL_DIR_OPTIONS, requireModelDir } from './args';
 import type { Command } from './commands';
 
 export const serve: Command = {
@@ -11,13 +11,9 @@ export const serve: Command = {
     name: 'serve',
     summary:
       'ser serve — the browser demo (uploaded files and the microphone, live emotion bars) for a model directory on localhost.',
-    usage: 'ser serve --model MODEL_DIR [--port N]',
+    usage: 'ser serve --model-dir DIR [--port N]',
     options: {
-      model: {
-        type: 'string',
-        value: 'MODEL_DIR',
-        description: 'model directory written by ser train --model (or ser export)',
-      },
+      ...MODEL_DIR_OPTIONS,
       port: {
         type: 'string',
         value: 'N',
@@ -25,10 +21,10 @@ export const serve: Command = {
         default: '8080',
       },
     },
-    examples: ['ser serve --model models/tess-best-mlp --port 8080'],
+    examples: ['ser serve --model-dir models/tess-best-mlp --port 8080'],
   },
   async run(args) {
-    const modelDir = requireString(args, 'model', 'serve');
+    const modelDir = requireModelDir(args, 'serve');
     const port = intOption(args, 'port', 'serve');
     if (port !== undefined && port > 65535)
       throw new UserError(`serve: --port must be at most 65535, got ${port}`);

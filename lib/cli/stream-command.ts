@@ -1,5 +1,5 @@
 /**
- * `ser stream --model DIR [FILE|-]`: emotion over time in a long recording or a live pipe of raw PCM, one
+ * `ser stream --model-dir DIR [FILE|-]`: emotion over time in a long recording or a live pipe of raw PCM, one
  * JSON line per window and per speech segment (see lib/infer/stream.ts), optionally an HTML timeline.
  */
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import {
 import { renderStreamHtml } from '../infer/stream-html';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
-import { choiceOption, intOption, numberOption, requireString } from './args';
+import { choiceOption, intOption, MODEL_DIR_OPTIONS, numberOption, requireModelDir } from './args';
 import type { Command } from './commands';
 
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -33,9 +33,9 @@ export const stream: Command = {
     summary:
       'ser stream — emotion over time in a long recording or live raw PCM on stdin: one JSON line per window and per speech segment.',
     usage:
-      'ser stream --model MODEL_DIR (FILE | - --rate HZ [--channels N] [--encoding s16le|f32le]) [--window S] [--hop S] [--smoothing A] [--events all|windows|segments] [--plot FILE]',
+      'ser stream --model-dir MODEL_DIR (FILE | - --rate HZ [--channels N] [--encoding s16le|f32le]) [--window S] [--hop S] [--smoothing A] [--events all|windows|segments] [--plot FILE]',
     options: {
-      model: { type: 'string', value: 'MODEL_DIR', description: 'model directory written by ser train' },
+      ...MODEL_DIR_OPTIONS,
       rate: { type: 'string', value: 'HZ', description: 'stdin (-): sample rate of the raw PCM' },
       channels: {
         type: 'string',
@@ -82,13 +82,13 @@ export const stream: Command = {
     },
     positionals: true,
     examples: [
-      'ser stream --model models/best interview.wav --plot timeline.html',
-      'arecord -f S16_LE -r 16000 -c 1 | ser stream --model models/best - --rate 16000',
-      'sox talk.mp3 -t raw -e floating-point -b 32 -r 22050 -c 1 - | ser stream --model models/seed000 - --rate 22050 --encoding f32le',
+      'ser stream --model-dir models/best interview.wav --plot timeline.html',
+      'arecord -f S16_LE -r 16000 -c 1 | ser stream --model-dir models/best - --rate 16000',
+      'sox talk.mp3 -t raw -e floating-point -b 32 -r 22050 -c 1 - | ser stream --model-dir models/seed000 - --rate 22050 --encoding f32le',
     ],
   },
   async run(args) {
-    const modelDir = requireString(args, 'model', 'stream');
+    const modelDir = requireModelDir(args, 'stream');
     if (args.positionals.length !== 1)
       throw new UserError('stream: give one recording, or - for raw PCM on stdin (see ser stream --help)');
     const source = args.positionals[0];

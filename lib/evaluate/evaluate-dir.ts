@@ -9,7 +9,7 @@ import { applySpeakerSplit } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { standardize } from '../features/standardize';
 import { loadModelDir } from '../models/model-dir';
-import { isTrainedModelDir } from '../train/trained-model';
+import { isPipelineDir } from '../train/pipeline-dir';
 import { evaluateTrainedModelDir } from './evaluate-trained';
 import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
@@ -33,7 +33,8 @@ export interface Evaluation extends ClassificationMetrics {
 
 export interface EvaluateOptions {
   modelDir: string;
-  corpus: string;
+  /** Corpora, comma-separated. Default: those the model directory records it was trained on. */
+  corpus?: string;
   root: string;
   progress?: boolean;
   /** Evaluate on at most this many clips per (speaker, emotion) of the test speakers (quick runs). Default: all. */
@@ -59,18 +60,18 @@ export function predictProbabilities(model: tf.LayersModel, rows: Float32Array[]
 /** Evaluate `modelDir` on the test speakers of its split, read from `corpus` under `root`. */
 export async function evaluateModelDir(options: EvaluateOptions): Promise<Evaluation> {
   // Directories of `ser train --model` rebuild their split from the manifest.
-  if (isTrainedModelDir(options.modelDir)) return evaluateTrainedModelDir(options);
+  if (isPipelineDir(options.modelDir)) return evaluateTrainedModelDir(options);
   await initBackend();
   const { model, meta } = await loadModelDir<SlicePayload>(options.modelDir);
   try {
     const split = meta.payload.split;
-    if (split.corpus !== options.corpus) {
+    if (options.corpus !== undefined && split.corpus !== options.corpus) {
       throw new UserError(
         `model was trained on corpus "${split.corpus}", not "${options.corpus}"`,
         options.modelDir,
       );
     }
-    const corpus = await loadCorpus(options.corpus, options.root);
+    const corpus = await loadCorpus(split.corpus, options.root);
     const records =
       options.limitPerClass === undefined
         ? corpus.records
@@ -105,7 +106,7 @@ export async function evaluateModelDir(options: EvaluateOptions): Promise<Evalua
       report,
       history: meta.payload.training.history,
       protocol: split.description,
-      corpus: options.corpus,
+      corpus: split.corpus,
       testSpeakers: split.testSpeakers,
       skipped: feats.skipped,
     };

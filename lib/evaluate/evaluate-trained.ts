@@ -4,45 +4,51 @@
  * side of the stored fold with the stored feature set and normaliser.
  */
 import { speakerKey } from '../data/split';
-import { scoresAsConfidences } from '../models/svm';
 import { loadFeatureTable, makeSplit } from '../train/dataset';
-import { loadTrainedModel } from '../train/trained-model';
+import { loadPipeline } from '../train/pipeline-dir';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, describeProtocol, protocolFromSplit } from './evaluation-report';
-import { argmax, classificationMetrics } from './metrics';
 import type { EvaluateOptions, Evaluation } from './evaluate-dir';
 
 export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise<Evaluation> {
-  const model = await loadTrainedModel(options.modelDir);
+  const pipeline = await loadPipeline(options.modelDir);
   try {
-    const p = model.meta.payload;
-    const corpora = options.corpus.split(',').filter((c) => c !== '');
+    const p = pipeline.info;
+    const corpora = options.corpus?.split(',').filter((c) => c !== '') ?? p.data?.corpora;
+    if (!corpora)
+      throw new UserError(
+        'this model directory does not record its corpora (saved by an older ser): give --corpus',
+        options.modelDir,
+      );
+    // The subset the model was trained on, unless the caller asks for another (refused below if it differs).
+    const limitPerClass = options.limitPerClass ?? p.data?.limitPerClass ?? undefined;
     const table = await loadFeatureTable(corpora, options.root, p.features, {
       progress: options.progress ?? true,
       seed: p.training.seed,
-      limitPerClass: options.limitPerClass,
+      limitPerClass,
     });
     const split = makeSplit(table, p.split.name, { seed: p.training.seed });
     if (split.manifestHash !== p.split.manifestHash) {
+      const trained = p.data
+        ? `${p.data.corpora.join(',')}${p.data.limitPerClass ? ` with --limit-per-class ${p.data.limitPerClass}` : ''}`
+        : null;
       throw new UserError(
         `the clips of ${corpora.join(',')} under ${options.root} are not those the model was split on ` +
-          '(manifest hash differs: other corpora, another copy, or another --limit-per-class)',
+          `(manifest hash differs${trained ? `; it was trained on ${trained}` : ': other corpora, another copy, or another --limit-per-class'})`,
         options.modelDir,
       );
     }
     const fold = split.folds[p.split.foldIndex];
     const byId = new Map(table.rows.map((r, i) => [r.id, i]));
-    const test = fold.test
-      .map((id) => byId.get(id)!)
-      .filter((i) => model.labels.includes(table.rows[i].emotion));
-    const rows = test.map((i) => table.rows[i]);
-    const probs = model.predict(
+    // The whole test side: per-speaker statistics come from all of a speaker's test clips, as at training.
+    const test = fold.test.map((id) => byId.get(id)!);
+    const side = test.map((i) => table.rows[i]);
+    const e = pipeline.evaluate(
       test.map((i) => table.vectors.get(i)),
-      rows.map(speakerKey),
+      side.map((r) => r.emotion),
+      side.map(speakerKey),
     );
-    const yTrue = rows.map((r) => model.labels.indexOf(r.emotion));
-    const yPred = probs.map((q) => argmax(q));
-    const confidences = scoresAsConfidences(p.model.config as { kind?: string }, probs);
+    const rows = e.kept.map((i) => side[i]);
     const protocol = protocolFromSplit(
       split,
       fold,
@@ -51,26 +57,26 @@ export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise
     const report = buildEvaluationReport(
       {
         protocol,
-        labels: model.labels,
-        yTrue,
-        yPred,
-        probabilities: confidences,
+        labels: pipeline.labels,
+        yTrue: e.yTrue,
+        yPred: e.yPred,
+        probabilities: e.probabilities,
         clips: rows.map((r) => ({ ...r, id: r.id })),
         model: options.modelDir,
       },
       { bootstrap: { nResamples: options.nResamples }, bootstrapBySpeaker: options.bootstrapBySpeaker },
     );
     return {
-      ...classificationMetrics(yTrue, yPred, model.labels),
+      ...e.metrics,
       report,
       history: p.training.history.map((h) => ({ ...h })),
       protocol: `${describeProtocol(protocol)} · ${p.normaliser.kind} normalisation`,
-      corpus: options.corpus,
+      corpus: corpora.join(','),
       testSpeakers: [...new Set(rows.map(speakerKey))].sort(),
       skipped: table.skipped,
       clips: rows,
     };
   } finally {
-    model.dispose();
+    pipeline.dispose();
   }
 }

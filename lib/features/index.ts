@@ -8,6 +8,7 @@ export * from './temporal';
 export * from './spectral';
 export * from './meyda-stats';
 export * from './standardize';
+export * from './normaliser';
 export * from './extract';
 export * from './sets';
 export * from './cache';

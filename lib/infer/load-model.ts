@@ -8,12 +8,12 @@ import { standardize } from '../features/standardize';
 import { featureDims } from '../features/extract';
 import { loadModelDir } from '../models/model-dir';
 import type { SlicePayload } from '../train/slice';
-import { isTrainedModelDir, loadTrainedModel } from '../train/trained-model';
+import { isPipelineDir, loadPipeline } from '../train/pipeline-dir';
 import type { InferenceModel } from './model';
 import { inferenceModelOf } from './predictor';
 
 export async function loadInferenceModel(dir: string): Promise<InferenceModel> {
-  if (isTrainedModelDir(dir)) return inferenceModelOf(await loadTrainedModel(dir), dir);
+  if (isPipelineDir(dir)) return inferenceModelOf(await loadPipeline(dir));
   await initBackend();
   const { model, meta } = await loadModelDir<SlicePayload>(dir);
   const p = meta.payload;

@@ -7,7 +7,8 @@ import type { MonoAudio } from '../audio/types';
 import type { FeatureConfig } from '../features/extract';
 import { meydaStats } from '../features/meyda-stats';
 import { extractSet, setDims } from '../features/sets';
-import { standardize, standardizeSequence, type StandardizerState } from '../features/standardize';
+import type { StandardizerState } from '../features/standardize';
+import type { Pipeline } from '../train/pipeline';
 
 export interface InferenceModel {
   /** Zoo model name ('best', 'seed000', …) or 'slice'. */
@@ -31,6 +32,8 @@ export interface InferenceModel {
    * statistics to z-score each vector with (one per vector).
    */
   classify(vectors: Float32Array[], states?: StandardizerState[]): number[][];
+  /** The pipeline behind it (absent for the thin slice's models). */
+  readonly pipeline?: Pipeline;
   dispose(): void;
 }
 
@@ -42,13 +45,4 @@ export function featureVector(audio: MonoAudio, config: FeatureConfig): Float32A
 /** Features per vector (per frame for sequence sets). */
 export function vectorDims(config: FeatureConfig, vector: Float32Array): number {
   return config.kind === 'librosa' && config.output === 'sequence' ? setDims(config) : vector.length;
-}
-
-/** Z-score a vector (every frame of a sequence) with `state`. */
-export function normaliseVector(
-  state: StandardizerState,
-  vector: Float32Array,
-  sequence: boolean,
-): Float32Array {
-  return sequence ? standardizeSequence(state, vector) : standardize(state, vector);
 }

@@ -12,7 +12,7 @@ import { readModelMeta } from '../models/model-dir';
 import { CLASSIC_MODEL_FILES, MODEL_FILES } from '../models/model-format';
 import type { TrainedModelPayload } from '../train/train-model';
 import { UserError } from '../util/errors';
-import { isTrainedModelMeta } from './predictor';
+import { isPipelineMeta } from '../train/pipeline';
 
 export interface DemoServerOptions {
   modelDir: string;
@@ -62,7 +62,7 @@ function resolveRequest(urlPath: string, modelDir: string): string | null {
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const { modelDir } = options;
   const meta = readModelMeta<Partial<TrainedModelPayload>>(modelDir);
-  if (!isTrainedModelMeta(meta))
+  if (!isPipelineMeta(meta))
     throw new UserError('the demo serves model directories written by ser train --model', modelDir);
   if (!fs.existsSync(path.join(demoBundleDir(), 'demo.js')))
     throw new UserError('the browser demo is not built: run npm run build', demoBundleDir());

@@ -237,13 +237,3 @@ export function predictSvm(state: SvmState, input: ArrayLike<number>): number[] 
   }
   return votes.map((v) => v / Math.max(1, state.machines.length));
 }
-
-/**
- * Class scores as prediction confidences in [0, 1]. An SVM's vote shares top out at (k − 1) / machines (0.25
- * with 8 classes), so they become the share of its k − 1 one-vs-one duels each class won (1: won them all);
- * other models' scores (softmax probabilities, forest vote shares) are kept.
- */
-export function scoresAsConfidences(config: { kind?: string }, scores: readonly number[][]): number[][] {
-  if (config.kind !== 'svm') return scores.map((s) => [...s]);
-  return scores.map((s) => s.map((v) => (v * s.length) / 2));
-}

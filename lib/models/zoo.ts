@@ -99,6 +99,8 @@ interface NeuralEntry<C> {
   defaults: C;
   /** Speaker augmentation of the training side by default (stats sets only). */
   augment?: SpeakerAugmentation;
+  /** The normalisation `ser train` uses unless told (default 'global'). */
+  normalisation?: 'global' | 'per-speaker';
   training: NeuralTrainingConfig;
   /** Build and compile for `inputShape` ([frames, dims] or [dims]) and `nClasses`. */
   build(config: C, inputShape: number[], nClasses: number): tf.LayersModel;
@@ -113,6 +115,8 @@ interface ClassicEntry<C> {
   defaults: C;
   /** Speaker augmentation of the training side by default (lib/augment/speaker.ts). */
   augment?: SpeakerAugmentation;
+  /** The normalisation `ser train` uses unless told (default 'global'). */
+  normalisation?: 'global' | 'per-speaker';
   fit(rows: ArrayLike<number>[], labels: number[], nClasses: number, config: C, seed: number): ClassicState;
 }
 
@@ -142,9 +146,7 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     features: 'seed000',
     defaults: { ...SEED000_DEFAULTS },
     // All 25 epochs, no early stopping: the 10 % validation hold-out saturates (accuracy 1.0 from epoch 3 on
-    // TESS), so restoring its lowest-loss epoch picked an early model by noise. TESS random 80/20, weight seeds
-    // 42 / 1 / 2: 0.9946 / 0.9982 / 1.000 with early stopping, 0.9964 / 1.000 / 1.000 without (seed 3: 0.9982;
-    // per-speaker normalisation, seed 42: 0.9964).
+    // TESS), so restoring its lowest-loss epoch picked an early model by noise (docs/experiments.md).
     training: { ...TRAINING_DEFAULTS, frames: 128, epochs: 25, earlyStoppingPatience: 0 },
     build: (c: Seed000Config, shape: number[], k: number) => buildSeed000(c, seq(shape), k),
   },
@@ -152,7 +154,7 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     kind: 'neural',
     features: 'seed001',
     defaults: { ...SEED001_DEFAULTS, convFilters: [...SEED001_DEFAULTS.convFilters] },
-    // SpecAugment and 40 epochs (were none and 30): TESS random 80/20 0.9946 → 1.000 (bench/accuracy, seed 42).
+    // SpecAugment and 40 epochs: TESS random 80/20 at 1.000 (docs/experiments.md).
     training: {
       ...TRAINING_DEFAULTS,
       frames: 87,
@@ -208,6 +210,7 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
       columnScales: [{ from: setDims(STATS_PLUS_SET), to: setDims(STATS_PROSODY_SET), factor: 2 }],
     },
     augment: DEFAULT_SPEAKER_AUGMENTATION,
+    normalisation: 'per-speaker',
     fit: (rows: ArrayLike<number>[], y: number[], k: number, c: SvmConfig) => fitSvm(rows, y, k, c),
   },
   'best-mlp': {
@@ -258,6 +261,12 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
   },
 });
 
+/**
+ * The model `ser train` trains when given none: the best speaker-independent model measured (with its own
+ * normalisation, per speaker).
+ */
+export const RECOMMENDED_MODEL: ZooModelName = 'best';
+
 /** The zoo's model names. */
 export function zooModelNames(): ZooModelName[] {
   return Object.keys(ZOO) as ZooModelName[];
@@ -272,4 +281,12 @@ export function zooEntry(name: string): Zoo[ZooModelName] {
 /** Class scores of one row from a fitted classic model. */
 export function predictClassic(state: ClassicState, row: ArrayLike<number>): number[] {
   return state.kind === 'random-forest' ? predictForest(state, row) : predictSvm(state, row);
+}
+
+/**
+ * Class probabilities of one row from a fitted classic model, summing to 1: a forest's tree-vote shares, an
+ * SVM's one-vs-one vote shares.
+ */
+export function classicProbabilities(state: ClassicState, row: ArrayLike<number>): number[] {
+  return predictClassic(state, row);
 }

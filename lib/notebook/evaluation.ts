@@ -17,8 +17,6 @@ import {
   type EvaluationReport,
   type MetricName,
 } from '../evaluate/evaluation-report';
-import { scoresAsConfidences } from '../models/svm';
-import { zooEntry } from '../models/zoo';
 import type { SplitName } from '../train/dataset';
 import { trainModel } from '../train/train-model';
 import type { TableRow } from './html';
@@ -56,11 +54,8 @@ export async function evaluateOnProtocol(
       ),
       labels: result.labels,
       yTrue: result.yTrue,
-      // The zoo entry's default config names the model family ('svm', 'mlp', 'random-forest'...).
-      probabilities: scoresAsConfidences(
-        zooEntry(request.model).defaults as { kind?: string },
-        result.probabilities,
-      ),
+      // The Pipeline's probabilities, the numbers `ser predict` prints.
+      probabilities: result.probabilities,
       clips,
       model: request.model,
     },

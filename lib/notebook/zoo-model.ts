@@ -12,7 +12,7 @@ import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName }
 import type { FoldChoice, Normalisation, SplitName } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
 import { trainModel, type TrainFoldResult, type TrainedModelPayload } from '../train/train-model';
-import { isTrainedModelDir } from '../train/trained-model';
+import { isPipelineDir } from '../train/pipeline-dir';
 import { projectRoot } from '../util/paths';
 import { learningRateDrops, trainingCurvesFigure } from '../viz/figures';
 import type { PlotlyFigure } from '../viz/plotly';
@@ -128,7 +128,7 @@ export function zooModelMismatch(dir: string, request: ZooModelRequest): string 
   } catch (err) {
     return (err as Error).message;
   }
-  if (!isTrainedModelDir(dir)) return 'not written by ser train --model';
+  if (!isPipelineDir(dir)) return 'not written by ser train --model';
   let stored: unknown;
   try {
     stored = JSON.parse(fs.readFileSync(path.join(dir, REQUEST_FILE), 'utf8'));

@@ -16,6 +16,7 @@ import {
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { defaultCacheDir, FeatureCache } from '../features/cache';
 import { ExtractorPool, extractFeatures } from '../features/extract';
+import type { StoredNormaliser } from '../features/normaliser';
 import { featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
 import {
   fitStandardizerOver,
@@ -274,19 +275,7 @@ export function resolveFold(split: Split, rows: readonly ManifestRow[], choice: 
   return speakers.indexOf(Math.max(...speakers));
 }
 
-/** A normaliser as stored in `ser.json`. */
-export type StoredNormaliser =
-  | { kind: 'global'; sequence: boolean; state: StandardizerState }
-  | {
-      kind: 'per-speaker';
-      sequence: boolean;
-      /**
-       * A typical training speaker's statistics (mean of the training rows, average within-speaker standard
-       * deviation): what a stream is normalised towards before it has enough speech of its own
-       * (lib/infer/running-normaliser.ts). Absent in models saved before it was recorded.
-       */
-      prior?: StandardizerState;
-    };
+export type { StoredNormaliser };
 
 /** One side of a fold: rows normalised and frame-fixed as they are read, with labels and manifest rows. */
 export interface FoldSide {
@@ -305,6 +294,8 @@ export interface FoldData {
   normaliser: StoredNormaliser;
   /** SHA-256 of the training side's manifest rows. */
   trainManifestHash: string;
+  /** The whole test side (labels outside the training side's included), raw: what Pipeline.evaluate takes. */
+  rawTest: { records: ManifestRow[]; rows: RowSource };
 }
 
 /** A z-score fitted over `rows` in two streaming passes (bit for bit lib/features' in-memory fitters). */
@@ -384,15 +375,22 @@ export function foldData(
     normaliser = { kind: 'global', sequence, state: z.state };
     normalise = z.apply;
   } else {
-    // Each speaker's statistics from all of that speaker's clips in the table (no labels involved); an
-    // augmented pseudo-speaker's from all of its copies. Fitted when the speaker's first row is read.
+    // Each speaker's statistics from that speaker's clips on the same side of the split (no labels involved;
+    // test clips of labels outside the training side's count too), as Pipeline.evaluate normalises a batch;
+    // an augmented pseudo-speaker's from all of its copies.
+    const pools: [Set<string>, readonly ManifestRow[]][] = [
+      [new Set(sides.test.map((r) => r.id)), sides.test],
+      [new Set(sides.train.map((r) => r.id)), sides.train],
+      [new Set(extra.records.map((r) => r.id)), extra.records],
+    ];
     const bySpeaker = new Map<string, (v: Float32Array) => Float32Array>();
     const ofSpeaker = (r: ManifestRow) => {
-      const key = speakerKey(r);
+      const side = pools.findIndex(([ids]) => ids.has(r.id));
+      const key = `${side}:${speakerKey(r)}`;
       let f = bySpeaker.get(key);
       if (!f) {
-        const pool = index.has(r.id) ? table.rows : extra.records;
-        f = zscore(raw(pool.filter((x) => speakerKey(x) === key)), sequence, dims).apply;
+        const pool = pools[side][1].filter((x) => speakerKey(x) === speakerKey(r));
+        f = zscore(raw(pool), sequence, dims).apply;
         bySpeaker.set(key, f);
       }
       return f;
@@ -428,5 +426,6 @@ export function foldData(
     shape,
     normaliser,
     trainManifestHash: manifestHash(sides.train),
+    rawTest: { records: sides.test, rows: raw(sides.test) },
   };
 }

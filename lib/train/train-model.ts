@@ -7,17 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
 import type { ManifestRow } from '../data/manifest';
-import type { Split } from '../data/split';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
+import { speakerKey, type Split } from '../data/split';
 import type { LibrosaSetConfig } from '../features/sets';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
-import {
-  predictClassic,
-  zooEntry,
-  zooFeatureSet,
-  type NeuralTrainingConfig,
-  type ZooModelName,
-} from '../models/zoo';
+import type { SerModelMeta } from '../models/model-format';
+import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import type { SpeakerAugmentation } from '../augment/speaker';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
@@ -33,6 +28,7 @@ import {
   type SplitName,
   type StoredNormaliser,
 } from './dataset';
+import { Pipeline, type FittedModel } from './pipeline';
 import { rowArray, rowSubset } from './rows';
 import { speakerAugmentedRows } from './speaker-augmentation';
 import {
@@ -71,8 +67,17 @@ export interface TrainedModelPayload {
     validation: string;
   };
   trainManifestHash: string;
+  /** The data the split was made from: corpora and subset (absent in directories saved before it was recorded). */
+  data?: TrainingData;
   metrics: { test: Omit<ClassificationMetrics, 'labels'> & { macroF1: number } };
   training: { seed: number; seconds: number; history: FitEpochLog[]; finalEpoch: number | null };
+}
+
+/** The clips a model was trained and tested on, as `ser train` was given them. */
+export interface TrainingData {
+  corpora: string[];
+  /** At most this many clips per (speaker, emotion), or null for all. */
+  limitPerClass: number | null;
 }
 
 export interface TrainFoldOptions {
@@ -100,6 +105,8 @@ export interface TrainFoldOptions {
   augment?: SpeakerAugmentation | null;
   /** Progress bars (speaker augmentation; feature loading in {@link trainModel}). */
   progress?: boolean;
+  /** Recorded in `ser.json`, so evaluation rebuilds the same data without options. */
+  data?: TrainingData;
 }
 
 export interface TrainFoldResult {
@@ -113,7 +120,7 @@ export interface TrainFoldResult {
   fold: string;
   /** The test clips, in the order of `yTrue`. */
   testRecords: ManifestRow[];
-  /** Class scores of each test clip (probabilities; vote shares for a random forest). */
+  /** Class probabilities of each test clip (rows sum to 1), as {@link Pipeline.predictProba} gives them. */
   probabilities: number[][];
 }
 
@@ -203,15 +210,6 @@ export async function trainFold(
   let finalEpoch: number | null = null;
   let seconds = 0;
 
-  const evaluate = (probs: ArrayLike<number>[]) => {
-    const yPred = probs.map((p) => argmax(p));
-    const m = classificationMetrics(data.test.labels, yPred, data.labels);
-    return {
-      yPred,
-      probabilities: probs.map((p) => Array.from(p)),
-      metrics: { ...m, macroF1: macroF1(m.confusion) },
-    };
-  };
   const payload = (metrics: ClassificationMetrics & { macroF1: number }): TrainedModelPayload => {
     const { labels: _labels, ...test } = metrics;
     void _labels;
@@ -234,17 +232,42 @@ export async function trainFold(
             : 'none (classic model)',
       },
       trainManifestHash: data.trainManifestHash,
+      ...(options.data ? { data: options.data } : {}),
       metrics: { test },
       training: { seed, seconds, history, finalEpoch },
     };
   };
-
+  // The test side through the fitted Pipeline, exactly as `ser evaluate` predicts it from the saved directory.
+  const evaluate = (fitted: FittedModel) => {
+    const meta: SerModelMeta<TrainedModelPayload> = {
+      format: 'ser-model',
+      version: 2,
+      kind: fitted.kind,
+      labels: data.labels,
+      createdAt: '',
+      versions: { ser: '', tfjs: '', node: '' },
+      checksums: {},
+      payload: payload({ ...classificationMetrics([], [], data.labels), macroF1: Number.NaN }),
+    };
+    const raw = data.rawTest;
+    const e = new Pipeline(meta, fitted, options.out ?? options.model).evaluate(
+      rowArray(raw.rows),
+      raw.records.map((r) => r.emotion),
+      raw.records.map(speakerKey),
+    );
+    return {
+      yTrue: e.yTrue,
+      yPred: e.yPred,
+      probabilities: e.probabilities,
+      metrics: { ...e.metrics, macroF1: macroF1(e.metrics.confusion) },
+    };
+  };
   let outcome: ReturnType<typeof evaluate>;
   if (entry.kind === 'classic') {
     // Classic models fit on whole matrices of per-clip statistics (small), so their sides are materialised.
     const state = entry.fit(rowArray(data.train.rows), data.train.labels, k, config as never, seed);
     seconds = (Date.now() - t0) / 1000;
-    outcome = evaluate(rowArray(data.test.rows).map((r) => predictClassic(state, r)));
+    outcome = evaluate({ kind: 'classic', state });
     await options.onTestAccuracy?.(1, outcome.metrics.accuracy);
     if (options.out) await saveClassicModelDir(options.out, state, data.labels, payload(outcome.metrics));
   } else {
@@ -266,8 +289,9 @@ export async function trainFold(
       if (onTest)
         callbacks.push({
           onEpochEnd: async (log, ctx) => {
-            const accuracy = evaluate(predictRows(model, { rows: data.test.rows, shape: data.shape })).metrics
-              .accuracy;
+            const probs = predictRows(model, { rows: data.test.rows, shape: data.shape });
+            const correct = probs.filter((p, i) => argmax(p) === data.test.labels[i]).length;
+            const accuracy = correct / Math.max(1, probs.length);
             if (await onTest(log.epoch, accuracy)) ctx.stop = true;
           },
         });
@@ -284,7 +308,7 @@ export async function trainFold(
       history = result.history;
       finalEpoch = result.finalEpoch;
       seconds = (Date.now() - t0) / 1000;
-      outcome = evaluate(predictRows(model, { rows: data.test.rows, shape: data.shape }));
+      outcome = evaluate({ kind: 'tfjs', model });
       if (options.out) {
         await saveModelDir(options.out, model, data.labels, payload(outcome.metrics));
         writeModelSideFile(options.out, 'history.json', history);
@@ -298,7 +322,7 @@ export async function trainFold(
   }
   return {
     metrics: outcome.metrics,
-    yTrue: data.test.labels,
+    yTrue: outcome.yTrue,
     yPred: outcome.yPred,
     labels: data.labels,
     seconds,
@@ -342,6 +366,10 @@ export async function trainModel(
     throw new UserError(`no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
   const split = makeSplit(table, options.split, { seed: options.seed ?? 42 });
   const fold = resolveFold(split, table.rows, options.fold ?? 0);
-  const result = await trainFold(table, split, fold, { ...options, splitName: options.split });
+  const result = await trainFold(table, split, fold, {
+    ...options,
+    splitName: options.split,
+    data: { corpora: options.corpora, limitPerClass: options.limitPerClass ?? null },
+  });
   return { ...result, split, skipped: table.skipped };
 }

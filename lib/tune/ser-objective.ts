@@ -2,8 +2,8 @@
  * The hook between lib/tune and the SER models: a model registers a {@link TuneTarget} (its search space,
  * a training run on a speaker-independent validation split that reports validation accuracy per epoch, and
  * the final training from the best config); `serObjective` turns it into an objective that reports every
- * epoch and stops pruned trials. `ser tune --model NAME` uses a registered target, else `zooTuneTarget`. The seed000 search space (the
- * issue's filters, LSTM units, dense units, dropout and learning rate) and generic SVM and MLP spaces are
+ * epoch and stops pruned trials. `ser tune --model NAME` uses a registered target, else `zooTuneTarget`. The seed000 search space (filters,
+ * LSTM units, dense units, dropout and learning rate) and generic SVM and MLP spaces are
  * defined here; lib/train's `zooTuneTarget` binds them to zoo models and a corpus split.
  */
 import type { Objective } from './study';

@@ -3,7 +3,8 @@
  * served by the demo server; 50 clips uploaded to the page get the same labels and scores as `ser predict`,
  * a fake microphone playing one clip gives predictions through the microphone path that agree with Node,
  * a float16 export (ser export) loads and scores as in Node, and so does the zoo's best (an RBF SVM stored as
- * JSON) with per-speaker normalisation.
+ * JSON) with per-speaker normalisation; and every model of the registry, saved and loaded in the page, gives
+ * Node's probabilities.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -20,6 +21,8 @@ import { EmotionStream } from '../../lib/infer/stream';
 import { startDemoServer, type DemoServer } from '../../lib/infer/serve';
 import { launchChromium } from '../../lib/report/browser-check';
 import { listFiles } from '../../lib/util/files';
+import { zooEntry, zooModelNames } from '../../lib/models/zoo';
+import { trainModel } from '../../lib/train/train-model';
 import { runSer, trainOnTess } from '../helpers/cli';
 import { realDataRoot } from '../helpers/data';
 
@@ -174,7 +177,7 @@ test('fake microphone playing a clip: the stream in the page is ser stream on th
 
 test('a float16 export (ser export) loads in the page and scores as Node scores it', async () => {
   const f16 = path.join(tmp, 'float16');
-  const e = runSer(['export', '--model', modelDir, '--quantize', 'float16', '--out', f16]);
+  const e = runSer(['export', '--model-dir', modelDir, '--quantize', 'float16', '--out', f16]);
   assert.equal(e.code, 0, e.stderr);
   const subset = clips.filter((_, i) => i % 5 === 0);
   const expected = await predictFiles(f16, subset);
@@ -224,5 +227,45 @@ test('the zoo best (RBF SVM, classic.json) with per-speaker normalisation: the p
     await page.close();
   } finally {
     await svmServer.close();
+  }
+});
+
+test('every registry model, saved and loaded in the page, gives the probabilities of the Node pipeline', async () => {
+  const root = realDataRoot('tess');
+  // Six clips over both speakers and several emotions.
+  const picked = Array.from({ length: 6 }, (_, i) => clips[Math.floor((i * clips.length) / 6)]);
+  for (const name of zooModelNames()) {
+    const dir = path.join(tmp, `registry-${name}`);
+    await trainModel({
+      model: name,
+      corpora: ['tess'],
+      root,
+      split: 'random',
+      limitPerClass: 3,
+      training: zooEntry(name).kind === 'neural' ? { epochs: 1 } : undefined,
+      augment: null,
+      out: dir,
+      progress: false,
+    });
+    const expected = await predictFiles(dir, picked);
+    const modelServer = await startDemoServer({ modelDir: dir, port: 0 });
+    try {
+      const page = await openDemo('', modelServer.url);
+      const results = await upload(page, picked);
+      results.forEach((x, i) => {
+        const want = Object.values(expected[i].scores);
+        const sum = x.scores!.reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(sum - 1) < 1e-5, `${name} ${x.name}: page probabilities sum to ${sum}`);
+        x.scores!.forEach((v, k) =>
+          assert.ok(Math.abs(v - want[k]) < 1e-4, `${name} ${x.name} class ${k}: page ${v}, node ${want[k]}`),
+        );
+        // The same label unless the two top classes are within the tolerance (1-epoch networks are near-uniform).
+        const sorted = [...want].sort((a, b) => b - a);
+        if (sorted[0] - sorted[1] > 1e-4) assert.equal(x.label, expected[i].label, `${name} ${x.name}`);
+      });
+      await page.close();
+    } finally {
+      await modelServer.close();
+    }
   }
 });

@@ -52,11 +52,11 @@ test('user errors: missing root, empty folder, non-audio file, bad option → on
   assertOneLineError(ser(['train', '--root', missing, '--out', path.join(tmp('ser-o-'), 'm')]), missing);
   const empty = tmp('ser-empty-');
   assertOneLineError(ser(['train', '--root', empty, '--out', path.join(tmp('ser-o-'), 'm')]), empty);
-  assertOneLineError(ser(['evaluate', '--model', missing, '--corpus', 'tess', '--root', empty]), missing);
+  assertOneLineError(ser(['evaluate', '--model-dir', missing, '--corpus', 'tess', '--root', empty]), missing);
   const text = path.join(tmp('ser-txt-'), 'notes.wav');
   fs.writeFileSync(text, 'this is not audio\n');
   const model = tmp('ser-model-');
-  assertOneLineError(ser(['predict', '--model', model, text]), model); // incomplete model dir is refused first
+  assertOneLineError(ser(['predict', '--model-dir', model, text]), model); // incomplete model dir is refused first
   assertOneLineError(ser(['train', '--epochs', 'many', '--out', 'x']), '--epochs');
   assertOneLineError(ser(['evaluate', '--frobnicate']), '--frobnicate');
 });
@@ -70,6 +70,8 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
   const model = path.join(tmp('ser-m-'), 'model');
   const t = ser([
     'train',
+    '--model',
+    'slice',
     '--corpus',
     'synthetic',
     '--root',
@@ -83,7 +85,7 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
   assert.equal(t.code, 0, t.stderr);
   for (const f of ['model.json', 'weights.bin', 'ser.json']) assert.ok(fs.existsSync(path.join(model, f)), f);
 
-  const e = ser(['evaluate', '--model', model, '--corpus', 'synthetic', '--root', root, '--json']);
+  const e = ser(['evaluate', '--model-dir', model, '--corpus', 'synthetic', '--root', root, '--json']);
   assert.equal(e.code, 0, e.stderr);
   const ev = JSON.parse(e.stdout) as {
     accuracy: number;
@@ -103,7 +105,7 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
   const files = fs
     .readdirSync(path.join(root, 'synthetic', 'SYNB_sad'))
     .map((f) => path.join(root, 'synthetic', 'SYNB_sad', f));
-  const p = ser(['predict', '--model', model, ...files.slice(0, 2), '--json']);
+  const p = ser(['predict', '--model-dir', model, ...files.slice(0, 2), '--json']);
   assert.equal(p.code, 0, p.stderr);
   const preds = JSON.parse(p.stdout) as { file: string; label: string; scores: Record<string, number> }[];
   assert.equal(preds.length, 2);
@@ -114,18 +116,32 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
   }
 
   fs.appendFileSync(path.join(model, 'weights.bin'), Buffer.from([1, 2, 3]));
-  assertOneLineError(ser(['predict', '--model', model, files[0]]), 'weights.bin');
+  assertOneLineError(ser(['predict', '--model-dir', model, files[0]]), 'weights.bin');
 });
 
-test('real TESS: the slice trains on OAF and is well above chance on unseen YAF', () => {
+test('real TESS: ser train with no model trains the recommended one, and evaluate reproduces it with no options repeated', () => {
   const root = realDataRoot('tess');
   const model = path.join(tmp('ser-tess-'), 'model');
   const t = ser(['train', '--corpus', 'tess', '--root', root, '--out', model, '--json']);
   assert.equal(t.code, 0, t.stderr);
-  const e = ser(['evaluate', '--model', model, '--corpus', 'tess', '--root', root, '--json']);
+  const trained = JSON.parse(t.stdout) as {
+    model: string;
+    normalisation: string;
+    accuracy: number;
+    n: number;
+  };
+  assert.equal(trained.model, 'best');
+  assert.equal(trained.normalisation, 'per-speaker');
+  const e = ser(['evaluate', '--model-dir', model, '--root', root, '--json']);
   assert.equal(e.code, 0, e.stderr);
-  const ev = JSON.parse(e.stdout) as { accuracy: number; n: number; protocol: string };
+  const ev = JSON.parse(e.stdout) as { accuracy: number; n: number; testSpeakers: string[] };
   assert.equal(ev.n, 1400);
-  assert.match(ev.protocol, /train OAF → test YAF/);
-  assert.ok(ev.accuracy > 2 / 7, `YAF accuracy ${ev.accuracy} should be at least twice chance (1/7)`);
+  assert.equal(ev.testSpeakers.length, 1, 'one unseen TESS speaker');
+  assert.equal(ev.accuracy, trained.accuracy);
+  // The thin slice scored 0.30 here; the recommended model is measured at 0.57 (test speaker OAF).
+  assert.ok(ev.accuracy >= 0.55, `accuracy ${ev.accuracy} on the unseen speaker`);
+  // The older spelling still works, with a one-line notice.
+  const old = ser(['evaluate', '--model', model, '--root', root, '--json']);
+  assert.equal(old.code, 0, old.stderr);
+  assert.match(old.stderr, /--model DIR is deprecated: use --model-dir DIR/);
 });

@@ -20,6 +20,8 @@ function trainModel(name: string, seed: string, epochs: string): string {
   const out = path.join(tmp, name);
   const t = ser([
     'train',
+    '--model',
+    'slice',
     '--corpus',
     'synthetic',
     '--root',
@@ -40,7 +42,7 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   const page = path.join(tmp, 'eval.html');
   const e = ser([
     'evaluate',
-    '--model',
+    '--model-dir',
     model,
     '--corpus',
     'synthetic',
@@ -65,7 +67,7 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   assert.match(html, /Learning curves/);
   assert.ok(!/<script[^>]+src=/.test(html), 'no external scripts');
 
-  const text = ser(['evaluate', '--model', model, '--corpus', 'synthetic', '--root', root]);
+  const text = ser(['evaluate', '--model-dir', model, '--corpus', 'synthetic', '--root', root]);
   assert.equal(text.code, 0, text.stderr);
   assert.ok(text.stdout.startsWith(`${result.protocol} — ${result.report.n} clips`), text.stdout);
   assert.match(text.stdout, /macro avg/);

@@ -54,7 +54,7 @@ function assertOneLineError(r: { code: number | null; stderr: string }, file: st
 
 before(() => {
   // The zoo's best classifier (RBF SVM on stats-prosody, speaker-augmented) with global normalisation: YAF → OAF.
-  trainOnTess('best', modelDir, ['--split', 'speaker']);
+  trainOnTess('best', modelDir, ['--split', 'speaker', '--normalise', 'global']);
 });
 
 test('ser stream on a 5-minute recording of 120 clips: segment accuracy within 3 points of clip-level prediction', () => {
@@ -66,11 +66,11 @@ test('ser stream on a 5-minute recording of 120 clips: segment accuracy within 3
   writeWavSync(wav, [audio.samples], audio.sampleRate, { encoding: 'float32' });
 
   const plot = path.join(tmp, 'timeline.html');
-  const s = ser(['stream', '--model', modelDir, wav, '--plot', plot]);
+  const s = ser(['stream', '--model-dir', modelDir, wav, '--plot', plot]);
   assert.equal(s.code, 0, s.stderr);
   const events = lines(s.stdout);
   const score = scoreStream(events, truth);
-  const p = ser(['predict', '--model', modelDir, ...picked.map((c) => c.path), '--format', 'jsonl']);
+  const p = ser(['predict', '--model-dir', modelDir, ...picked.map((c) => c.path), '--format', 'jsonl']);
   assert.equal(p.code, 0, p.stderr);
   const clipLevel = lines(p.stdout).filter((r, i) => r.label === picked[i].label).length / picked.length;
   assert.equal(score.missed, 0, 'every clip overlaps a speech segment');
@@ -104,7 +104,7 @@ test('ser stream: no emotion on digital silence, low-level noise, or silent raw 
     rate,
   );
   for (const file of [silence, noise]) {
-    const r = ser(['stream', '--model', modelDir, file]);
+    const r = ser(['stream', '--model-dir', modelDir, file]);
     assert.equal(r.code, 0, r.stderr);
     const events = lines(r.stdout);
     assert.ok(events.filter((e) => e.type === 'window').length >= 17, path.basename(file));
@@ -116,7 +116,7 @@ test('ser stream: no emotion on digital silence, low-level noise, or silent raw 
   }
   const piped = spawnSync(
     process.execPath,
-    [path.join(repoRoot(), 'bin', 'ser.js'), 'stream', '--model', modelDir, '-', '--rate', '16000'],
+    [path.join(repoRoot(), 'bin', 'ser.js'), 'stream', '--model-dir', modelDir, '-', '--rate', '16000'],
     { input: Buffer.alloc(2 * 16000 * 10), encoding: 'utf8', env: { ...process.env, SER_PROGRESS: '0' } },
   );
   assert.equal(piped.status, 0, piped.stderr);
@@ -138,8 +138,8 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
     [empty, /empty file/],
     [truncated, /truncated|too short|corrupt|header/i],
   ] as const) {
-    assertOneLineError(ser(['predict', '--model', modelDir, file]), file, pattern);
-    assertOneLineError(ser(['stream', '--model', modelDir, file]), file, pattern);
+    assertOneLineError(ser(['predict', '--model-dir', modelDir, file]), file, pattern);
+    assertOneLineError(ser(['stream', '--model-dir', modelDir, file]), file, pattern);
   }
 
   // Telephone audio and 6 channels: predicted, with a note on stderr.
@@ -156,12 +156,12 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
     [telephone, /8000 Hz/],
     [surround, /6 channels/],
   ] as const) {
-    const p = ser(['predict', '--model', modelDir, file, '--format', 'json']);
+    const p = ser(['predict', '--model-dir', modelDir, file, '--format', 'json']);
     assert.equal(p.code, 0, p.stderr);
     const [r] = JSON.parse(p.stdout) as { label: string; notes: string[] }[];
     assert.ok(typeof r.label === 'string');
     assert.match(r.notes.join(' '), note);
-    const s = ser(['stream', '--model', modelDir, file, '--events', 'segments']);
+    const s = ser(['stream', '--model-dir', modelDir, file, '--events', 'segments']);
     assert.equal(s.code, 0, s.stderr);
     assert.match(s.stderr, note);
     assert.ok(lines(s.stdout).some((e) => e.type === 'segment' && e.label !== null));
@@ -179,13 +179,13 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
   const speechSeconds = audio.samples.length / 16000;
   const tenMinutes = path.join(tmp, 'ten-minutes.wav');
   writeWavSync(tenMinutes, [samples], 16000);
-  const p = ser(['predict', '--model', modelDir, tenMinutes, '--format', 'json']);
+  const p = ser(['predict', '--model-dir', modelDir, tenMinutes, '--format', 'json']);
   assert.equal(p.code, 0, p.stderr);
   assert.match(
     (JSON.parse(p.stdout) as { notes: string[] }[])[0].notes.join(' '),
     /600 s predicted as one clip/,
   );
-  const s = ser(['stream', '--model', modelDir, tenMinutes, '--events', 'windows']);
+  const s = ser(['stream', '--model-dir', modelDir, tenMinutes, '--events', 'windows']);
   assert.equal(s.code, 0, s.stderr);
   const windows = lines(s.stdout);
   assert.ok(windows.length >= 597 && windows.length <= 600, `${windows.length} windows`);
@@ -291,7 +291,7 @@ test('EmotionStream on RAVDESS recordings: each clip’s segment is classified a
 
 test('ser predict: globs and folders, CSV with one column per class, a summary on stderr', () => {
   const pattern = path.join(root, 'tess', 'OAF_sad', 'OAF_b*.wav');
-  const r = ser(['predict', '--model', modelDir, pattern, '--format', 'csv', '--batch', '4']);
+  const r = ser(['predict', '--model-dir', modelDir, pattern, '--format', 'csv', '--batch', '4']);
   assert.equal(r.code, 0, r.stderr);
   const rows = r.stdout.trim().split('\n');
   const header = rows[0].split(',');
@@ -302,7 +302,7 @@ test('ser predict: globs and folders, CSV with one column per class, a summary o
   assert.match(r.stderr, new RegExp(`${files.length} of ${files.length} files predicted`));
   const folder = ser([
     'predict',
-    '--model',
+    '--model-dir',
     modelDir,
     path.join(root, 'tess', 'OAF_sad'),
     '--format',
@@ -311,7 +311,7 @@ test('ser predict: globs and folders, CSV with one column per class, a summary o
   assert.equal(folder.code, 0, folder.stderr);
   assert.equal(folder.stdout.trim().split('\n').length, 200);
   assertOneLineError(
-    ser(['predict', '--model', modelDir, path.join(tmp, 'nothing-*.wav')]),
+    ser(['predict', '--model-dir', modelDir, path.join(tmp, 'nothing-*.wav')]),
     'nothing-',
     /no file matches/,
   );

@@ -20,7 +20,7 @@ test('ser serve --model DIR --port 0: page, model files, wasm; 404 elsewhere; on
   const child = spawn(process.execPath, [
     path.join(repoRoot(), 'bin', 'ser.js'),
     'serve',
-    '--model',
+    '--model-dir',
     model,
     '--port',
     '0',
@@ -54,14 +54,14 @@ test('ser serve --model DIR --port 0: page, model files, wasm; 404 elsewhere; on
     const busy = http.createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const port = (busy.address() as AddressInfo).port;
-    const inUse = runSer(['serve', '--model', model, '--port', String(port)]);
+    const inUse = runSer(['serve', '--model-dir', model, '--port', String(port)]);
     busy.close();
     assert.equal(inUse.code, 1);
     assert.equal(inUse.stderr.trim(), `ser: port ${port} is in use: choose another with --port`);
-    const badPort = runSer(['serve', '--model', model, '--port', '70000']);
+    const badPort = runSer(['serve', '--model-dir', model, '--port', '70000']);
     assert.equal(badPort.code, 1);
     assert.equal(badPort.stderr.trim(), 'ser: serve: --port must be at most 65535, got 70000');
-    const notModel = runSer(['serve', '--model', tmp]);
+    const notModel = runSer(['serve', '--model-dir', tmp]);
     assert.equal(notModel.code, 1);
     assert.match(notModel.stderr.trim(), /^ser: .*missing ser\.json\)$/);
   } finally {

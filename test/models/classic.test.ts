@@ -13,7 +13,7 @@ import { fitRandomForest, predictForest } from '../../lib/models/forest';
 import { loadClassicModelDir, readModelMeta } from '../../lib/models/model-dir';
 import { fitSvm, predictSvm, type SvmState } from '../../lib/models/svm';
 import { argmax } from '../../lib/evaluate/metrics';
-import { foldData, loadFeatureTable, loadTrainedModel, makeSplit, rowArray, trainFold } from '../../lib/train';
+import { foldData, loadFeatureTable, loadPipeline, makeSplit, rowArray, trainFold } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
 interface ClassicFold {
@@ -81,9 +81,9 @@ test('classic model directory: round trip, tampered or partial directories refus
   const r = await trainFold(table, split, 0, { model: 'seed004-svm', out, normalisation: 'per-speaker' });
   // Per-speaker normalisation at prediction time: the test speaker's clips z-scored together, as in training.
   const testRows = split.folds[0].test.map((id) => table.rows.findIndex((row) => row.id === id));
-  const loaded = await loadTrainedModel(out);
+  const loaded = await loadPipeline(out);
   const pred = loaded
-    .predict(
+    .predictProba(
       testRows.map((i) => table.vectors.get(i)),
       testRows.map((i) => table.rows[i].speaker),
     )

@@ -69,7 +69,7 @@ test('ser export --quantize float16|uint8: smaller weights, same labels almost e
     const clips = Array.from({ length: 50 }, (_, i) => all[Math.floor((i * all.length) / 50)]);
     const before = await predictFiles(model, clips);
     const accuracy = (dir: string) => {
-      const ev = runSer(['evaluate', '--model', dir, ...common, '--json'], {}, 120_000);
+      const ev = runSer(['evaluate', '--model-dir', dir, ...common, '--json'], {}, 120_000);
       assert.equal(ev.code, 0, ev.stderr);
       return (JSON.parse(ev.stdout) as { accuracy: number; n: number }).accuracy;
     };
@@ -79,7 +79,7 @@ test('ser export --quantize float16|uint8: smaller weights, same labels almost e
       ['uint8', 4, 0.1],
     ] as const) {
       const out = path.join(tmp, dtype);
-      const e = runSer(['export', '--model', model, '--quantize', dtype, '--out', out]);
+      const e = runSer(['export', '--model-dir', model, '--quantize', dtype, '--out', out]);
       assert.equal(e.code, 0, e.stderr);
       assert.equal(readModelMeta(out).quantization, dtype);
       // Every weight tensor shrinks by the ratio; the byte counts are exact.
@@ -101,10 +101,10 @@ test('ser export --quantize float16|uint8: smaller weights, same labels almost e
       assert.ok(sameLabel >= 48, `${dtype}: ${sameLabel}/50 same label`);
       assert.ok(Math.abs(acc - base) <= 0.05, `${dtype}: accuracy ${base} → ${acc}`);
     }
-    const again = runSer(['export', '--model', path.join(tmp, 'uint8'), '--quantize', 'float16', '--out', tmp + '/x']);
+    const again = runSer(['export', '--model-dir', path.join(tmp, 'uint8'), '--quantize', 'float16', '--out', tmp + '/x']);
     assert.equal(again.code, 1);
     assert.match(again.stderr.trim(), /^ser: .*already quantised \(uint8\)/);
-    const bad = runSer(['export', '--model', model, '--quantize', 'int4', '--out', tmp + '/y']);
+    const bad = runSer(['export', '--model-dir', model, '--quantize', 'int4', '--out', tmp + '/y']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr.trim(), /^ser: export: --quantize must be float16 or uint8, got "int4"$/);
   } finally {

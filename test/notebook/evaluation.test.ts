@@ -1,7 +1,6 @@
 /**
  * The evaluation notebook's helpers on real corpora: a zoo model under the random and cross-corpus protocols,
- * speaker-level intervals, the classification report as rows, the most confident mistakes; and SVM vote
- * shares turned into duel shares for confidences.
+ * speaker-level intervals, the classification report as rows, the most confident mistakes.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { evaluateModelDir } from '../../lib/evaluate';
-import { fitSvm, predictSvm, scoresAsConfidences } from '../../lib/models/svm';
 import {
   classificationReportRows,
   confidentMistakes,
@@ -20,33 +18,6 @@ import {
   speakerIntervals,
 } from '../../lib/notebook';
 import { realDataRoot } from '../helpers/data';
-
-test('scoresAsConfidences: SVM vote shares become shares of duels won (argmax kept); other scores unchanged', () => {
-  // Three well-separated classes: the winner of each point wins both of its duels.
-  const rows = [
-    [0, 0],
-    [0.1, 0],
-    [5, 5],
-    [5.1, 5],
-    [-5, 5],
-    [-5.1, 5],
-  ];
-  const state = fitSvm(rows, [0, 0, 1, 1, 2, 2], 3, {
-    kind: 'svm',
-    C: 10,
-    gamma: 'scale',
-    tol: 1e-3,
-    maxIter: 1e5,
-  });
-  const votes = rows.map((r) => predictSvm(state, r));
-  assert.ok(votes.every((v) => Math.max(...v) <= 2 / 3 + 1e-12));
-  const shares = scoresAsConfidences({ kind: 'svm' }, votes);
-  shares.forEach((s, i) => {
-    assert.equal(s.indexOf(Math.max(...s)), votes[i].indexOf(Math.max(...votes[i])));
-    assert.equal(Math.max(...s), 1);
-  });
-  assert.deepEqual(scoresAsConfidences({ kind: 'mlp' }, [[0.2, 0.8]]), [[0.2, 0.8]]);
-});
 
 test('evaluateOnProtocol: best under random and cross-corpus protocols, with report rows and mistakes', async () => {
   const root = realDataRoot('ravdess');

@@ -20,7 +20,7 @@ import {
   trainingOutcome,
   zooTrainingFigure,
 } from '../../lib/notebook';
-import { loadTrainedModel, makeSplit, resolveFold, type FitEpochLog } from '../../lib/train';
+import { loadPipeline, makeSplit, resolveFold, type FitEpochLog } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
 test('notebookModelPlan: speaker-independent, quick and full budgets by model kind', () => {
@@ -71,7 +71,7 @@ test('ensureZooModel: trains once, then loads; retrains when stale, tampered or 
   const again = await ensureZooModel('seed004-svm', options);
   assert.equal(again.trained, false);
   assert.deepEqual(again.meta.payload.metrics, first.meta.payload.metrics);
-  const model = await loadTrainedModel(again.dir);
+  const model = await loadPipeline(again.dir);
   assert.deepEqual(model.labels, first.meta.labels);
   model.dispose();
 

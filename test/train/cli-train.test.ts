@@ -54,10 +54,10 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
     .sort()
     .slice(0, 12)
     .map((f) => path.join(dir, f));
-  const few = ser(['predict', '--model', out, ...clips.slice(0, 2)]);
+  const few = ser(['predict', '--model-dir', out, ...clips.slice(0, 2)]);
   assert.equal(few.code, 1);
   assert.match(few.stderr.trim(), /^ser: .*at least 10 clips of one speaker/);
-  const p = ser(['predict', '--model', out, ...clips, '--json']);
+  const p = ser(['predict', '--model-dir', out, ...clips, '--json']);
   assert.equal(p.code, 0, p.stderr);
   const preds = JSON.parse(p.stdout) as { file: string; label: string; scores: Record<string, number> }[];
   assert.deepEqual(
@@ -73,7 +73,7 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
   // ser evaluate rebuilds the same split and fold and reproduces the metrics recorded at training.
   const ev = ser([
     'evaluate',
-    '--model',
+    '--model-dir',
     out,
     '--corpus',
     'tess',
@@ -90,7 +90,7 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
   assert.match(evaluation.protocol, /speaker-independent.*per-speaker normalisation/);
   const other = ser([
     'evaluate',
-    '--model',
+    '--model-dir',
     out,
     '--corpus',
     'tess',

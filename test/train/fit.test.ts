@@ -17,7 +17,7 @@ import {
   foldData,
   historyCsv,
   loadFeatureTable,
-  loadTrainedModel,
+  loadPipeline,
   makeSplit,
   predictRows,
   ReduceLrOnPlateau,
@@ -156,8 +156,8 @@ test('trainFold writes a version-2 model directory with history and a training-m
   // The loaded directory predicts the test clips from raw features exactly as training evaluated them.
   const data = foldData(table, split, 0);
   const byId = new Map(table.rows.map((row, i) => [row.id, table.vectors.get(i)]));
-  const loaded = await loadTrainedModel(out);
-  const pred = loaded.predict(data.test.records.map((row) => byId.get(row.id)!)).map((p) => argmax(p));
+  const loaded = await loadPipeline(out);
+  const pred = loaded.predictProba(data.test.records.map((row) => byId.get(row.id)!)).map((p) => argmax(p));
   loaded.dispose();
   assert.deepEqual(pred, r.yPred);
 });
