@@ -1,4 +1,5 @@
 export * from './backend';
+export * from './dsp';
 export * from './audio';
 export * from './data';
 export * from './features';

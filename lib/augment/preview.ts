@@ -2,7 +2,7 @@
  * Notebook preview of an augmentation: the original and augmented clips side by side, each with an audio
  * player and its spectrogram, both in dB re. the original's peak (so a level change shows), as one HTML block.
  */
-import { spectrogram } from '../features/spectrum';
+import { spectrogram } from '../dsp/spectrum';
 import { audioClipHtml } from '../notebook/audio';
 import { escapeHtml, figureHtml } from '../notebook/html';
 import { claimPlotlyBundle, showHtml } from '../notebook/display';

@@ -13,7 +13,7 @@ export interface FeatureMatrix {
 }
 
 /** The spectrogram shape lives with the STFT that makes it. */
-export type { Spectrogram } from './spectrum';
+export type { Spectrogram } from '../dsp/spectrum';
 
 /** Allocate a zeroed matrix. */
 export function featureMatrix(rows: number, cols: number): FeatureMatrix {
