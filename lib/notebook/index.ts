@@ -26,6 +26,7 @@ export * from './audio';
 export * from './explore';
 export * from './zoo-model';
 export * from './evaluation';
+export * from './augment-preview';
 
 /**
  * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the

@@ -3,12 +3,12 @@
  * player and its spectrogram, both in dB re. the original's peak (so a level change shows), as one HTML block.
  */
 import { spectrogram } from '../dsp/spectrum';
-import { audioClipHtml } from '../notebook/audio';
-import { escapeHtml, figureHtml } from '../notebook/html';
-import { claimPlotlyBundle, showHtml } from '../notebook/display';
+import { audioClipHtml } from './audio';
+import { escapeHtml, figureHtml } from './html';
+import { claimPlotlyBundle, showHtml } from './display';
 import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';
-import type { AppliedStep } from './compose';
+import type { AppliedStep } from '../augment/compose';
 
 /** STFT of the preview spectrograms: 46 ms frames every 12 ms at 22.05 kHz. */
 const PREVIEW_STFT = { nFft: 1024, hopLength: 256 };
