@@ -6,4 +6,3 @@ export * from './breakdown';
 export * from './evaluation-report';
 export * from './evaluate-dir';
 export * from './compare';
-export * from './html';

@@ -4,7 +4,7 @@
  */
 import { spectrogram } from '../dsp/spectrum';
 import { audioClipHtml } from './audio';
-import { escapeHtml, figureHtml } from './html';
+import { escapeHtml, figureHtml } from '../viz/html';
 import { claimPlotlyBundle, showHtml } from './display';
 import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';

@@ -21,7 +21,7 @@ import { scoresAsConfidences } from '../models/svm';
 import { zooEntry } from '../models/zoo';
 import type { SplitName } from '../train/dataset';
 import { trainModel } from '../train/train-model';
-import type { TableRow } from './html';
+import type { TableRow } from '../viz/html';
 import type { ZooModelRequest } from './zoo-model';
 
 /**

@@ -18,10 +18,9 @@ import {
   type DrawableFigure,
   type TableOptions,
   type TableRow,
-} from './html';
+} from '../viz/html';
 
 export { claimPlotlyBundle, showHtml } from './display';
-export * from './html';
 export * from './audio';
 export * from './explore';
 export * from './zoo-model';
