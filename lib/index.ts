@@ -5,6 +5,7 @@ export * from './data';
 export * from './features';
 export * from './models';
 export * from './train';
+export * from './metrics';
 export * from './evaluate';
 export * from './infer';
 export * from './viz';

@@ -4,7 +4,7 @@
  */
 import type { ClipRecord } from '../data/types';
 import { speakerKey } from '../data/split';
-import { accuracyScore, balancedAccuracy, perClassScores } from './classification-report';
+import { accuracyScore, balancedAccuracy, perClassScores } from '../metrics/classification-report';
 
 export type BreakdownKey = 'speaker' | 'corpus' | 'gender';
 

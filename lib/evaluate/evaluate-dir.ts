@@ -14,7 +14,7 @@ import { evaluateTrainedModelDir } from './evaluate-trained';
 import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, protocolFromSpeakerSplit, type EvaluationReport } from './evaluation-report';
-import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics';
+import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
 import type { EpochRecord } from '../viz/figures';
 
 export interface Evaluation extends ClassificationMetrics {

@@ -9,7 +9,7 @@ import { loadFeatureTable, makeSplit } from '../train/dataset';
 import { loadTrainedModel } from '../train/trained-model';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, describeProtocol, protocolFromSplit } from './evaluation-report';
-import { argmax, classificationMetrics } from './metrics';
+import { argmax, classificationMetrics } from '../metrics/summary';
 import type { EvaluateOptions, Evaluation } from './evaluate-dir';
 
 export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise<Evaluation> {

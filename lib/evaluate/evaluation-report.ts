@@ -21,8 +21,8 @@ import {
   f1Score,
   type ClassificationReport,
   type ZeroDivision,
-} from './classification-report';
-import { argmax } from './metrics';
+} from '../metrics/classification-report';
+import { argmax } from '../metrics/summary';
 
 /**
  * How the test clips relate to the training clips. `random`: clips drawn at random, speakers on both sides

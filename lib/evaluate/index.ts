@@ -1,5 +1,5 @@
-export * from './metrics';
-export * from './classification-report';
+export * from '../metrics/summary';
+export * from '../metrics/classification-report';
 export * from './bootstrap';
 export * from './mcnemar';
 export * from './breakdown';

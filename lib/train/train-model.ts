@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { initBackend } from '../backend';
 import type { ManifestRow } from '../data/manifest';
 import type { Split } from '../data/split';
-import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
+import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
 import type { LibrosaSetConfig } from '../features/sets';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
 import {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classificationMetrics, argmax } from '../../lib/evaluate/metrics';
+import { classificationMetrics, argmax } from '../../lib/metrics/summary';
 
 test('classificationMetrics: confusion, accuracy, recall and UAR by their definitions', () => {
   const labels = ['a', 'b', 'c'];

@@ -11,10 +11,10 @@ import {
   f1Score,
   type ClassScores,
   type ZeroDivision,
-} from '../../lib/evaluate/classification-report';
-import { classificationMetrics } from '../../lib/evaluate/metrics';
+} from '../../lib/metrics/classification-report';
+import { classificationMetrics } from '../../lib/metrics/summary';
 import { rowNormalise } from '../../lib/viz/figures';
-import { loadGolden, type SklearnScores } from './golden';
+import { loadGolden, type SklearnScores } from '../evaluate/golden';
 
 /** Averages may differ from numpy's pairwise sums in the last bits; per-class ratios are exact. */
 const TOL = 1e-14;

@@ -1,0 +1,2 @@
+export * from './classification-report';
+export * from './summary';
