@@ -15,7 +15,7 @@ import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, protocolFromSpeakerSplit, type EvaluationReport } from './evaluation-report';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
-import type { EpochRecord } from '../viz/figures';
+import type { EpochRecord } from '../metrics/history';
 
 export interface Evaluation extends ClassificationMetrics {
   /** The protocol in words, e.g. "speaker-independent (tess: train OAF → test YAF)". */

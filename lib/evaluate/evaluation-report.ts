@@ -5,7 +5,6 @@
  * with every number: a speaker-independent accuracy and a random-split accuracy are different quantities.
  */
 import { speakerKey, type Fold, type SpeakerSplitSpec, type Split } from '../data/split';
-import { rowNormalise } from '../viz/figures';
 import {
   bootstrapInterval,
   type BootstrapInterval,
@@ -19,6 +18,7 @@ import {
   classificationReport,
   confusionMatrix,
   f1Score,
+  rowNormalise,
   type ClassificationReport,
   type ZeroDivision,
 } from '../metrics/classification-report';

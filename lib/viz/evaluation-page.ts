@@ -4,7 +4,8 @@
  * when the training history is given, the learning curves. The protocol heads the page and every figure.
  */
 import { escapeHtml, figureHtml, tableHtml } from './html';
-import { confusionMatrixFigure, trainingCurvesFigure, type EpochRecord } from './figures';
+import type { EpochRecord } from '../metrics/history';
+import { confusionMatrixFigure, trainingCurvesFigure } from './figures';
 import { breakdownFigure, confidenceHistogramFigure, perClassFigure } from './evaluation';
 import type { PlotlyFigure } from './plotly';
 import {

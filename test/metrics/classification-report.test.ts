@@ -9,11 +9,11 @@ import {
   classificationReport,
   confusionMatrix,
   f1Score,
+  rowNormalise,
   type ClassScores,
   type ZeroDivision,
 } from '../../lib/metrics/classification-report';
 import { classificationMetrics } from '../../lib/metrics/summary';
-import { rowNormalise } from '../../lib/viz/figures';
 import { loadGolden, type SklearnScores } from '../evaluate/golden';
 
 /** Averages may differ from numpy's pairwise sums in the last bits; per-class ratios are exact. */
