@@ -10,7 +10,7 @@ import { loadTrainedModel } from '../train/trained-model';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, describeProtocol, protocolFromSplit } from './evaluation-report';
 import { argmax, classificationMetrics } from '../metrics/summary';
-import type { EvaluateOptions, Evaluation } from './evaluate-dir';
+import type { EvaluateOptions, Evaluation } from './evaluation';
 
 export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise<Evaluation> {
   const model = await loadTrainedModel(options.modelDir);
