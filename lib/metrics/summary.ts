@@ -1,44 +1,50 @@
 /**
- * Classification metrics from true and predicted class indices. Definitions follow scikit-learn:
- * accuracy; confusion[i][j] = clips of true class i predicted as j; recall per class; UAR (unweighted
- * average recall, scikit-learn's balanced_accuracy) over classes that occur in the truth.
+ * The summary `ser train` and `ser evaluate` print: accuracy, UAR, macro F1, the confusion matrix and recall
+ * per class, each computed by this folder's scikit-learn 1.2 definitions with `labels=` the model's label set.
  */
-import { confusionMatrix } from './classification-report';
+import {
+  accuracyScore,
+  balancedAccuracy,
+  confusionMatrix,
+  f1Score,
+  perClassScores,
+} from './classification-report';
 
 export interface ClassificationMetrics {
   accuracy: number;
-  /** Unweighted average recall over classes present in the truth (balanced accuracy). */
+  /**
+   * Unweighted average recall = scikit-learn's `balanced_accuracy_score`: the mean recall over the labels
+   * that occur in the truth. A label with no clip in the truth is left out (not counted as 0), so UAR equals
+   * `recall_score(average='macro', labels=…)` only when every label occurs in the truth.
+   */
   uar: number;
+  /**
+   * `f1_score(average='macro', labels=…)` over all `labels`, scikit-learn's default zero_division: a label
+   * never predicted has precision 0, one absent from the truth recall 0, and each counts in the mean.
+   */
+  macroF1: number;
   n: number;
   labels: string[];
   confusion: number[][];
-  /** Recall per label (NaN where the label does not occur in the truth). */
+  /** `recall_score(average=None, labels=…)`: 0 where the label has no clip in the truth. */
   recall: Record<string, number>;
 }
 
-/** Accuracy, UAR, confusion matrix and per-class recall in one pass (the summary `ser evaluate` started with). */
+/** Accuracy, UAR, macro F1, confusion matrix and per-class recall of class indices into `labels`. */
 export function classificationMetrics(
   yTrue: number[],
   yPred: number[],
   labels: string[],
 ): ClassificationMetrics {
-  const confusion = confusionMatrix(yTrue, yPred, labels.length);
-  let correct = 0;
-  confusion.forEach((row, i) => (correct += row[i]));
-  const recall: Record<string, number> = {};
-  const present: number[] = [];
-  labels.forEach((label, i) => {
-    const support = confusion[i].reduce((a, b) => a + b, 0);
-    recall[label] = support > 0 ? confusion[i][i] / support : Number.NaN;
-    if (support > 0) present.push(recall[label]);
-  });
+  const scores = perClassScores(yTrue, yPred, labels.length);
   return {
-    accuracy: yTrue.length > 0 ? correct / yTrue.length : Number.NaN,
-    uar: present.length > 0 ? present.reduce((a, b) => a + b, 0) / present.length : Number.NaN,
+    accuracy: accuracyScore(yTrue, yPred),
+    uar: balancedAccuracy(yTrue, yPred),
+    macroF1: f1Score(yTrue, yPred, labels.length, { average: 'macro' }),
     n: yTrue.length,
     labels,
-    confusion,
-    recall,
+    confusion: confusionMatrix(yTrue, yPred, labels.length),
+    recall: Object.fromEntries(labels.map((label, i) => [label, scores[i].recall])),
   };
 }
 

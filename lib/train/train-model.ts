@@ -117,19 +117,6 @@ export interface TrainFoldResult {
   probabilities: number[][];
 }
 
-/** Macro-averaged F1 over the classes present in the truth (scikit-learn's f1_score(average='macro') on those labels). */
-function macroF1(confusion: number[][]): number {
-  const f1s: number[] = [];
-  confusion.forEach((row, c) => {
-    const support = row.reduce((a, b) => a + b, 0);
-    if (support === 0) return;
-    const predicted = confusion.reduce((s, r) => s + r[c], 0);
-    const tp = row[c];
-    f1s.push(tp === 0 ? 0 : (2 * tp) / (support + predicted));
-  });
-  return f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : Number.NaN;
-}
-
 /** Seeded emotion-stratified hold-out of `fraction` of the training rows (indices). */
 function stratifiedHoldOut(
   labels: number[],
@@ -209,7 +196,7 @@ export async function trainFold(
     return {
       yPred,
       probabilities: probs.map((p) => Array.from(p)),
-      metrics: { ...m, macroF1: macroF1(m.confusion) },
+      metrics: m,
     };
   };
   const payload = (metrics: ClassificationMetrics & { macroF1: number }): TrainedModelPayload => {
