@@ -22,7 +22,7 @@ import { addColorNoise } from '../lib/augment/noise';
 import { simulateRoom } from '../lib/augment/room';
 import { mixup, specAugment } from '../lib/augment/spec';
 import { pitchShift, rationalApproximation, speedPerturb, timeStretch } from '../lib/augment/stretch';
-import { spectrogram } from '../lib/features/spectrum';
+import { spectrogram } from '../lib/dsp/spectrum';
 import { Rng } from '../lib/util/rng';
 
 const PARAMS = { semitones: 2, stretchRate: 1.25, speed: 0.9, rt60: 0.5 };

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../lib/data/root';
 import { speakerKey } from '../lib/data/split';
-import { argmax } from '../lib/evaluate/metrics';
+import { argmax } from '../lib/metrics/summary';
 import { exportQuantizedModelDir } from '../lib/models/model-dir';
 import { WEIGHT_QUANTIZATIONS } from '../lib/models/quantize';
 import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';

@@ -3,8 +3,8 @@
  * `reduce_noise(stationary=True)`, Sainburg et al.): learn a per-frequency threshold from noise, keep
  * the time-frequency cells of the signal above it, smooth that mask, and resynthesise.
  */
-import { istft } from '../features/istft';
-import { stft, type ComplexStft } from '../features/spectrum';
+import { istft } from '../dsp/istft';
+import { stft, type ComplexStft } from '../dsp/spectrum';
 import { AudioError } from './errors';
 
 /** Options of {@link reduceNoise}; defaults are noisereduce's where it has the option. */

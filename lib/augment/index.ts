@@ -13,5 +13,4 @@ export * from './compose';
 export * from './training';
 export * from './offline';
 export * from './speaker';
-export * from './preview';
 export * from './measure';

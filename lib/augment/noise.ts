@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadAudioSync } from '../audio/load';
-import { realFft } from '../features/fft';
-import { inverseRealFft } from '../features/istft';
+import { realFft } from '../dsp/fft';
+import { inverseRealFft } from '../dsp/istft';
 import { UserError } from '../util/errors';
 import type { Rng } from '../util/rng';
 import { checkParam, checkWaveform } from './check';

@@ -3,8 +3,8 @@
  * exponential envelope that falls 60 dB in RT60 seconds (the statistical model of a diffuse reverberant
  * tail, Schroeder/Polack), convolved with the signal through the FFT.
  */
-import { realFft } from '../features/fft';
-import { inverseRealFft } from '../features/istft';
+import { realFft } from '../dsp/fft';
+import { inverseRealFft } from '../dsp/istft';
 import type { Rng } from '../util/rng';
 import { checkParam, checkWaveform } from './check';
 

@@ -6,8 +6,8 @@ import { fixLength } from '../audio/fixed-length';
 import { dspRuntime } from '../engine/dsp';
 import type { WasmRuntime } from '../engine/runtime';
 import { resample } from '../audio/resample';
-import { istft } from '../features/istft';
-import { stft, type ComplexStft } from '../features/spectrum';
+import { istft } from '../dsp/istft';
+import { stft, type ComplexStft } from '../dsp/spectrum';
 import { roundHalfEven } from '../features/types';
 import { checkParam, checkWaveform } from './check';
 

@@ -38,22 +38,19 @@ export interface BackendOptions {
 
 let current: Promise<BackendInfo> | undefined;
 
-/** Kernel registrars from lib/engine; registered lazily so this module has no dependency cycle. */
-type KernelRegistrar = (backend: 'wasm' | 'cpu') => Promise<boolean>;
-const registrars: KernelRegistrar[] = [];
+type RegisterFastKernels = (backend: 'wasm' | 'cpu') => boolean;
 
-/** lib/engine calls this to add its kernels; they are applied by {@link initBackend}. */
-export function addKernelRegistrar(registrar: KernelRegistrar): void {
-  registrars.push(registrar);
-}
-
-/** lib/engine adds its registrar when imported; load it lazily here, so there is no import cycle. */
-function loadEngine(notes: string[]): void {
+/**
+ * lib/engine's kernel registration, loaded on first use: a process on the native backend never loads the
+ * engine. Null (with a note) when it cannot load.
+ */
+function loadEngine(notes: string[]): RegisterFastKernels | null {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../engine');
+    return (require('../engine') as typeof import('../engine')).registerFastKernels;
   } catch (err) {
     notes.push(`engine: ${(err as Error).message}`);
+    return null;
   }
 }
 
@@ -104,8 +101,7 @@ async function pick(options: BackendOptions): Promise<BackendInfo> {
     if (!ok) continue;
     let fastKernels = false;
     if (wantFast && name !== 'tensorflow') {
-      loadEngine(notes);
-      for (const register of registrars) fastKernels = (await register(name)) || fastKernels;
+      fastKernels = loadEngine(notes)?.(name) ?? false;
       if (!fastKernels)
         notes.push('fast kernels unavailable (lib/engine/wasm/kernels.wasm not built?): stock kernels run');
     }

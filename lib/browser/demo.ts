@@ -7,7 +7,7 @@
  * URL parameters: `model` (model directory URL, default `model/`), `backend` (`cpu` to skip wasm), and the
  * microphone stream's `window` and `hop` (seconds) and `smoothing` (as `ser stream`'s options).
  */
-import { argmax } from '../evaluate/metrics';
+import { argmax } from '../metrics/summary';
 import { predictClips, type ClipInput, type ClipResult as PredictedClip } from '../infer/clips';
 import type { InferenceModel } from '../infer/model';
 import { inferenceModelOf, MIN_CLIPS_PER_SPEAKER } from '../infer/predictor';

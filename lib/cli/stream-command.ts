@@ -10,7 +10,7 @@ import {
   type StreamEvent,
   type StreamOptions,
 } from '../infer';
-import { renderStreamHtml } from '../infer/stream-html';
+import { renderStreamHtml } from '../viz/stream-page';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { choiceOption, intOption, MODEL_DIR_OPTIONS, numberOption, requireModelDir } from './args';

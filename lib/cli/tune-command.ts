@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data';
-import { figureHtml, escapeHtml } from '../notebook/html';
+import { figureHtml, escapeHtml } from '../viz/html';
 import { SPLIT_NAMES, zooTuneTarget } from '../train';
 import {
   intermediateValuesFigure,

@@ -10,11 +10,10 @@
  * - MaxPoolGrad, Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
- * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
+ * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { addKernelRegistrar } from '../backend';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { maxPoolGrad, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
@@ -126,5 +125,3 @@ export function engineInfo(): EngineInfo {
       : `engine: wasm-simd kernels on ${backends.join(', ')}, ${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
   return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, summary };
 }
-
-addKernelRegistrar(async (backend) => registerFastKernels(backend));

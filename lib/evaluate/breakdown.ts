@@ -4,7 +4,7 @@
  */
 import type { ClipRecord } from '../data/types';
 import { speakerKey } from '../data/split';
-import { accuracyScore, balancedAccuracy, perClassScores } from './classification-report';
+import { accuracyScore, balancedAccuracy, f1Score } from '../metrics/classification-report';
 
 export type BreakdownKey = 'speaker' | 'corpus' | 'gender';
 
@@ -16,9 +16,9 @@ export interface GroupMetrics {
   group: string;
   n: number;
   accuracy: number;
-  /** Balanced accuracy over the classes present in the group's truth. */
+  /** Balanced accuracy over the classes present in the group's truth (lib/metrics' `uar`). */
   uar: number;
-  /** Macro F1 over the classes in the group's truth or predictions (scikit-learn's default label set). */
+  /** Macro F1 over all the model's labels (lib/metrics' `macroF1`, scikit-learn's `labels=` all of them). */
   macroF1: number;
 }
 
@@ -56,16 +56,12 @@ export function breakdown(
     .map(([group, idx]) => {
       const t = idx.map((i) => yTrue[i]);
       const p = idx.map((i) => yPred[i]);
-      const seen = new Set([...t, ...p]);
-      const f1s = perClassScores(t, p, nClasses)
-        .filter((_, c) => seen.has(c))
-        .map((s) => s.f1);
       return {
         group,
         n: idx.length,
         accuracy: accuracyScore(t, p),
         uar: balancedAccuracy(t, p),
-        macroF1: f1s.reduce((a, b) => a + b, 0) / f1s.length,
+        macroF1: f1Score(t, p, nClasses, { average: 'macro' }),
       };
     });
 }

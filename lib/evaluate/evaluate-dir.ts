@@ -4,7 +4,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { loadCorpus } from '../data/corpora';
-import type { ManifestRow } from '../data/manifest';
 import { applySpeakerSplit } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { standardize } from '../features/standardize';
@@ -13,37 +12,11 @@ import { isPipelineDir } from '../train/pipeline-dir';
 import { evaluateTrainedModelDir } from './evaluate-trained';
 import { recordFeatures, type SlicePayload } from '../train/slice';
 import { UserError } from '../util/errors';
-import { buildEvaluationReport, protocolFromSpeakerSplit, type EvaluationReport } from './evaluation-report';
-import { argmax, classificationMetrics, type ClassificationMetrics } from './metrics';
-import type { EpochRecord } from '../viz/figures';
+import { buildEvaluationReport, protocolFromSpeakerSplit } from './evaluation-report';
+import { argmax, classificationMetrics } from '../metrics/summary';
+import type { EvaluateOptions, Evaluation } from './evaluation';
 
-export interface Evaluation extends ClassificationMetrics {
-  /** The protocol in words, e.g. "speaker-independent (tess: train OAF → test YAF)". */
-  protocol: string;
-  corpus: string;
-  testSpeakers: string[];
-  skipped: { path: string; reason: string }[];
-  /** The full evaluation: sklearn report, bootstrap intervals, breakdowns, per-clip predictions (id = path). */
-  report: EvaluationReport;
-  /** The model's training history (learning curves), from its `ser.json`. */
-  history: EpochRecord[];
-  /** The test clips in prediction order (model directories of `ser train --model`). */
-  clips?: ManifestRow[];
-}
-
-export interface EvaluateOptions {
-  modelDir: string;
-  /** Corpora, comma-separated. Default: those the model directory records it was trained on. */
-  corpus?: string;
-  root: string;
-  progress?: boolean;
-  /** Evaluate on at most this many clips per (speaker, emotion) of the test speakers (quick runs). Default: all. */
-  limitPerClass?: number;
-  /** Bootstrap resamples for the intervals. Default 1000. */
-  nResamples?: number;
-  /** Resample test speakers instead of clips (cluster bootstrap; needs 2 or more test speakers). Default false. */
-  bootstrapBySpeaker?: boolean;
-}
+export type { EvaluateOptions, Evaluation } from './evaluation';
 
 /** Predict class probabilities for standardized feature vectors. */
 export function predictProbabilities(model: tf.LayersModel, rows: Float32Array[]): number[][] {

@@ -8,7 +8,7 @@ import { loadFeatureTable, makeSplit } from '../train/dataset';
 import { loadPipeline } from '../train/pipeline-dir';
 import { UserError } from '../util/errors';
 import { buildEvaluationReport, describeProtocol, protocolFromSplit } from './evaluation-report';
-import type { EvaluateOptions, Evaluation } from './evaluate-dir';
+import type { EvaluateOptions, Evaluation } from './evaluation';
 
 export async function evaluateTrainedModelDir(options: EvaluateOptions): Promise<Evaluation> {
   const pipeline = await loadPipeline(options.modelDir);

@@ -5,7 +5,6 @@
  * with every number: a speaker-independent accuracy and a random-split accuracy are different quantities.
  */
 import { speakerKey, type Fold, type SpeakerSplitSpec, type Split } from '../data/split';
-import { rowNormalise } from '../viz/figures';
 import {
   bootstrapInterval,
   type BootstrapInterval,
@@ -19,10 +18,11 @@ import {
   classificationReport,
   confusionMatrix,
   f1Score,
+  rowNormalise,
   type ClassificationReport,
   type ZeroDivision,
-} from './classification-report';
-import { argmax } from './metrics';
+} from '../metrics/classification-report';
+import { argmax } from '../metrics/summary';
 
 /**
  * How the test clips relate to the training clips. `random`: clips drawn at random, speakers on both sides

@@ -6,7 +6,7 @@
  * on the float32 spectrogram; the pitch residuals are float32), because its result is a histogram peak
  * quantised to 0.01 bin and a different rounding could move a pitch across a bin edge.
  */
-import { fftFrequencies, spectrogram, type StftOptions } from './spectrum';
+import { fftFrequencies, spectrogram, type StftOptions } from '../dsp/spectrum';
 import { featureMatrix, roundHalfEven, type FeatureMatrix, type Spectrogram } from './types';
 
 /** Options of the chroma filter bank (`librosa.filters.chroma`). */

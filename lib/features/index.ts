@@ -1,6 +1,4 @@
 export * from './types';
-export * from './fft';
-export * from './spectrum';
 export * from './mel';
 export * from './delta';
 export * from './chroma';
@@ -14,7 +12,6 @@ export * from './sets';
 export * from './cache';
 export * from './realtime';
 export * from './fastlog';
-export * from './istft';
 export * from './pitch';
 export * from './prosody';
 export * from './embedding';

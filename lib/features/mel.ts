@@ -7,7 +7,7 @@
  * a few bins), which is at least as accurate as librosa's float32 einsum.
  */
 import { fastDb } from './fastlog';
-import { fftFrequencies, spectrogram, type StftOptions } from './spectrum';
+import { fftFrequencies, spectrogram, type StftOptions } from '../dsp/spectrum';
 import { featureMatrix, type FeatureMatrix, type Spectrogram } from './types';
 
 /** Options of the mel filter bank (`librosa.filters.mel`). */

@@ -3,9 +3,9 @@
  * computes it: the cumulative-mean-normalised difference function from an FFT autocorrelation, parabolic
  * refinement, and the first trough below an absolute threshold (else the global minimum).
  */
-import { realFft } from './fft';
-import { inverseRealFft } from './istft';
-import { frameCount, padSignal, type PadMode } from './spectrum';
+import { realFft } from '../dsp/fft';
+import { inverseRealFft } from '../dsp/istft';
+import { frameCount, padSignal, type PadMode } from '../dsp/spectrum';
 
 /** `librosa.util.tiny` of float64: keeps 0 / 0 out of the normalised difference on silence. */
 const TINY64 = 2.2250738585072014e-308;

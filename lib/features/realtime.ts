@@ -18,10 +18,10 @@
  */
 import { chromaFilterBank, chromaFrame } from './chroma';
 import { fastDb } from './fastlog';
-import { realFft } from './fft';
+import { realFft } from '../dsp/fft';
 import { applyMelFrame, dctMatrix, melFilterBank } from './mel';
 import { configureMeyda } from './meyda-config';
-import { fftFrequencies, stftWindow } from './spectrum';
+import { fftFrequencies, stftWindow } from '../dsp/spectrum';
 
 /** Features a frame extractor can produce, stacked in the order given. */
 export type StreamFeature = 'mfcc' | 'mel' | 'chroma' | 'rms' | 'zcr' | 'centroid';

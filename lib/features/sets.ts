@@ -11,7 +11,7 @@ import { yin } from './pitch';
 import { prosodyFromFrames, prosodyYinOptions, PROSODY_NAMES } from './prosody';
 import { melFromSpectrogram, mfccFromLogMel, powerToDb, raiseToFloor, topDbFloor } from './mel';
 import { spectralBandwidth, spectralCentroid, spectralContrast, spectralRolloff } from './spectral';
-import { spectrogram } from './spectrum';
+import { spectrogram } from '../dsp/spectrum';
 import { rms, zeroCrossingRate } from './temporal';
 import { featureMatrix, type FeatureMatrix, type Spectrogram } from './types';
 

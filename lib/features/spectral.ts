@@ -4,7 +4,7 @@
  * signal (plus STFT options) or an existing {@link Spectrogram}.
  */
 import { powerToDb } from './mel';
-import { fftFrequencies, spectrogram, type StftOptions } from './spectrum';
+import { fftFrequencies, spectrogram, type StftOptions } from '../dsp/spectrum';
 import { featureMatrix, roundHalfEven, type FeatureMatrix, type Spectrogram } from './types';
 
 /** Common options: the rate, and the STFT used when a signal is given. */

@@ -2,7 +2,7 @@
  * Frame-wise time-domain features with librosa 0.10's definitions: `feature.zero_crossing_rate` and
  * `feature.rms` (from the signal).
  */
-import { frameCount, padSignal, type PadMode } from './spectrum';
+import { frameCount, padSignal, type PadMode } from '../dsp/spectrum';
 import { featureMatrix, type FeatureMatrix } from './types';
 
 /** Framing options shared by {@link zeroCrossingRate} and {@link rms}. */

@@ -12,17 +12,8 @@ export interface FeatureMatrix {
   data: Float32Array;
 }
 
-/** A real spectrogram, frame-major (`data[frame * bins + bin]`) because every consumer walks it frame by frame. */
-export interface Spectrogram {
-  /** FFT size it was computed with (librosa infers it as `2 * (bins - 1)` when given `S`). */
-  nFft: number;
-  /** `nFft / 2 + 1` frequency bins. */
-  bins: number;
-  frames: number;
-  /** Exponent applied to the magnitude: 1 for magnitude, 2 for power. */
-  power: number;
-  data: Float32Array;
-}
+/** The spectrogram shape lives with the STFT that makes it. */
+export type { Spectrogram } from '../dsp/spectrum';
 
 /** Allocate a zeroed matrix. */
 export function featureMatrix(rows: number, cols: number): FeatureMatrix {

@@ -8,7 +8,7 @@
 import { decodeAudio } from '../audio/decode';
 import { prepareAudio } from '../audio/prepare';
 import type { DecodedAudio } from '../audio/types';
-import { argmax } from '../evaluate/metrics';
+import { argmax } from '../metrics/summary';
 import { fitSequenceStandardizer, fitStandardizer } from '../features/standardize';
 import { UserError, oneLine } from '../util/errors';
 import { featureVector, type InferenceModel } from './model';

@@ -23,7 +23,7 @@
  * Per-speaker models are normalised with the stream's own speech windows (segments with its own segments)
  * through a {@link RunningNormaliser}.
  */
-import { argmax } from '../evaluate/metrics';
+import { argmax } from '../metrics/summary';
 import { SlidingWindowFeatures } from '../features/sliding';
 import type { StandardizerState } from '../features/standardize';
 import { featureVector, type InferenceModel } from './model';

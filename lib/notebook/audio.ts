@@ -8,7 +8,7 @@
 import { encodeWav } from '../audio/encode';
 import { resample } from '../audio/resample';
 import { trim } from '../audio/trim';
-import { escapeHtml } from './html';
+import { escapeHtml } from '../viz/html';
 
 /** Options of {@link audioClipHtml}. */
 export interface AudioClipOptions {

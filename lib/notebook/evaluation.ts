@@ -19,7 +19,7 @@ import {
 } from '../evaluate/evaluation-report';
 import type { SplitName } from '../train/dataset';
 import { trainModel } from '../train/train-model';
-import type { TableRow } from './html';
+import type { TableRow } from '../viz/html';
 import type { ZooModelRequest } from './zoo-model';
 
 /**

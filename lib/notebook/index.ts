@@ -18,14 +18,14 @@ import {
   type DrawableFigure,
   type TableOptions,
   type TableRow,
-} from './html';
+} from '../viz/html';
 
 export { claimPlotlyBundle, showHtml } from './display';
-export * from './html';
 export * from './audio';
 export * from './explore';
 export * from './zoo-model';
 export * from './evaluation';
+export * from './augment-preview';
 
 /**
  * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the

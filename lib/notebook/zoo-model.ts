@@ -17,7 +17,7 @@ import { projectRoot } from '../util/paths';
 import { learningRateDrops, trainingCurvesFigure } from '../viz/figures';
 import type { PlotlyFigure } from '../viz/plotly';
 import { prepareNotebookCorpora } from './explore';
-import type { TableRow } from './html';
+import type { TableRow } from '../viz/html';
 import type { LiveFigure } from './index';
 
 /** Everything that decides which model a notebook gets; stored beside the model as `request.json`. */

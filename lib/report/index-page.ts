@@ -1,5 +1,5 @@
 /** The reports index page: one row per report with its status, run time and headline metrics. */
-import { escapeHtml, formatCell } from '../notebook/html';
+import { escapeHtml, formatCell } from '../viz/html';
 import type { ReportMetrics } from '../notebook';
 
 /** The last run of one notebook, as stored in `.meta/NN-name.run.json`. */

@@ -12,7 +12,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { escapeHtml, METRICS_FILE_ENV, type ReportMetrics } from '../notebook';
+import { METRICS_FILE_ENV, type ReportMetrics } from '../notebook';
+import { escapeHtml } from '../viz/html';
 import { writeFileAtomic } from '../util/atomic';
 import { projectRoot } from '../util/paths';
 import { renderIndexPage, type ReportRecord } from './index-page';

@@ -9,7 +9,7 @@
  * same weights, batches, masks and metrics, while masks still differ from step to step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { argmax, classificationMetrics } from '../evaluate/metrics';
+import { argmax, classificationMetrics } from '../metrics/summary';
 import { Rng } from '../util/rng';
 import { rowSource, type RowSource, type Rows } from './rows';
 

@@ -6,7 +6,7 @@
  * model directories is in ./pipeline-dir.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { classificationMetrics, argmax, type ClassificationMetrics } from '../evaluate/metrics';
+import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
 import { normaliserFromJSON, type Normaliser } from '../features/normaliser';
 import { setDims, type LibrosaSetConfig } from '../features/sets';
 import type { StandardizerState } from '../features/standardize';

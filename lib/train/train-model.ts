@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
 import type { ManifestRow } from '../data/manifest';
-import { argmax, classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics';
 import { speakerKey, type Split } from '../data/split';
+import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
 import type { LibrosaSetConfig } from '../features/sets';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
 import type { SerModelMeta } from '../models/model-format';
@@ -69,7 +69,7 @@ export interface TrainedModelPayload {
   trainManifestHash: string;
   /** The data the split was made from: corpora and subset (absent in directories saved before it was recorded). */
   data?: TrainingData;
-  metrics: { test: Omit<ClassificationMetrics, 'labels'> & { macroF1: number } };
+  metrics: { test: Omit<ClassificationMetrics, 'labels'> };
   training: { seed: number; seconds: number; history: FitEpochLog[]; finalEpoch: number | null };
 }
 
@@ -110,7 +110,7 @@ export interface TrainFoldOptions {
 }
 
 export interface TrainFoldResult {
-  metrics: ClassificationMetrics & { macroF1: number };
+  metrics: ClassificationMetrics;
   yTrue: number[];
   yPred: number[];
   labels: string[];
@@ -122,19 +122,6 @@ export interface TrainFoldResult {
   testRecords: ManifestRow[];
   /** Class probabilities of each test clip (rows sum to 1), as {@link Pipeline.predictProba} gives them. */
   probabilities: number[][];
-}
-
-/** Macro-averaged F1 over the classes present in the truth (scikit-learn's f1_score(average='macro') on those labels). */
-function macroF1(confusion: number[][]): number {
-  const f1s: number[] = [];
-  confusion.forEach((row, c) => {
-    const support = row.reduce((a, b) => a + b, 0);
-    if (support === 0) return;
-    const predicted = confusion.reduce((s, r) => s + r[c], 0);
-    const tp = row[c];
-    f1s.push(tp === 0 ? 0 : (2 * tp) / (support + predicted));
-  });
-  return f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : Number.NaN;
 }
 
 /** Seeded emotion-stratified hold-out of `fraction` of the training rows (indices). */
@@ -210,7 +197,7 @@ export async function trainFold(
   let finalEpoch: number | null = null;
   let seconds = 0;
 
-  const payload = (metrics: ClassificationMetrics & { macroF1: number }): TrainedModelPayload => {
+  const payload = (metrics: ClassificationMetrics): TrainedModelPayload => {
     const { labels: _labels, ...test } = metrics;
     void _labels;
     return {
@@ -247,7 +234,7 @@ export async function trainFold(
       createdAt: '',
       versions: { ser: '', tfjs: '', node: '' },
       checksums: {},
-      payload: payload({ ...classificationMetrics([], [], data.labels), macroF1: Number.NaN }),
+      payload: payload(classificationMetrics([], [], data.labels)),
     };
     const raw = data.rawTest;
     const e = new Pipeline(meta, fitted, options.out ?? options.model).evaluate(
@@ -259,7 +246,7 @@ export async function trainFold(
       yTrue: e.yTrue,
       yPred: e.yPred,
       probabilities: e.probabilities,
-      metrics: { ...e.metrics, macroF1: macroF1(e.metrics.confusion) },
+      metrics: e.metrics,
     };
   };
   let outcome: ReturnType<typeof evaluate>;

@@ -6,7 +6,7 @@
  * large ones are averaged down to a few hundred columns and values rounded, to keep reports small.
  */
 import { melFromSpectrogram, melFrequencies, powerToDb } from '../features/mel';
-import { spectrogram } from '../features/spectrum';
+import { spectrogram } from '../dsp/spectrum';
 import type { FeatureMatrix, Spectrogram } from '../features/types';
 import type {
   HeatmapTrace,

@@ -2,6 +2,8 @@
  * Pure functions from results to Plotly figure specs. No rendering here: lib/notebook shows the
  * specs in notebooks and reports, and the tests check the specs themselves.
  */
+import { rowNormalise } from '../metrics/classification-report';
+import type { EpochRecord } from '../metrics/history';
 import type { BarTrace, PlotlyFigure, PlotlyJson, ScatterTrace } from './plotly';
 
 /** `0.6129` → `"61.3 %"` (one decimal, a space before the sign). */
@@ -45,14 +47,6 @@ export function confusionAccuracy(confusion: number[][]): number {
     }),
   );
   return total === 0 ? 0 : correct / total;
-}
-
-/** Each row divided by its sum (rows with no clips stay all zero). */
-export function rowNormalise(confusion: number[][]): number[][] {
-  return confusion.map((row) => {
-    const sum = row.reduce((a, b) => a + b, 0);
-    return row.map((count) => (sum === 0 ? 0 : count / sum));
-  });
 }
 
 function checkConfusion(labels: string[], confusion: number[][]): void {
@@ -112,17 +106,6 @@ export function confusionMatrixFigure(input: ConfusionMatrixInput): PlotlyFigure
       margin: { t: 70 },
     },
   };
-}
-
-/** One epoch of training history, as recorded by the training loop. */
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  /** Learning rate used during the epoch: a drop from one epoch to the next is marked as a reduction. */
-  lr?: number;
 }
 
 /** What the callbacks did, to mark on the curves. */

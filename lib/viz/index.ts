@@ -6,3 +6,6 @@ export * from './audio';
 export * from './distributions';
 export * from './evaluation';
 export * from './stream';
+export * from './html';
+export * from './evaluation-page';
+export * from './stream-page';

@@ -15,7 +15,7 @@ import {
   loadNoiseFolder,
   meanSquare,
 } from '../../lib/augment/noise';
-import { realFft } from '../../lib/features/fft';
+import { realFft } from '../../lib/dsp/fft';
 import { Rng } from '../../lib/util/rng';
 import { realClips } from './helpers';
 

@@ -5,8 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { istft } from '../../lib/features/istft';
-import { stft } from '../../lib/features/spectrum';
+import { istft } from '../../lib/dsp/istft';
+import { stft } from '../../lib/dsp/spectrum';
 import {
   phaseVocoder,
   pitchShift,

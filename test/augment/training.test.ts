@@ -19,7 +19,7 @@ import {
 } from '../../lib/data/split';
 import { applyRecipe, type Recipe } from '../../lib/augment/compose';
 import { renderCopies } from '../../lib/augment/offline';
-import { augmentPreviewHtml } from '../../lib/augment/preview';
+import { augmentPreviewHtml } from '../../lib/notebook/augment-preview';
 import {
   assertNoLeak,
   augmentStream,

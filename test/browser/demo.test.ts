@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeAudio } from '../../lib/audio/decode';
 import type { DemoState } from '../../lib/browser/demo';
-import { argmax } from '../../lib/evaluate/metrics';
+import { argmax } from '../../lib/metrics/summary';
 import { predictFiles, type Prediction } from '../../lib/infer/predict';
 import { loadInferenceModel } from '../../lib/infer/load-model';
 import { EmotionStream } from '../../lib/infer/stream';

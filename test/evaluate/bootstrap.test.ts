@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bootstrapInterval, sortedQuantile } from '../../lib/evaluate/bootstrap';
-import { accuracyScore, balancedAccuracy } from '../../lib/evaluate/classification-report';
+import { accuracyScore, balancedAccuracy } from '../../lib/metrics/classification-report';
 import { Rng } from '../../lib/util/rng';
 
 /** n clips of 4 classes, each predicted correctly with probability `pCorrect` (else the next class). */

@@ -34,9 +34,10 @@ test('breakdown: metrics per speaker (corpus/speaker), corpus and gender, groups
   // Classes 0, 1, 2 all seen: F1 = 1, 2/3 (p ½, r 1), 0.
   assert.ok(Math.abs(yaf.macroF1 - (1 + 2 / 3 + 0) / 3) < 1e-15);
   const r01 = speakers[0];
-  // True {0, 1}, predicted {1, 1}: recall 0 and 1; F1 over the classes seen (0 and 1) = (0 + 2/3) / 2.
+  // True {0, 1}, predicted {1, 1}: UAR over the classes in the truth = (0 + 1) / 2; macro F1 over all three
+  // labels, class 2 (neither true nor predicted) counting 0 as in scikit-learn = (0 + 2/3 + 0) / 3.
   assert.equal(r01.uar, 0.5);
-  assert.ok(Math.abs(r01.macroF1 - 1 / 3) < 1e-15);
+  assert.ok(Math.abs(r01.macroF1 - 2 / 9) < 1e-15);
 
   const corpora = breakdown(records, yTrue, yPred, 3, 'corpus');
   assert.deepEqual(

@@ -10,7 +10,7 @@ import {
   type EvaluatedClip,
 } from '../../lib/evaluate/evaluation-report';
 import { describeSplit } from '../../lib/data/split';
-import { classificationReport, f1Score } from '../../lib/evaluate/classification-report';
+import { classificationReport, f1Score } from '../../lib/metrics/classification-report';
 
 test('describeProtocol: one line per protocol kind; the slice split reads as describeSplit', () => {
   const spec = {

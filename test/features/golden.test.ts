@@ -26,10 +26,10 @@ import {
   spectralCentroid,
   spectralContrast,
   spectralRolloff,
-  spectrogram,
   zeroCrossingRate,
   type FeatureMatrix,
 } from '../../lib/features';
+import { spectrogram } from '../../lib/dsp';
 import { realDataRoot, repoRoot } from '../helpers/data';
 
 interface GoldenConfig {

@@ -1,15 +1,15 @@
 /**
  * YIN (lib/features/pitch) on synthetic harmonic tones of known F0, and the inverse FFT / ISTFT it and the
- * augmentations rest on (lib/features/istft), on a real TESS clip.
+ * augmentations rest on (lib/dsp/istft), on a real TESS clip.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { loadAudioSync } from '../../lib/audio/load';
-import { realFft } from '../../lib/features/fft';
-import { inverseRealFft, istft } from '../../lib/features/istft';
+import { realFft } from '../../lib/dsp/fft';
+import { inverseRealFft, istft } from '../../lib/dsp/istft';
 import { yin } from '../../lib/features/pitch';
-import { stft } from '../../lib/features/spectrum';
+import { stft } from '../../lib/dsp/spectrum';
 import { Rng } from '../../lib/util/rng';
 import { realDataRoot } from '../helpers/data';
 

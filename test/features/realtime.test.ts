@@ -14,9 +14,9 @@ import {
   mfccFromLogMel,
   powerToDb,
   rms,
-  spectrogram,
   zeroCrossingRate,
 } from '../../lib/features';
+import { spectrogram } from '../../lib/dsp';
 import { realDataRoot } from '../helpers/data';
 
 const root = realDataRoot('tess');

@@ -22,10 +22,9 @@ import {
   powerToDb,
   setDims,
   setFeatureNames,
-  spectrogram,
   standardizeSequence,
-  stftFrameCount,
 } from '../../lib/features';
+import { spectrogram, stftFrameCount } from '../../lib/dsp';
 import { realDataRoot } from '../helpers/data';
 
 const root = realDataRoot('tess');

@@ -10,14 +10,14 @@ import * as path from 'node:path';
 import { loadAudioSync } from '../../lib/audio/load';
 import { findKernelsWasm } from '../../lib/engine/runtime';
 import { setWasmDspEnabled } from '../../lib/engine/dsp';
-import { wasmFrameKernels } from '../../lib/features/fft-wasm';
-import { istft } from '../../lib/features/istft';
-import { spectrogram, stft } from '../../lib/features/spectrum';
+import { wasmFrameKernels } from '../../lib/dsp/fft-wasm';
+import { istft } from '../../lib/dsp/istft';
+import { spectrogram, stft } from '../../lib/dsp/spectrum';
 import { resample } from '../../lib/audio/resample';
 import { pitchShift, timeStretch } from '../../lib/augment/stretch';
 import { colorNoise } from '../../lib/augment/noise';
 import { simulateRoom } from '../../lib/augment/room';
-import { realFft } from '../../lib/features/fft';
+import { realFft } from '../../lib/dsp/fft';
 import { Rng } from '../../lib/util/rng';
 import { realDataRoot } from '../helpers/data';
 

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { fitRandomForest, predictForest } from '../../lib/models/forest';
 import { loadClassicModelDir, readModelMeta } from '../../lib/models/model-dir';
 import { fitSvm, predictSvm, type SvmState } from '../../lib/models/svm';
-import { argmax } from '../../lib/evaluate/metrics';
+import { argmax } from '../../lib/metrics/summary';
 import { foldData, loadFeatureTable, loadPipeline, makeSplit, rowArray, trainFold } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 

@@ -5,18 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as dfd from 'danfojs-node';
+import { claimPlotlyBundle, METRICS_FILE_ENV, recordMetrics } from '../../lib/notebook';
 import {
-  claimPlotlyBundle,
+  barFigure,
   escapeHtml,
   figureHtml,
   formatCell,
   isDataFrameLike,
-  METRICS_FILE_ENV,
-  recordMetrics,
   scriptJson,
   tableHtml,
-} from '../../lib/notebook';
-import { barFigure } from '../../lib/viz';
+} from '../../lib/viz';
 
 test('escapeHtml escapes markup and quotes', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkReports } from '../../lib/report/browser-check';
-import { figureHtml } from '../../lib/notebook/html';
+import { figureHtml } from '../../lib/viz/html';
 import { audioClipHtml } from '../../lib/notebook/audio';
 import { barFigure } from '../../lib/viz';
 

@@ -26,7 +26,7 @@ import {
   type FeatureTable,
   type TrainedModelPayload,
 } from '../../lib/train';
-import { argmax } from '../../lib/evaluate/metrics';
+import { argmax } from '../../lib/metrics/summary';
 import { buildMlp, DEFAULT_MLP } from '../../lib/models/mlp';
 import { realDataRoot } from '../helpers/data';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { melFrequencies, melspectrogram, powerToDb, spectrogram, mfcc } from '../../lib/features';
+import { melFrequencies, melspectrogram, powerToDb, mfcc } from '../../lib/features';
+import { spectrogram } from '../../lib/dsp';
 import {
   clipFigure,
   featurePanel,

@@ -5,12 +5,12 @@ import {
   confusionAccuracy,
   confusionMatrixFigure,
   formatPercent,
-  rowNormalise,
   trainingCurvesFigure,
   learningRateDrops,
   type HeatmapTrace,
   type ScatterTrace,
 } from '../../lib/viz';
+import { rowNormalise } from '../../lib/metrics';
 
 const labels = ['angry', 'happy', 'sad'];
 // Rows: true class; columns: predicted. Row sums 10, 10, 0 (a class with no test clips).

@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { PlotlyFigure } from '../viz/plotly';
-import type { TuneFigure } from '../viz/tune';
+import type { PlotlyFigure } from './plotly';
+import type { TuneFigure } from './tune';
 
 /** What a notebook draws: a figure of lib/viz (tuning figures carry parcoords and contour traces too). */
 export type DrawableFigure = PlotlyFigure | TuneFigure;

@@ -69,6 +69,17 @@ export function confusionMatrix(
   return counts;
 }
 
+/**
+ * Each row divided by its sum: the share of each true class predicted as each class (scikit-learn's
+ * `confusion_matrix(..., normalize='true')`, whose rows with no clips stay all zero).
+ */
+export function rowNormalise(confusion: number[][]): number[][] {
+  return confusion.map((row) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    return row.map((count) => (sum === 0 ? 0 : count / sum));
+  });
+}
+
 /** Per-class sufficient statistics from a confusion matrix: true positives, predicted and true counts. */
 function classCounts(counts: number[][]): { tp: number[]; predicted: number[]; actual: number[] } {
   const k = counts.length;

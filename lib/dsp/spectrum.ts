@@ -10,7 +10,18 @@
  */
 import { realFft } from './fft';
 import { wasmFrameKernels } from './fft-wasm';
-import type { Spectrogram } from './types';
+
+/** A real spectrogram, frame-major (`data[frame * bins + bin]`) because every consumer walks it frame by frame. */
+export interface Spectrogram {
+  /** FFT size it was computed with (librosa infers it as `2 * (bins - 1)` when given `S`). */
+  nFft: number;
+  /** `nFft / 2 + 1` frequency bins. */
+  bins: number;
+  frames: number;
+  /** Exponent applied to the magnitude: 1 for magnitude, 2 for power. */
+  power: number;
+  data: Float32Array;
+}
 
 /** Window shapes understood by {@link stftWindow} (scipy names). */
 export type WindowName = 'hann' | 'hamming' | 'boxcar';

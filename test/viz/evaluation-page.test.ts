@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
-import { renderEvaluationHtml } from '../../lib/evaluate/html';
-import { simulatedReport } from './fixtures';
+import { renderEvaluationHtml } from '../../lib/viz/evaluation-page';
+import { simulatedReport } from '../evaluate/fixtures';
 
 const CHROMIUM = '/usr/bin/chromium';
 const history = [1, 2, 3].map((epoch) => ({

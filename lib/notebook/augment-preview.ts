@@ -2,13 +2,13 @@
  * Notebook preview of an augmentation: the original and augmented clips side by side, each with an audio
  * player and its spectrogram, both in dB re. the original's peak (so a level change shows), as one HTML block.
  */
-import { spectrogram } from '../features/spectrum';
-import { audioClipHtml } from '../notebook/audio';
-import { escapeHtml, figureHtml } from '../notebook/html';
-import { claimPlotlyBundle, showHtml } from '../notebook/display';
+import { spectrogram } from '../dsp/spectrum';
+import { audioClipHtml } from './audio';
+import { escapeHtml, figureHtml } from '../viz/html';
+import { claimPlotlyBundle, showHtml } from './display';
 import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';
-import type { AppliedStep } from './compose';
+import type { AppliedStep } from '../augment/compose';
 
 /** STFT of the preview spectrograms: 46 ms frames every 12 ms at 22.05 kHz. */
 const PREVIEW_STFT = { nFft: 1024, hopLength: 256 };

@@ -9,12 +9,12 @@ import {
   classificationReport,
   confusionMatrix,
   f1Score,
+  rowNormalise,
   type ClassScores,
   type ZeroDivision,
-} from '../../lib/evaluate/classification-report';
-import { classificationMetrics } from '../../lib/evaluate/metrics';
-import { rowNormalise } from '../../lib/viz/figures';
-import { loadGolden, type SklearnScores } from './golden';
+} from '../../lib/metrics/classification-report';
+import { classificationMetrics } from '../../lib/metrics/summary';
+import { loadGolden, type SklearnScores } from '../evaluate/golden';
 
 /** Averages may differ from numpy's pairwise sums in the last bits; per-class ratios are exact. */
 const TOL = 1e-14;

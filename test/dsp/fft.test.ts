@@ -1,7 +1,8 @@
 /** realFft against a direct DFT, for power-of-two, mixed-radix (even) and odd sizes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fastLn, realFft } from '../../lib/features';
+import { realFft } from '../../lib/dsp';
+import { fastLn } from '../../lib/features';
 
 function directDft(x: Float64Array): { re: number[]; im: number[] } {
   const n = x.length;

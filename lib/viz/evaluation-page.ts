@@ -3,11 +3,17 @@
  * intervals, confusion heatmap, per-class table and figure, per-speaker breakdown, confidence histogram and,
  * when the training history is given, the learning curves. The protocol heads the page and every figure.
  */
-import { escapeHtml, figureHtml, tableHtml } from '../notebook/html';
-import { confusionMatrixFigure, trainingCurvesFigure, type EpochRecord } from '../viz/figures';
-import { breakdownFigure, confidenceHistogramFigure, perClassFigure } from '../viz/evaluation';
-import type { PlotlyFigure } from '../viz/plotly';
-import { METRIC_LABELS, METRIC_NAMES, formatWithInterval, type EvaluationReport } from './evaluation-report';
+import { escapeHtml, figureHtml, tableHtml } from './html';
+import type { EpochRecord } from '../metrics/history';
+import { confusionMatrixFigure, trainingCurvesFigure } from './figures';
+import { breakdownFigure, confidenceHistogramFigure, perClassFigure } from './evaluation';
+import type { PlotlyFigure } from './plotly';
+import {
+  METRIC_LABELS,
+  METRIC_NAMES,
+  formatWithInterval,
+  type EvaluationReport,
+} from '../evaluate/evaluation-report';
 
 export interface EvaluationHtmlOptions {
   /** Training history of the model, drawn as learning curves. Default: none. */

@@ -1,6 +1,6 @@
 /** The self-contained HTML page of `ser stream --plot FILE`: the emotion timeline (plotly.js inlined). */
-import { escapeHtml, figureHtml } from '../notebook/html';
-import { streamTimelineFigure, type StreamTimelineInput } from '../viz/stream';
+import { escapeHtml, figureHtml } from './html';
+import { streamTimelineFigure, type StreamTimelineInput } from './stream';
 
 const STYLE = `
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }

@@ -1,0 +1,3 @@
+export * from './fft';
+export * from './spectrum';
+export * from './istft';

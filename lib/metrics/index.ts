@@ -1,0 +1,3 @@
+export * from './classification-report';
+export * from './summary';
+export * from './history';
