@@ -17,7 +17,7 @@ import {
   type Split,
   type SplitSource,
 } from '../data/split';
-import { featureSet } from '../features/sets';
+import { featureSet, featureSetNames } from '../features/sets';
 import { UserError } from '../util/errors';
 import { intOption, requireString, type ParsedArgs } from './args';
 import type { Command } from './commands';
@@ -84,7 +84,11 @@ export const augment: Command = {
         description: 'rate the clips are loaded at',
         default: '22050',
       },
-      features: { type: 'string', value: 'SET', description: 'also cache this feature set of every copy' },
+      features: {
+        type: 'string',
+        value: 'SET',
+        description: `also cache this feature set of every copy: ${featureSetNames().join(', ')}`,
+      },
       limit: { type: 'string', value: 'N', description: 'render only the first N copies (for a quick look)' },
     },
     examples: ['ser augment --corpus tess --recipe recipes/light.json --out augmented/tess-fold0 --copies 2'],

@@ -8,6 +8,7 @@ import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
 import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
+import { featureSetNames } from '../features/sets';
 import { zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
@@ -127,7 +128,11 @@ export const train: Command = {
         value: 'NAME',
         description: `zoo model: ${zooModelNames().join(', ')} (omit for the thin-slice MLP)`,
       },
-      features: { type: 'string', value: 'SET', description: "feature set (default: the model's own)" },
+      features: {
+        type: 'string',
+        value: 'SET',
+        description: `feature set (default: the model's own): ${featureSetNames().join(', ')}`,
+      },
       split: {
         type: 'string',
         value: 'NAME',

@@ -14,7 +14,8 @@ import {
 } from '../tune/ser-objective';
 import type { Trial } from '../tune/trial';
 import type { ParamValue } from '../tune/types';
-import { zooEntry, zooFeatureSet, type ZooModelName } from '../models/zoo';
+import { featureSet } from '../features/sets';
+import { zooEntry, type ZooModelName } from '../models/zoo';
 import { speakerKey, type Split } from '../data/split';
 import { UserError } from '../util/errors';
 import {
@@ -113,14 +114,14 @@ export async function zooTuneTarget(
   const seed = options.seed ?? 42;
   const table =
     options.prepared?.table ??
-    (await loadFeatureTable(options.corpora, options.root, zooFeatureSet(entry.features), {
+    (await loadFeatureTable(options.corpora, options.root, featureSet(entry.features), {
       limitPerClass: options.limitPerClass,
       seed,
       progress: options.progress,
     }));
   if (table.rows.length === 0)
     throw new UserError(`tune: no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
-  if (options.prepared && table.features.name !== zooFeatureSet(entry.features).name)
+  if (options.prepared && table.features.name !== featureSet(entry.features).name)
     throw new UserError(
       `tune: ${model} reads ${entry.features} features, the prepared table has ${table.features.name}`,
     );

@@ -15,7 +15,6 @@ import { loadTessLayout } from '../../lib/data/tess';
 import { extractSet, FEATURE_SETS, type LibrosaSetConfig } from '../../lib/features/sets';
 import { SlidingWindowFeatures } from '../../lib/features/sliding';
 import { concatenateClips } from '../../lib/infer/stream-eval';
-import { STATS_PROSODY_SET } from '../../lib/models/zoo';
 import { realDataRoot } from '../helpers/data';
 
 const RATE = 22050;
@@ -82,7 +81,12 @@ function checkSet(set: LibrosaSetConfig, y: Float32Array, name: string): void {
 for (const corpus of ['tess', 'ravdess'] as const)
   test(`SlidingWindowFeatures on a ${corpus.toUpperCase()} recording: each window and segment bit for bit extractSet's`, () => {
     const y = recording(corpus, corpus === 'tess' ? 6 : 4);
-    for (const set of [FEATURE_SETS.seed000, STATS_PROSODY_SET, FEATURE_SETS.seed004, FEATURE_SETS.seed002])
+    for (const set of [
+      FEATURE_SETS.seed000,
+      FEATURE_SETS['stats-prosody'],
+      FEATURE_SETS.seed004,
+      FEATURE_SETS.seed002,
+    ])
       checkSet(set, y, corpus);
   });
 
