@@ -116,3 +116,15 @@ export function choiceOption<T extends string>(
     throw new UserError(`${command}: --${name} must be one of ${choices.join(', ')}, got "${String(v)}"`);
   return v as T;
 }
+
+/**
+ * An optional `--fold N`, counted from 1 as fold names show them (`--fold 1` is `fold 1/2`), as a 0-based index
+ * (`--fold 0` gives -1, which the split's fold check reports with the valid folds).
+ */
+export function foldOption(args: ParsedArgs, command: string): number | undefined {
+  const n = intOption(args, 'fold', command);
+  return n === undefined ? undefined : n - 1;
+}
+
+/** The help text of `--fold`. */
+export const FOLD_HELP = 'fold, counted from 1 as printed (--fold 1 is "fold 1/2")';

@@ -7,14 +7,15 @@ import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
-import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
+import { splitName, splitProtocolsHelp } from '../data/split';
+import { trainModel, trainSlice, type Normalisation } from '../train';
 import { featureSetNames } from '../features/sets';
 import { zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { listFiles } from '../util/files';
 import { projectRoot } from '../util/paths';
-import { intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
+import { FOLD_HELP, foldOption, intOption, requireString, type CommandSpec, type ParsedArgs } from './args';
 
 export interface Command {
   spec: CommandSpec;
@@ -136,10 +137,10 @@ export const train: Command = {
       split: {
         type: 'string',
         value: 'NAME',
-        description: 'random (stratified 80/20), speaker (grouped 5-fold by speaker), loso, cross (corpus)',
+        description: splitProtocolsHelp(),
         default: 'speaker',
       },
-      fold: { type: 'string', value: 'N', description: 'fold to train, 0-based', default: '0' },
+      fold: { type: 'string', value: 'N', description: FOLD_HELP, default: '1' },
       normalise: {
         type: 'string',
         value: 'MODE',
@@ -167,7 +168,7 @@ export const train: Command = {
     },
     examples: [
       'ser train --corpus tess --root data --out models/tess-slice --epochs 60',
-      'ser train --model seed000 --corpus tess --split speaker --fold 0 --out models/tess-seed000',
+      'ser train --model seed000 --corpus tess --split speaker --fold 1 --out models/tess-seed000',
       'ser train --model seed004-svm --corpus ravdess,tess --split cross --out models/ravdess-to-tess-svm',
     ],
   },
@@ -221,9 +222,7 @@ async function trainZooModel(
 ): Promise<void> {
   if (!(zooModelNames() as string[]).includes(modelName))
     throw new UserError(`train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')})`);
-  const split = args.values.split as string;
-  if (!(SPLIT_NAMES as readonly string[]).includes(split))
-    throw new UserError(`train: --split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
+  const split = splitName(args.values.split as string);
   const normalise = args.values.normalise as string;
   if (normalise !== 'global' && normalise !== 'per-speaker')
     throw new UserError(`train: --normalise must be global or per-speaker, got "${normalise}"`);
@@ -236,8 +235,8 @@ async function trainZooModel(
       .map((c) => c.trim())
       .filter((c) => c !== ''),
     root,
-    split: split as SplitName,
-    fold: intOption(args, 'fold', 'train'),
+    split,
+    fold: foldOption(args, 'train'),
     features: args.values.features as string | undefined,
     normalisation: normalise as Normalisation,
     seed: intOption(args, 'seed', 'train'),
