@@ -43,7 +43,7 @@ const rootOption = {
 const corpusOption = {
   type: 'string',
   value: 'NAME',
-  description: 'corpus: tess or synthetic',
+  description: `corpus: ${corpusNames().join(', ')}`,
   default: 'tess',
 } as const;
 

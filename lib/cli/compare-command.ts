@@ -2,7 +2,7 @@
  * `ser compare DIR_A DIR_B`: two model directories evaluated on the same held-out clips, metrics side by side
  * with bootstrap intervals, the paired accuracy difference and McNemar's test.
  */
-import { resolveDataRoot } from '../data';
+import { corpusNames, resolveDataRoot } from '../data';
 import { compareEvaluations, evaluateModelDir, formatComparison } from '../evaluate';
 import { UserError } from '../util/errors';
 import { requireString } from './args';
@@ -18,7 +18,7 @@ export const compare: Command = {
       corpus: {
         type: 'string',
         value: 'NAME',
-        description: 'corpus both models are evaluated on',
+        description: `corpus both models are evaluated on: ${corpusNames().join(', ')}`,
         default: 'tess',
       },
       root: {

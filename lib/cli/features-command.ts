@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpus, resolveDataRoot } from '../data';
+import { corpusNames, loadCorpus, resolveDataRoot } from '../data';
 import {
   defineFeatureSet,
   extractFeatures,
@@ -45,7 +45,7 @@ export const features: Command = {
       corpus: {
         type: 'string',
         value: 'NAME',
-        description: 'corpus (tess, ravdess, cremad, savee, emodb, …)',
+        description: `corpus: ${corpusNames().join(', ')}`,
       },
       root: {
         type: 'string',
