@@ -23,7 +23,8 @@ import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { engineInfo } from '../lib/engine';
 import { scaleColumns, type SvmConfig } from '../lib/models/svm';
-import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
+import { featureSet } from '../lib/features/sets';
+import { zooEntry, type ZooModelName } from '../lib/models/zoo';
 import {
   foldData,
   loadFeatureTable,
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
       if (!tables.has(key))
         tables.set(
           key,
-          await loadFeatureTable(protocol.corpora, root, zooFeatureSet(features), {
+          await loadFeatureTable(protocol.corpora, root, featureSet(features), {
             limitPerClass: quick ? 6 : undefined,
             progress: false,
           }),

@@ -14,7 +14,8 @@ import { speakerKey } from '../lib/data/split';
 import { argmax } from '../lib/metrics/summary';
 import { exportQuantizedModelDir } from '../lib/models/model-dir';
 import { WEIGHT_QUANTIZATIONS } from '../lib/models/quantize';
-import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
+import { featureSet } from '../lib/features/sets';
+import { zooEntry, type ZooModelName } from '../lib/models/zoo';
 import { loadFeatureTable, makeSplit, type SplitName } from '../lib/train/dataset';
 import { trainFold } from '../lib/train/train-model';
 import { loadPipeline } from '../lib/train/pipeline-dir';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   if (entry.kind !== 'neural')
     throw new Error(`${model} is a classic model: quantisation applies to tfjs models`);
   const root = resolveDataRoot();
-  const table = await loadFeatureTable([corpus], root, zooFeatureSet(entry.features), {
+  const table = await loadFeatureTable([corpus], root, featureSet(entry.features), {
     limitPerClass: limit === undefined ? undefined : Number(limit),
     seed: 42,
     progress: false,

@@ -17,7 +17,8 @@ import * as os from 'node:os';
 import { initBackend, tf } from '../lib/backend';
 import { resolveDataRoot } from '../lib/data';
 import { engineInfo } from '../lib/engine';
-import { zooEntry, zooFeatureSet, type ZooModelName } from '../lib/models/zoo';
+import { featureSet } from '../lib/features/sets';
+import { zooEntry, type ZooModelName } from '../lib/models/zoo';
 import {
   foldData,
   loadFeatureTable,
@@ -93,7 +94,7 @@ async function storagePass(
   const seconds = {} as Record<FeatureStorage, number>;
   let rows = 0;
   for (const storage of ['cache', 'memory'] as const) {
-    const table = await loadFeatureTable(corpora, resolveDataRoot(), zooFeatureSet(entry.features), {
+    const table = await loadFeatureTable(corpora, resolveDataRoot(), featureSet(entry.features), {
       seed,
       progress: false,
       storage,

@@ -1,3 +1,28 @@
+/**
+ * The public API of `ser`, one namespace per pipeline stage (lib/README.md lists them with an example each):
+ *
+ *   import { audio, data, features, augment, models, train, evaluate, tune, infer, viz, notebook } from 'ser';
+ *
+ * Each stage is also a subpath (`ser/audio`, `ser/features`, …; package.json `exports`).
+ */
+export * as backend from './backend';
+export * as dsp from './dsp';
+export * as audio from './audio';
+export * as data from './data';
+export * as features from './features';
+export * as augment from './augment';
+export * as models from './models';
+export * as metrics from './metrics';
+export * as train from './train';
+export * as evaluate from './evaluate';
+export * as tune from './tune';
+export * as infer from './infer';
+export * as viz from './viz';
+export * as notebook from './notebook';
+export { UserError, isUserError } from './util/errors';
+export { Rng } from './util/rng';
+
+// Deprecated: use the namespaces above. The flat names stay only while the notebooks still import them.
 export * from './backend';
 export * from './dsp';
 export * from './audio';
@@ -9,8 +34,5 @@ export * from './metrics';
 export * from './evaluate';
 export * from './infer';
 export * from './viz';
-export * as tune from './tune';
 export * from './notebook';
-export { UserError, isUserError } from './util/errors';
-export { Rng } from './util/rng';
 export * from './augment';

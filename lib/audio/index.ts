@@ -9,13 +9,13 @@ export { encodeWav, writeWavSync, type WavEncoding, type WavEncodeOptions } from
 export { trim, frameRms, type TrimOptions, type TrimResult } from './trim';
 export {
   clipReport,
-  normalizeOutOfRange,
-  peakNormalize,
+  normaliseOutOfRange,
+  peakNormalise,
   rmsDb,
-  rmsNormalize,
+  rmsNormalise,
   type ClipReport,
-  type PeakNormalizeOptions,
-  type RmsNormalizeOptions,
+  type PeakNormaliseOptions,
+  type RmsNormaliseOptions,
 } from './normalize';
 export { fixLength, type FixLengthOptions } from './fixed-length';
 export { reduceNoise, type ReduceNoiseOptions } from './denoise';

@@ -46,8 +46,8 @@ function checkFinite(subject: string, signal: Float32Array): number {
   return report.maxAbs;
 }
 
-/** Options of {@link peakNormalize}. */
-export interface PeakNormalizeOptions {
+/** Options of {@link peakNormalise}. */
+export interface PeakNormaliseOptions {
   /** The largest |sample| after scaling (> 0). Default 1. */
   peak?: number;
 }
@@ -58,22 +58,22 @@ export interface PeakNormalizeOptions {
  *
  * @throws {AudioError} `bad-option` for a peak that is not a finite number > 0, or NaN/infinite samples
  */
-export function peakNormalize(signal: Float32Array, options: PeakNormalizeOptions = {}): Float32Array {
+export function peakNormalise(signal: Float32Array, options: PeakNormaliseOptions = {}): Float32Array {
   const { peak = 1 } = options;
   if (!(Number.isFinite(peak) && peak > 0))
     throw new AudioError(
       'bad-option',
-      'peakNormalize',
+      'peakNormalise',
       `peak must be a finite number > 0, got ${peak}`,
       false,
     );
-  const maxAbs = checkFinite('peakNormalize', signal);
+  const maxAbs = checkFinite('peakNormalise', signal);
   if (maxAbs === 0) return signal.slice();
   return divided(signal, maxAbs / peak);
 }
 
-/** Options of {@link rmsNormalize}. */
-export interface RmsNormalizeOptions {
+/** Options of {@link rmsNormalise}. */
+export interface RmsNormaliseOptions {
   /** Target RMS level in dB relative to full scale (an RMS of 1 is 0 dB). Default -20. */
   targetDb?: number;
 }
@@ -87,21 +87,21 @@ export function rmsDb(signal: Float32Array): number {
 
 /**
  * Scale a signal so its RMS level is `targetDb` dBFS. Loud targets can push peaks beyond ±1: check
- * with {@link clipReport} or follow with {@link peakNormalize} if that matters. An all-zero signal is
+ * with {@link clipReport} or follow with {@link peakNormalise} if that matters. An all-zero signal is
  * returned unchanged (copied). Always returns a new array.
  *
  * @throws {AudioError} `bad-option` for a non-finite target, or NaN/infinite samples
  */
-export function rmsNormalize(signal: Float32Array, options: RmsNormalizeOptions = {}): Float32Array {
+export function rmsNormalise(signal: Float32Array, options: RmsNormaliseOptions = {}): Float32Array {
   const { targetDb = -20 } = options;
   if (!Number.isFinite(targetDb))
     throw new AudioError(
       'bad-option',
-      'rmsNormalize',
+      'rmsNormalise',
       `targetDb must be a finite number, got ${targetDb}`,
       false,
     );
-  checkFinite('rmsNormalize', signal);
+  checkFinite('rmsNormalise', signal);
   const level = rmsDb(signal);
   if (level === -Infinity) return signal.slice();
   return divided(signal, 10 ** ((level - targetDb) / 20));
@@ -111,6 +111,6 @@ export function rmsNormalize(signal: Float32Array, options: RmsNormalizeOptions 
  * Bring a float signal that strays beyond ±1 back into range by dividing it by its peak; a signal
  * already within ±1 is returned as is (the same array, not a copy), so in-range audio stays bit-exact.
  */
-export function normalizeOutOfRange(signal: Float32Array, report = clipReport(signal)): Float32Array {
+export function normaliseOutOfRange(signal: Float32Array, report = clipReport(signal)): Float32Array {
   return report.maxAbs > 1 ? divided(signal, report.maxAbs) : signal;
 }

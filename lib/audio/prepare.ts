@@ -4,7 +4,7 @@
  */
 import { AudioError } from './errors';
 import { toMono } from './mono';
-import { clipReport, normalizeOutOfRange, type ClipReport } from './normalize';
+import { clipReport, normaliseOutOfRange, type ClipReport } from './normalize';
 import { resample } from './resample';
 import type { AudioContainer, DecodedAudio, MonoAudio, SampleEncoding } from './types';
 
@@ -27,7 +27,7 @@ export interface LoadOptions {
    * Divide the loaded signal by its peak when it strays beyond ±1 (float files can; librosa keeps such
    * samples as they are). Signals within ±1 are left bit-exact. Default false.
    */
-  normalizeOutOfRange?: boolean;
+  normaliseOutOfRange?: boolean;
 }
 
 /** A loaded mono signal and what the file held before conversion. */
@@ -39,7 +39,7 @@ export interface LoadedAudio extends MonoAudio {
   channelCount: number;
   container: AudioContainer;
   encoding: SampleEncoding;
-  /** Samples beyond ±1 in the loaded signal, before any `normalizeOutOfRange`. */
+  /** Samples beyond ±1 in the loaded signal, before any `normaliseOutOfRange`. */
   clipping: ClipReport;
 }
 
@@ -96,7 +96,7 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
   const loaded =
     rate === native ? (mono === cut[0] ? mono.slice() : mono) : resampleFile(mono, native, rate, path);
   const clipping = clipReport(loaded);
-  const samples = options.normalizeOutOfRange ? normalizeOutOfRange(loaded, clipping) : loaded;
+  const samples = options.normaliseOutOfRange ? normaliseOutOfRange(loaded, clipping) : loaded;
   return {
     path,
     samples,

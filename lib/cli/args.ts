@@ -137,3 +137,15 @@ export function requireModelDir(args: ParsedArgs, command: string): string {
   }
   throw new UserError(`${command}: --model-dir DIR is required (a model directory written by ser train)`);
 }
+
+/**
+ * An optional `--fold N`, counted from 1 as fold names show them (`--fold 1` is `fold 1/2`), as a 0-based index
+ * (`--fold 0` gives -1, which the split's fold check reports with the valid folds).
+ */
+export function foldOption(args: ParsedArgs, command: string): number | undefined {
+  const n = intOption(args, 'fold', command);
+  return n === undefined ? undefined : n - 1;
+}
+
+/** The help text of `--fold`. */
+export const FOLD_HELP = 'fold, counted from 1 as printed (--fold 1 is "fold 1/2")';

@@ -9,35 +9,26 @@ import { renderCopies } from '../augment/offline';
 import { planTrainingCopies } from '../augment/training';
 import { buildManifest, resolveDataRoot } from '../data';
 import {
-  crossCorpusSplit,
-  groupedKFoldSplit,
-  leaveOneSpeakerOutSplit,
+  foldIndex,
   loadSplit,
-  stratifiedRandomSplit,
+  makeProtocolSplit,
+  splitProtocolsHelp,
   type Split,
   type SplitSource,
 } from '../data/split';
-import { featureSet } from '../features/sets';
+import { featureSet, featureSetNames } from '../features/sets';
 import { UserError } from '../util/errors';
-import { intOption, requireString, type ParsedArgs } from './args';
+import { FOLD_HELP, intOption, requireString, type ParsedArgs } from './args';
 import type { Command } from './commands';
 
 function chooseSplit(args: ParsedArgs, source: SplitSource, corpora: string[], seed: number): Split {
   const file = args.values.split;
   if (typeof file === 'string' && file !== '') return loadSplit(file, source);
-  const protocol = (args.values.protocol as string | undefined) ?? 'grouped-kfold';
-  if (protocol === 'grouped-kfold')
-    return groupedKFoldSplit(source, { k: intOption(args, 'k', 'augment') ?? 5 });
-  if (protocol === 'leave-one-speaker-out') return leaveOneSpeakerOutSplit(source);
-  if (protocol === 'stratified-random') return stratifiedRandomSplit(source, { seed });
-  if (protocol === 'cross-corpus') {
-    if (corpora.length < 2)
-      throw new UserError('augment: cross-corpus needs two corpora in --corpus (train first)');
-    return crossCorpusSplit(source, { train: corpora.slice(0, -1), test: corpora[corpora.length - 1] });
-  }
-  throw new UserError(
-    `augment: unknown --protocol "${protocol}" (grouped-kfold, leave-one-speaker-out, stratified-random, cross-corpus)`,
-  );
+  return makeProtocolSplit(source, (args.values.protocol as string | undefined) ?? 'speaker', {
+    k: intOption(args, 'k', 'augment'),
+    seed,
+    corpora,
+  });
 }
 
 export const augment: Command = {
@@ -62,15 +53,15 @@ export const augment: Command = {
       protocol: {
         type: 'string',
         value: 'NAME',
-        description: 'split protocol when no --split',
-        default: 'grouped-kfold',
+        description: `split protocol when no --split: ${splitProtocolsHelp()}`,
+        default: 'speaker',
       },
-      k: { type: 'string', value: 'N', description: 'folds of grouped-kfold', default: '5' },
+      k: { type: 'string', value: 'N', description: 'folds of speaker (default min(5, speakers))' },
       fold: {
         type: 'string',
         value: 'N',
-        description: 'fold whose training side is expanded (0-based)',
-        default: '0',
+        description: `fold whose training side is expanded: ${FOLD_HELP}`,
+        default: '1',
       },
       copies: {
         type: 'string',
@@ -84,7 +75,11 @@ export const augment: Command = {
         description: 'rate the clips are loaded at',
         default: '22050',
       },
-      features: { type: 'string', value: 'SET', description: 'also cache this feature set of every copy' },
+      features: {
+        type: 'string',
+        value: 'SET',
+        description: `also cache this feature set of every copy: ${featureSetNames().join(', ')}`,
+      },
       limit: { type: 'string', value: 'N', description: 'render only the first N copies (for a quick look)' },
     },
     examples: ['ser augment --corpus tess --recipe recipes/light.json --out augmented/tess-fold0 --copies 2'],
@@ -108,9 +103,9 @@ export const augment: Command = {
     const manifest = await buildManifest({ corpora, root });
     const source = { hash: manifest.hash, rows: manifest.rows };
     const split = chooseSplit(args, source, corpora, seed);
-    const foldIndex = intOption(args, 'fold', 'augment') ?? 0;
+    const index = foldIndex(split, intOption(args, 'fold', 'augment') ?? 1);
     const copies = intOption(args, 'copies', 'augment') ?? recipe.copies ?? 1;
-    let plan = planTrainingCopies(source, split, foldIndex, { copies, seed });
+    let plan = planTrainingCopies(source, split, index, { copies, seed });
     const limit = intOption(args, 'limit', 'augment');
     if (limit !== undefined) plan = plan.slice(0, limit);
     const featureName = args.values.features;
@@ -118,7 +113,7 @@ export const augment: Command = {
       typeof featureName === 'string' && featureName !== '' ? featureSet(featureName) : undefined;
     const sampleRate = featureConfig?.sampleRate ?? intOption(args, 'sample-rate', 'augment') ?? 22050;
     const set = renderCopies(plan, manifest.rows, recipe, outDir, { sampleRate, featureConfig });
-    const fold = split.folds[foldIndex];
+    const fold = split.folds[index];
     const clipped = set.copies.filter((c) => c.range.action !== 'none').length;
     process.stdout.write(
       `${set.copies.length} copies of ${new Set(plan.map((c) => c.sourceId)).size} training clips of ${split.protocol} ` +

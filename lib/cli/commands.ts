@@ -8,13 +8,17 @@ import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, type Evaluation } from '../evaluate';
 import { renderEvaluationHtml } from '../viz/evaluation-page';
-import { SPLIT_NAMES, trainModel, trainSlice, type Normalisation, type SplitName } from '../train';
+import { splitName, splitProtocolsHelp } from '../data/split';
+import { trainModel, trainSlice, type Normalisation } from '../train';
+import { featureSetNames } from '../features/sets';
 import { RECOMMENDED_MODEL, zooEntry, zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
 import { listFiles } from '../util/files';
 import { projectRoot } from '../util/paths';
 import {
+  FOLD_HELP,
+  foldOption,
   intOption,
   MODEL_DIR_OPTIONS,
   requireModelDir,
@@ -49,7 +53,7 @@ const rootOption = {
 const corpusOption = {
   type: 'string',
   value: 'NAME',
-  description: 'corpus: tess or synthetic',
+  description: `corpus: ${corpusNames().join(', ')}`,
   default: 'tess',
 } as const;
 
@@ -135,14 +139,18 @@ export const train: Command = {
         description: `model: ${zooModelNames().join(', ')}, or slice (the first MLP on Meyda statistics, the weakest)`,
         default: RECOMMENDED_MODEL,
       },
-      features: { type: 'string', value: 'SET', description: "feature set (default: the model's own)" },
+      features: {
+        type: 'string',
+        value: 'SET',
+        description: `feature set (default: the model's own): ${featureSetNames().join(', ')}`,
+      },
       split: {
         type: 'string',
         value: 'NAME',
-        description: 'random (stratified 80/20), speaker (grouped 5-fold by speaker), loso, cross (corpus)',
+        description: splitProtocolsHelp(),
         default: 'speaker',
       },
-      fold: { type: 'string', value: 'N', description: 'fold to train, 0-based', default: '0' },
+      fold: { type: 'string', value: 'N', description: FOLD_HELP, default: '1' },
       normalise: {
         type: 'string',
         value: 'MODE',
@@ -170,7 +178,7 @@ export const train: Command = {
     examples: [
       'ser train --corpus tess --root data --out models/tess-best',
       'ser train --model slice --corpus tess --root data --out models/tess-slice --epochs 60',
-      'ser train --model seed000 --corpus tess --split speaker --fold 0 --out models/tess-seed000',
+      'ser train --model seed000 --corpus tess --split speaker --fold 1 --out models/tess-seed000',
       'ser train --model seed004-svm --corpus ravdess,tess --split cross --out models/ravdess-to-tess-svm',
     ],
   },
@@ -226,9 +234,7 @@ async function trainZooModel(
     throw new UserError(
       `train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')}, slice)`,
     );
-  const split = args.values.split as string;
-  if (!(SPLIT_NAMES as readonly string[]).includes(split))
-    throw new UserError(`train: --split must be one of ${SPLIT_NAMES.join(', ')}, got "${split}"`);
+  const split = splitName(args.values.split as string);
   const normalise =
     (args.values.normalise as string | undefined) ?? zooEntry(modelName).normalisation ?? 'global';
   if (normalise !== 'global' && normalise !== 'per-speaker')
@@ -242,8 +248,8 @@ async function trainZooModel(
       .map((c) => c.trim())
       .filter((c) => c !== ''),
     root,
-    split: split as SplitName,
-    fold: intOption(args, 'fold', 'train'),
+    split,
+    fold: foldOption(args, 'train'),
     features: args.values.features as string | undefined,
     normalisation: normalise as Normalisation,
     seed: intOption(args, 'seed', 'train'),

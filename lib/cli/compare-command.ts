@@ -2,7 +2,7 @@
  * `ser compare DIR_A DIR_B`: two model directories evaluated on the same held-out clips, metrics side by side
  * with bootstrap intervals, the paired accuracy difference and McNemar's test.
  */
-import { resolveDataRoot } from '../data';
+import { corpusNames, resolveDataRoot } from '../data';
 import { compareEvaluations, evaluateModelDir, formatComparison } from '../evaluate';
 import { UserError } from '../util/errors';
 import type { Command } from './commands';
@@ -17,7 +17,7 @@ export const compare: Command = {
       corpus: {
         type: 'string',
         value: 'A[,B]',
-        description: 'corpora both models are evaluated on (default: those the models were trained on)',
+        description: `corpora both models are evaluated on (${corpusNames().join(', ')}; default: those the models were trained on)`,
       },
       root: {
         type: 'string',

@@ -4,12 +4,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpus, resolveDataRoot } from '../data';
+import { corpusNames, loadCorpus, resolveDataRoot } from '../data';
 import {
   defineFeatureSet,
   extractFeatures,
-  FEATURE_SETS,
   featureSet,
+  featureSetNames,
   type FeatureConfig,
   type LibrosaSetConfig,
 } from '../features';
@@ -32,11 +32,7 @@ function resolveSet(value: string): FeatureConfig {
       throw new UserError(`features: ${value} needs at least "name" and "blocks"`);
     return defineFeatureSet(parsed);
   }
-  try {
-    return featureSet(value);
-  } catch (err) {
-    throw new UserError(`features: ${(err as Error).message}`);
-  }
+  return featureSet(value);
 }
 
 export const features: Command = {
@@ -49,7 +45,7 @@ export const features: Command = {
       corpus: {
         type: 'string',
         value: 'NAME',
-        description: 'corpus (tess, ravdess, cremad, savee, emodb, …)',
+        description: `corpus: ${corpusNames().join(', ')}`,
       },
       root: {
         type: 'string',
@@ -59,7 +55,7 @@ export const features: Command = {
       set: {
         type: 'string',
         value: 'NAME',
-        description: `feature set: ${Object.keys(FEATURE_SETS).join(', ')}, stats, or a JSON file with a set config`,
+        description: `feature set: ${featureSetNames().join(', ')}, or a JSON file with a set config`,
       },
       out: {
         type: 'string',

@@ -4,14 +4,14 @@
  * the fold sizes.
  */
 import {
-  crossCorpusSplit,
   defaultSplitDir,
   foldRows,
-  groupedKFoldSplit,
-  leaveOneSpeakerOutSplit,
+  makeProtocolSplit,
   saveSplit,
   speakerKey,
-  stratifiedRandomSplit,
+  splitName,
+  splitProtocolsHelp,
+  SPLIT_NAMES,
   type Manifest,
   type Split,
 } from '../data';
@@ -20,41 +20,31 @@ import { intOption, type ParsedArgs } from './args';
 import type { Command } from './commands';
 import { MANIFEST_INPUT_OPTIONS, manifestFromArgs } from './manifest-command';
 
-const PROTOCOLS = ['random', 'kfold', 'loso', 'cross-corpus'] as const;
 const out = (s: string) => process.stdout.write(s + '\n');
 
 function makeSplit(m: Manifest, args: ParsedArgs): Split {
-  const protocol = args.values.protocol;
+  const protocol = splitName(String(args.values.protocol));
   const seed = intOption(args, 'seed', 'split');
-  switch (protocol) {
-    case 'random': {
-      const fraction = Number(args.values['test-fraction']);
-      if (!(fraction > 0 && fraction < 1)) {
-        throw new UserError(
-          `split: --test-fraction must be in (0, 1), got "${String(args.values['test-fraction'])}"`,
-        );
-      }
-      return stratifiedRandomSplit(m, { testFraction: fraction, seed: seed ?? 0 });
-    }
-    case 'kfold':
-      return groupedKFoldSplit(m, { k: intOption(args, 'k', 'split'), seed: seed ?? null });
-    case 'loso':
-      return leaveOneSpeakerOutSplit(m);
-    case 'cross-corpus': {
-      const train = String(args.values.train ?? '')
-        .split(',')
-        .filter((s) => s !== '');
-      const test = args.values.test;
-      if (train.length === 0 || typeof test !== 'string' || test === '') {
-        throw new UserError('split: cross-corpus needs --train CORPUS[,CORPUS] and --test CORPUS');
-      }
-      return crossCorpusSplit(m, { train, test, sharedEmotionsOnly: args.values['all-emotions'] !== true });
-    }
-    default:
-      throw new UserError(
-        `split: --protocol must be one of ${PROTOCOLS.join(', ')}, got "${String(protocol)}"`,
-      );
-  }
+  const fraction = Number(args.values['test-fraction']);
+  if (protocol === 'random' && !(fraction > 0 && fraction < 1))
+    throw new UserError(
+      `split: --test-fraction must be in (0, 1), got "${String(args.values['test-fraction'])}"`,
+    );
+  const train = String(args.values.train ?? '')
+    .split(',')
+    .filter((s) => s !== '');
+  const test = args.values.test;
+  if (protocol === 'cross' && (train.length === 0 || typeof test !== 'string' || test === ''))
+    throw new UserError('split: cross needs --train CORPUS[,CORPUS] and --test CORPUS');
+  return makeProtocolSplit(m, protocol, {
+    k: intOption(args, 'k', 'split'),
+    seed: seed ?? 0,
+    speakerSeed: seed ?? null,
+    testFraction: fraction,
+    train,
+    test: typeof test === 'string' ? test : undefined,
+    sharedEmotionsOnly: args.values['all-emotions'] !== true,
+  });
 }
 
 export const split: Command = {
@@ -62,21 +52,19 @@ export const split: Command = {
     name: 'split',
     summary:
       'ser split — make, check and save a train/test split of the corpora (speaker-independent unless random).',
-    usage:
-      'ser split --protocol random|kfold|loso|cross-corpus [--corpus NAME[,NAME]] [--root DIR] [--dir DIR] [--json]',
+    usage: `ser split --protocol ${SPLIT_NAMES.join('|')} [--corpus NAME[,NAME]] [--root DIR] [--dir DIR] [--json]`,
     options: {
       protocol: {
         type: 'string',
         value: 'NAME',
-        description:
-          'random (stratified by emotion, NOT speaker-independent), kfold (grouped by speaker, stratified), loso (leave one speaker out), cross-corpus',
+        description: splitProtocolsHelp(),
       },
       ...MANIFEST_INPUT_OPTIONS,
-      k: { type: 'string', value: 'N', description: 'kfold: number of folds', default: '5' },
+      k: { type: 'string', value: 'N', description: 'speaker: number of folds (default min(5, speakers))' },
       seed: {
         type: 'string',
         value: 'N',
-        description: 'random: shuffle seed (default 0); kfold: shuffle speakers (default: none)',
+        description: 'random: shuffle seed (default 0); speaker: shuffle speakers (default: none)',
       },
       'test-fraction': {
         type: 'string',
@@ -84,11 +72,11 @@ export const split: Command = {
         description: 'random: share of each emotion in test',
         default: '0.2',
       },
-      train: { type: 'string', value: 'NAME[,NAME]', description: 'cross-corpus: corpora to train on' },
-      test: { type: 'string', value: 'NAME', description: 'cross-corpus: corpus to test on' },
+      train: { type: 'string', value: 'NAME[,NAME]', description: 'cross: corpora to train on' },
+      test: { type: 'string', value: 'NAME', description: 'cross: corpus to test on' },
       'all-emotions': {
         type: 'boolean',
-        description: 'cross-corpus: keep emotions missing on the other side',
+        description: 'cross: keep emotions missing on the other side',
       },
       dir: {
         type: 'string',
@@ -101,8 +89,8 @@ export const split: Command = {
       },
     },
     examples: [
-      'ser split --protocol kfold --k 5 --corpus tess,ravdess --root data',
-      'ser split --protocol cross-corpus --corpus tess,ravdess --train tess --test ravdess',
+      'ser split --protocol speaker --k 5 --corpus tess,ravdess --root data',
+      'ser split --protocol cross --corpus tess,ravdess --train tess --test ravdess',
     ],
   },
   async run(args) {

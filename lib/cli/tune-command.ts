@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data';
 import { figureHtml, escapeHtml } from '../viz/html';
-import { SPLIT_NAMES, zooTuneTarget } from '../train';
+import { splitName } from '../data/split';
+import { zooTuneTarget } from '../train';
 import {
   intermediateValuesFigure,
   optimizationHistoryFigure,
@@ -41,7 +42,7 @@ import {
 } from '../tune';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
-import { intOption, type ParsedArgs } from './args';
+import { FOLD_HELP, foldOption, intOption, type ParsedArgs } from './args';
 import type { Command } from './commands';
 
 const out = (s: string) => process.stdout.write(s + '\n');
@@ -204,7 +205,7 @@ async function run(args: ParsedArgs): Promise<void> {
 
 /** A zoo model on a corpus fold as the tuning target (`--corpus`, `--split`, `--fold`, ...). */
 async function zooTarget(args: ParsedArgs, model: string, modelOut: string, isWorker: boolean) {
-  const split = pick(args, 'split', SPLIT_NAMES);
+  const split = splitName(String(args.values.split));
   const normalise = pick(args, 'normalise', ['global', 'per-speaker'] as const);
   const corpora = String(args.values.corpus)
     .split(',')
@@ -215,7 +216,7 @@ async function zooTarget(args: ParsedArgs, model: string, modelOut: string, isWo
     corpora,
     root: resolveDataRoot(args.values.root as string | undefined),
     split,
-    fold: intOption(args, 'fold', 'tune'),
+    fold: foldOption(args, 'tune'),
     normalisation: normalise,
     limitPerClass: intOption(args, 'limit-per-class', 'tune'),
     epochs: intOption(args, 'epochs', 'tune'),
@@ -322,8 +323,8 @@ export const tune: Command = {
       fold: {
         type: 'string',
         value: 'N',
-        description: '--model: fold (TESS speaker: 0 trains YAF and validates on OAF, 1 the reverse)',
-        default: '0',
+        description: `--model: ${FOLD_HELP}; TESS speaker: 1 trains on YAF and validates on OAF, 2 the reverse`,
+        default: '1',
       },
       normalise: {
         type: 'string',
@@ -363,7 +364,7 @@ export const tune: Command = {
     },
     examples: [
       'ser tune --objective branin --trials 50 --storage memory',
-      'ser tune --model seed000 --corpus tess --fold 1 --trials 30 --epochs 6 --plots models/tune/seed000.html',
+      'ser tune --model seed000 --corpus tess --fold 2 --trials 30 --epochs 6 --plots models/tune/seed000.html',
       'ser tune --model seed000 --trials 200 --storage postgresql://user@db/ser --study seed000-tess   # on each machine',
     ],
   },

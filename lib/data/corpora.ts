@@ -32,7 +32,7 @@ export function corpusNames(): string[] {
  * unless `options.subfolderOnly`). Labels follow `options` (calm kept, boredom skipped by default).
  */
 export async function loadCorpus(name: string, root: string, options: LoaderOptions = {}): Promise<CorpusLoad> {
-  const loader = LOADERS[name];
-  if (!loader) throw new UserError(`unknown corpus "${name}" (known: ${corpusNames().join(', ')})`);
-  return loader(root, options);
+  if (!Object.hasOwn(LOADERS, name))
+    throw new UserError(`unknown corpus "${name}" (valid: ${corpusNames().join(', ')})`);
+  return LOADERS[name](root, options);
 }

@@ -74,7 +74,13 @@ export interface SplitSource<R extends SplitRow = SplitRow> {
   rows: readonly R[];
 }
 
-export type FoldProtocol = 'stratified-random' | 'grouped-kfold' | 'leave-one-speaker-out' | 'cross-corpus';
+/**
+ * A split protocol's name, the one vocabulary of every command and function: `random` (stratified by emotion,
+ * speakers shared), `speaker` (k folds grouped by speaker), `loso` (leave one speaker out), `cross` (corpus).
+ */
+export type SplitName = 'random' | 'speaker' | 'loso' | 'cross';
+/** @deprecated use {@link SplitName}: a split's protocol is its name. */
+export type FoldProtocol = SplitName;
 
 export interface Fold {
   /** e.g. `fold 1/5`, `test ravdess/03`, `tess → ravdess`. */
@@ -88,7 +94,8 @@ export interface Fold {
 
 export interface Split {
   version: 1;
-  protocol: FoldProtocol;
+  /** The protocol's name (files saved before the names were unified say e.g. `grouped-kfold`; loadSplit reads them). */
+  protocol: SplitName;
   /** Whether no speaker is on both sides of any fold (false only for stratified-random). */
   speakerIndependent: boolean;
   /** The seed used to shuffle; null where the protocol is deterministic. */
@@ -138,7 +145,7 @@ export function assertDisjointFold(fold: Fold, rowsById: ReadonlyMap<string, Spl
 /** Turn test-side row sets into folds (train = the rest, minus purged duplicates), check them, wrap them. */
 function makeSplit(
   source: SplitSource,
-  protocol: FoldProtocol,
+  protocol: SplitName,
   speakerIndependent: boolean,
   seed: number | null,
   params: Split['params'],
@@ -200,7 +207,7 @@ export function stratifiedRandomSplit(source: SplitSource, options: StratifiedRa
       n += g.length;
     }
   }
-  return makeSplit(source, 'stratified-random', false, seed, { testFraction }, [{ name: 'random', test }]);
+  return makeSplit(source, 'random', false, seed, { testFraction }, [{ name: 'random', test }]);
 }
 
 export interface GroupedKFoldOptions {
@@ -295,7 +302,7 @@ export function groupedKFoldSplit(source: SplitSource, options: GroupedKFoldOpti
     name: `fold ${f + 1}/${k}`,
     test: new Set(source.rows.filter((r) => names.includes(speakerKey(r))).map((r) => r.id)),
   }));
-  return makeSplit(source, 'grouped-kfold', true, seed, { k }, tests);
+  return makeSplit(source, 'speaker', true, seed, { k }, tests);
 }
 
 /** One fold per speaker: that speaker's rows are the test side, every other speaker's rows the train side. */
@@ -304,7 +311,7 @@ export function leaveOneSpeakerOutSplit(source: SplitSource): Split {
   const speakers = [...groupBy(source.rows, speakerKey).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   if (speakers.length < 2) throw new UserError(`leave-one-speaker-out needs at least 2 speakers, the manifest has ${speakers.length}`);
   const tests = speakers.map(([name, rows]) => ({ name: `test ${name}`, test: new Set(rows.map((r) => r.id)) }));
-  return makeSplit(source, 'leave-one-speaker-out', true, null, {}, tests);
+  return makeSplit(source, 'loso', true, null, {}, tests);
 }
 
 export interface CrossCorpusOptions {
@@ -332,7 +339,120 @@ export function crossCorpusSplit(source: SplitSource, options: CrossCorpusOption
   const test = new Set(testRows.filter(keep).map((r) => r.id));
   const pool = new Set(trainRows.filter(keep).map((r) => r.id));
   const params = { train: [...options.train], test: options.test, sharedEmotionsOnly: shared };
-  return makeSplit(source, 'cross-corpus', true, null, params, [{ name: `${options.train.join('+')} → ${options.test}`, test, pool }]);
+  return makeSplit(source, 'cross', true, null, params, [{ name: `${options.train.join('+')} → ${options.test}`, test, pool }]);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The protocol registry: every command and function that takes a split name resolves it here.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Parameters a protocol may use (each ignores the others). */
+export interface ProtocolOptions {
+  /** `speaker`: folds; default 5, or the speaker count when smaller. */
+  k?: number;
+  /** `random`: shuffle seed. Default 0. */
+  seed?: number;
+  /** `speaker`: shuffle speakers with this seed before assigning them. Default null (no shuffle). */
+  speakerSeed?: number | null;
+  /** `random`: share of each emotion in test. Default 0.2. */
+  testFraction?: number;
+  /** `cross`: the corpora to train on and the one to test on; default every corpus of `corpora` but the last, then the last. */
+  train?: string[];
+  test?: string;
+  /** `cross`: the corpora in the order the user gave them. */
+  corpora?: string[];
+  /** `cross`: keep only emotions on both sides. Default true. */
+  sharedEmotionsOnly?: boolean;
+}
+
+/** One split protocol of the registry. */
+export interface SplitProtocolEntry {
+  name: SplitName;
+  /** Older names, still accepted. */
+  aliases: readonly string[];
+  /** What it does, for help texts. */
+  summary: string;
+  speakerIndependent: boolean;
+  make(source: SplitSource, options: ProtocolOptions): Split;
+}
+
+function crossOptions(options: ProtocolOptions): CrossCorpusOptions {
+  const corpora = options.corpora ?? [];
+  const train = options.train ?? corpora.slice(0, -1);
+  const test = options.test ?? corpora[corpora.length - 1];
+  if (train.length === 0 || test === undefined)
+    throw new UserError('split cross needs two or more corpora: --corpus TRAIN[,TRAIN…],TEST');
+  return { train, test, sharedEmotionsOnly: options.sharedEmotionsOnly };
+}
+
+/** The split protocols by name. */
+export const SPLIT_PROTOCOLS: Readonly<Record<SplitName, SplitProtocolEntry>> = Object.freeze({
+  random: {
+    name: 'random',
+    aliases: ['stratified-random'],
+    summary: 'random (stratified by emotion, 80/20; speakers on both sides, NOT speaker-independent)',
+    speakerIndependent: false,
+    make: (source: SplitSource, o: ProtocolOptions) =>
+      stratifiedRandomSplit(source, { seed: o.seed ?? 0, testFraction: o.testFraction ?? 0.2 }),
+  },
+  speaker: {
+    name: 'speaker',
+    aliases: ['grouped-kfold', 'kfold', 'speaker-independent'],
+    summary: 'speaker (k folds grouped by speaker, k ≤ number of speakers; default k = min(5, speakers))',
+    speakerIndependent: true,
+    make: (source: SplitSource, o: ProtocolOptions) =>
+      groupedKFoldSplit(source, {
+        k: o.k ?? Math.min(5, new Set(source.rows.map(speakerKey)).size),
+        seed: o.speakerSeed ?? null,
+      }),
+  },
+  loso: {
+    name: 'loso',
+    aliases: ['leave-one-speaker-out'],
+    summary: 'loso (leave one speaker out: one fold per speaker)',
+    speakerIndependent: true,
+    make: (source: SplitSource) => leaveOneSpeakerOutSplit(source),
+  },
+  cross: {
+    name: 'cross',
+    aliases: ['cross-corpus'],
+    summary: 'cross (train on every corpus but the last, test on the last, on the emotions both sides have)',
+    speakerIndependent: true,
+    make: (source: SplitSource, o: ProtocolOptions) => crossCorpusSplit(source, crossOptions(o)),
+  },
+});
+
+/** The protocols' names, in registry order. */
+export const SPLIT_NAMES: readonly SplitName[] = Object.freeze(Object.keys(SPLIT_PROTOCOLS) as SplitName[]);
+
+/** The protocol a name or older alias means; an unknown name is a one-line UserError listing the valid ones. */
+export function splitName(name: string): SplitName {
+  for (const entry of Object.values(SPLIT_PROTOCOLS))
+    if (entry.name === name || entry.aliases.includes(name)) return entry.name;
+  throw new UserError(`unknown split "${name}" (valid: ${SPLIT_NAMES.join(', ')})`);
+}
+
+/** One line per protocol, for help texts. */
+export function splitProtocolsHelp(): string {
+  return SPLIT_NAMES.map((n) => SPLIT_PROTOCOLS[n].summary).join('; ');
+}
+
+/** The split of `source` by protocol `name` (a name or an older alias). */
+export function makeProtocolSplit(source: SplitSource, name: string, options: ProtocolOptions = {}): Split {
+  return SPLIT_PROTOCOLS[splitName(name)].make(source, options);
+}
+
+/**
+ * The index of fold `fold` of `split`, folds counted from 1 as their names show them (`--fold 1` is `fold 1/2`).
+ * Out of range is a one-line UserError listing the valid folds.
+ */
+export function foldIndex(split: Split, fold: number): number {
+  if (Number.isInteger(fold) && fold >= 1 && fold <= split.folds.length) return fold - 1;
+  const valid = split.folds.map((f, i) => `${i + 1} (${f.name})`);
+  const shown = valid.length > 8 ? [...valid.slice(0, 7), '…', valid[valid.length - 1]] : valid;
+  throw new UserError(
+    `there is no fold ${fold} in the ${split.protocol} split: folds count from 1, valid: ${shown.join(', ')}`,
+  );
 }
 
 /** Where splits are saved unless the caller chooses: `<project>/.cache/splits`. */
@@ -365,6 +485,7 @@ export function loadSplit(file: string, source: SplitSource): Split {
     throw new UserError(`cannot read split: ${(err as Error).message.split('\n')[0]}`, file);
   }
   if (split.version !== 1 || !Array.isArray(split.folds)) throw new UserError('not a ser split file (version 1)', file);
+  split.protocol = splitName(split.protocol);
   if (split.manifestHash !== source.hash) {
     throw new UserError(`split was made for manifest ${split.manifestHash.slice(0, 12)}, not this one (${source.hash.slice(0, 12)})`, file);
   }

@@ -4,7 +4,14 @@
  * per-speaker / per-corpus / per-gender breakdowns and, optionally, every clip's prediction. The protocol goes
  * with every number: a speaker-independent accuracy and a random-split accuracy are different quantities.
  */
-import { speakerKey, type Fold, type SpeakerSplitSpec, type Split } from '../data/split';
+import {
+  speakerKey,
+  splitName,
+  type Fold,
+  type SpeakerSplitSpec,
+  type Split,
+  type SplitName,
+} from '../data/split';
 import {
   bootstrapInterval,
   type BootstrapInterval,
@@ -71,11 +78,11 @@ export function protocolFromSpeakerSplit(spec: SpeakerSplitSpec): EvaluationProt
   };
 }
 
-const KIND_OF_SPLIT: Record<Split['protocol'], ProtocolKind> = {
-  'stratified-random': 'random',
-  'grouped-kfold': 'speaker-independent',
-  'leave-one-speaker-out': 'loso',
-  'cross-corpus': 'cross-corpus',
+const KIND_OF_SPLIT: Record<SplitName, ProtocolKind> = {
+  random: 'random',
+  speaker: 'speaker-independent',
+  loso: 'loso',
+  cross: 'cross-corpus',
 };
 
 /**
@@ -83,7 +90,7 @@ const KIND_OF_SPLIT: Record<Split['protocol'], ProtocolKind> = {
  * test rows (the split itself does not list them for random and k-fold splits).
  */
 export function protocolFromSplit(split: Split, fold: Fold, testCorpora: string[]): EvaluationProtocol {
-  const kind = KIND_OF_SPLIT[split.protocol];
+  const kind = KIND_OF_SPLIT[splitName(split.protocol)];
   if (kind === 'cross-corpus') {
     const train = split.params.train;
     return {

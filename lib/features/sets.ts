@@ -4,6 +4,7 @@
  * The built-in sets reproduce the seed models' inputs; users define their own with {@link defineFeatureSet}.
  */
 import { fixLength } from '../audio/fixed-length';
+import { UserError } from '../util/errors';
 import type { MonoAudio } from '../audio/types';
 import { chromaFromPower, piptrack, tuningFromPeaks, type PitchPeaks } from './chroma';
 import { delta } from './delta';
@@ -105,16 +106,31 @@ export function defineFeatureSet(
 }
 
 /**
- * The seeds' feature sets.
+ * The feature-set registry: every named set, for every command and function that takes a set name.
  * - `seed000`: MFCC 40 + Δ + ΔΔ + chroma (n_fft 512, hop 256, 128 mels), a variable-length sequence of
  *   132 features per frame.
+ * - `seed000-bench`: seed000 + ZCR + RMS, the configuration `bench/features` times against librosa.
  * - `seed001`: 128-band log-mel (`power_to_db(ref=np.max)`, n_fft 2048, hop 512), 87 frames (2 s at
  *   22050 Hz); z-score it with a normaliser fitted on the training split ({@link fitSequenceNormaliser}).
  * - `seed002`: ZCR + RMS + MFCC 40 (librosa's default STFT), a sequence.
  * - `seed004` (alias `stats`): per-clip mean and standard deviation of MFCC 40, chroma, 128-band mel,
  *   spectral centroid, bandwidth, rolloff, contrast, ZCR and RMS — for classic models.
- * - `seed000-bench`: seed000 + ZCR + RMS, the configuration `bench/features` times against librosa.
+ * - `stats-plus`: per-clip mean and standard deviation of MFCC 40, its delta, chroma, 64-band log-mel, ZCR, RMS,
+ *   spectral centroid, bandwidth and rolloff: the reference baseline's features, with log-mel instead of
+ *   seed004's raw mel power.
+ * - `stats-prosody`: `stats-plus` and the clip's prosody (lib/features/prosody.ts: F0 statistics, voicing,
+ *   length).
+ * - `logmel64`: 64-band log-mel (`power_to_db(ref=np.max)`, n_fft 2048, hop 512), 87 frames: the 2-D CNN's
+ *   image; half of seed001's bands, which halves the conv work at the resolution published TESS 2-D CNNs use.
  */
+const STATS_PLUS: LibrosaSetConfig = defineFeatureSet({
+  name: 'stats-plus',
+  nMels: 64,
+  nMfcc: 40,
+  output: 'stats',
+  blocks: ['mfcc', 'mfcc_delta', 'chroma', 'logmel', 'zcr', 'rms', 'centroid', 'bandwidth', 'rolloff'],
+});
+
 export const FEATURE_SETS: Readonly<Record<string, LibrosaSetConfig>> = Object.freeze({
   seed000: defineFeatureSet({
     name: 'seed000',
@@ -138,15 +154,30 @@ export const FEATURE_SETS: Readonly<Record<string, LibrosaSetConfig>> = Object.f
     output: 'stats',
     blocks: ['mfcc', 'chroma', 'mel', 'centroid', 'bandwidth', 'rolloff', 'contrast', 'zcr', 'rms'],
   }),
+  'stats-plus': STATS_PLUS,
+  'stats-prosody': defineFeatureSet({ ...STATS_PLUS, name: 'stats-prosody', prosody: true }),
+  logmel64: defineFeatureSet({
+    name: 'logmel64',
+    nMels: 64,
+    blocks: ['logmel'],
+    logMelRef: 'max',
+    frames: 87,
+  }),
 });
 
-/** A built-in set by name (`stats` is `seed004`); throws listing the names when unknown. */
+/** Other names of registered sets (`stats` is `seed004`). */
+export const FEATURE_SET_ALIASES: Readonly<Record<string, string>> = Object.freeze({ stats: 'seed004' });
+
+/** Every name {@link featureSet} accepts: the registered sets, then their aliases. */
+export function featureSetNames(): string[] {
+  return [...Object.keys(FEATURE_SETS), ...Object.keys(FEATURE_SET_ALIASES)];
+}
+
+/** A registered set by name or alias; an unknown name is a one-line {@link UserError} listing the valid ones. */
 export function featureSet(name: string): LibrosaSetConfig {
-  const set = FEATURE_SETS[name === 'stats' ? 'seed004' : name];
-  if (!set)
-    throw new Error(
-      `unknown feature set "${name}" (known: ${[...Object.keys(FEATURE_SETS), 'stats'].join(', ')})`,
-    );
+  const key = Object.hasOwn(FEATURE_SET_ALIASES, name) ? FEATURE_SET_ALIASES[name] : name;
+  const set = Object.hasOwn(FEATURE_SETS, key) ? FEATURE_SETS[key] : undefined;
+  if (!set) throw new UserError(`unknown feature set "${name}" (valid: ${featureSetNames().join(', ')})`);
   return set;
 }
 

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SPEAKER_AUGMENTATION, type SpeakerAugmentation } from '../augment/speaker';
-import { defineFeatureSet, featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
+import { featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
 import { BEST_DEFAULTS, buildBest, type BestConfig } from './best';
 import { buildCnn2d, CNN2D_DEFAULTS, type Cnn2dConfig } from './cnn2d';
 import { DEFAULT_RANDOM_FOREST, fitRandomForest, predictForest, type RandomForestConfig, type RandomForestState } from './forest';
@@ -53,48 +53,12 @@ const TRAINING_DEFAULTS: NeuralTrainingConfig = {
   featureMaskWidth: 0,
 };
 
-/**
- * `stats-plus`: per-clip mean and standard deviation of MFCC 40, its delta, chroma, 64-band log-mel, ZCR, RMS,
- * spectral centroid, bandwidth and rolloff (librosa defaults otherwise): the reference baseline's features
- * (/work/shared/notes/reference-baselines.md), with log-mel instead of seed004's raw mel power.
- */
-export const STATS_PLUS_SET: LibrosaSetConfig = defineFeatureSet({
-  name: 'stats-plus',
-  nMels: 64,
-  nMfcc: 40,
-  output: 'stats',
-  blocks: ['mfcc', 'mfcc_delta', 'chroma', 'logmel', 'zcr', 'rms', 'centroid', 'bandwidth', 'rolloff'],
-});
-
-/** `stats-prosody`: `stats-plus` and the clip's prosody (lib/features/prosody.ts: F0 statistics, voicing, length). */
-export const STATS_PROSODY_SET: LibrosaSetConfig = defineFeatureSet({
-  ...STATS_PLUS_SET,
-  name: 'stats-prosody',
-  prosody: true,
-});
-
-/**
- * `logmel64`: 64-band log-mel (`power_to_db(ref=np.max)`, n_fft 2048, hop 512), 87 frames (2 s at 22050 Hz): the
- * 2-D CNN's image; half of seed001's 128 bands, which halves the conv work at the resolution the published
- * TESS 2-D CNNs use.
- */
-export const LOGMEL64_SET: LibrosaSetConfig = defineFeatureSet({
-  name: 'logmel64',
-  nMels: 64,
-  blocks: ['logmel'],
-  logMelRef: 'max',
-  frames: 87,
-});
-
-/** A feature set by name: the zoo's own (`stats-plus`, `stats-prosody`, `logmel64`) or a built-in one (lib/features/sets.ts). */
-export function zooFeatureSet(name: string): LibrosaSetConfig {
-  const own = [STATS_PLUS_SET, STATS_PROSODY_SET, LOGMEL64_SET].find((s) => s.name === name);
-  return own ?? featureSet(name);
-}
+/** @deprecated use {@link featureSet}: every feature set is in lib/features' registry. */
+export const zooFeatureSet: (name: string) => LibrosaSetConfig = featureSet;
 
 interface NeuralEntry<C> {
   kind: 'neural';
-  /** Feature set name ({@link zooFeatureSet}). */
+  /** Feature set name (lib/features' registry, {@link featureSet}). */
   features: string;
   defaults: C;
   /** Speaker augmentation of the training side by default (stats sets only). */
@@ -111,6 +75,7 @@ export type ClassicState = RandomForestState | SvmState;
 
 interface ClassicEntry<C> {
   kind: 'classic';
+  /** Feature set name (lib/features' registry, {@link featureSet}). */
   features: string;
   defaults: C;
   /** Speaker augmentation of the training side by default (lib/augment/speaker.ts). */
@@ -207,7 +172,9 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     features: 'stats-prosody',
     defaults: {
       ...DEFAULT_SVM,
-      columnScales: [{ from: setDims(STATS_PLUS_SET), to: setDims(STATS_PROSODY_SET), factor: 2 }],
+      columnScales: [
+        { from: setDims(featureSet('stats-plus')), to: setDims(featureSet('stats-prosody')), factor: 2 },
+      ],
     },
     augment: DEFAULT_SPEAKER_AUGMENTATION,
     normalisation: 'per-speaker',

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data/root';
+import { splitName } from '../data/split';
 import { readModelMeta, writeModelSideFile, type SerModelMeta } from '../models/model-dir';
 import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import type { FoldChoice, Normalisation, SplitName } from '../train/dataset';
@@ -227,7 +228,9 @@ export function trainingOutcome(model: ZooModel): TrainingOutcome {
 export function describeZooProtocol(model: ZooModel): string {
   const s = model.meta.payload.split;
   const kind =
-    s.protocol === 'grouped-kfold' ? `speaker-independent, ${s.fold} by speaker` : `${s.protocol}, ${s.fold}`;
+    splitName(s.protocol) === 'speaker'
+      ? `speaker-independent, ${s.fold} by speaker`
+      : `${s.protocol}, ${s.fold}`;
   return `${kind} (${model.request.corpora.join('+')})`;
 }
 

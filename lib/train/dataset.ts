@@ -4,15 +4,7 @@
  * sequences. Shared by `trainModel`, `ser train` and bench/accuracy.
  */
 import { buildManifest, manifestHash, type ManifestRow } from '../data/manifest';
-import {
-  crossCorpusSplit,
-  foldRows,
-  groupedKFoldSplit,
-  leaveOneSpeakerOutSplit,
-  speakerKey,
-  stratifiedRandomSplit,
-  type Split,
-} from '../data/split';
+import { foldIndex, foldRows, makeProtocolSplit, speakerKey, type Split } from '../data/split';
 import { limitPerSpeakerEmotion } from '../data/subset';
 import { defaultCacheDir, FeatureCache } from '../features/cache';
 import { ExtractorPool, extractFeatures } from '../features/extract';
@@ -32,9 +24,7 @@ import type { AugmentedRows } from './speaker-augmentation';
 
 export { fixFrames };
 
-/** The CLI's split names: `random` stratified 80/20, `speaker` grouped k-fold by speaker, `loso`, `cross` corpus. */
-export type SplitName = 'random' | 'speaker' | 'loso' | 'cross';
-export const SPLIT_NAMES: readonly SplitName[] = ['random', 'speaker', 'loso', 'cross'];
+export { SPLIT_NAMES, type SplitName } from '../data/split';
 
 /**
  * How features are normalised. `global`: one z-score fitted on the training side only. `per-speaker`: every
@@ -230,31 +220,13 @@ export interface SplitOptions {
 }
 
 /**
- * The folds of a protocol over a table's rows. `cross` trains on every corpus but the last and tests on the
- * last, on the emotions both sides have (RAVDESS calm is dropped when testing on TESS, which has no calm).
+ * The folds of protocol `name` (lib/data/split's registry: a name or an older alias) over a table's rows. `cross`
+ * trains on every corpus but the last and tests on the last, on the emotions both sides have (RAVDESS calm is
+ * dropped when testing on TESS, which has no calm).
  */
-export function makeSplit(table: FeatureTable, name: SplitName, options: SplitOptions = {}): Split {
+export function makeSplit(table: FeatureTable, name: string, options: SplitOptions = {}): Split {
   const source = { hash: manifestHash(table.rows), rows: table.rows };
-  switch (name) {
-    case 'random':
-      return stratifiedRandomSplit(source, {
-        seed: options.seed ?? 0,
-        testFraction: options.testFraction ?? 0.2,
-      });
-    case 'speaker': {
-      const speakers = new Set(table.rows.map(speakerKey)).size;
-      return groupedKFoldSplit(source, { k: Math.min(options.k ?? 5, speakers) });
-    }
-    case 'loso':
-      return leaveOneSpeakerOutSplit(source);
-    case 'cross':
-      if (table.corpora.length < 2)
-        throw new UserError('--split cross needs two or more corpora: --corpus TRAIN[,TRAIN…],TEST');
-      return crossCorpusSplit(source, {
-        train: table.corpora.slice(0, -1),
-        test: table.corpora[table.corpora.length - 1],
-      });
-  }
+  return makeProtocolSplit(source, name, { ...options, corpora: table.corpora });
 }
 
 /**
@@ -265,9 +237,12 @@ export function makeSplit(table: FeatureTable, name: SplitName, options: SplitOp
  */
 export type FoldChoice = number | 'most-speakers';
 
-/** The index of `choice` in `split` (rows: the table the split was made from). */
+/**
+ * The index of `choice` in `split` (rows: the table the split was made from). A number is the fold's 0-based
+ * index; out of range is a one-line UserError listing the folds as users number them (from 1).
+ */
 export function resolveFold(split: Split, rows: readonly ManifestRow[], choice: FoldChoice): number {
-  if (typeof choice === 'number') return choice;
+  if (typeof choice === 'number') return foldIndex(split, choice + 1);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const speakers = split.folds.map(
     (f) => new Set(f.test.flatMap((id) => (byId.has(id) ? [speakerKey(byId.get(id)!)] : []))).size,
@@ -349,8 +324,7 @@ export function foldData(
     augmented?: AugmentedRows;
   } = {},
 ): FoldData {
-  const fold = split.folds[foldIndex];
-  if (!fold) throw new UserError(`fold ${foldIndex} does not exist (the split has ${split.folds.length})`);
+  const fold = split.folds[resolveFold(split, table.rows, foldIndex)];
   const index = new Map(table.rows.map((r, i) => [r.id, i]));
   const source = { hash: '', rows: table.rows };
   const sides = foldRows(source, fold);

@@ -14,12 +14,14 @@ import {
 } from '../tune/ser-objective';
 import type { Trial } from '../tune/trial';
 import type { ParamValue } from '../tune/types';
-import { zooEntry, zooFeatureSet, type ZooModelName } from '../models/zoo';
-import { speakerKey, type Split } from '../data/split';
+import { featureSet } from '../features/sets';
+import { zooEntry, type ZooModelName } from '../models/zoo';
+import { speakerKey, SPLIT_NAMES, SPLIT_PROTOCOLS, splitName, type Split } from '../data/split';
 import { UserError } from '../util/errors';
 import {
   loadFeatureTable,
   makeSplit,
+  resolveFold,
   type FeatureTable,
   type Normalisation,
   type SplitName,
@@ -113,25 +115,25 @@ export async function zooTuneTarget(
   const seed = options.seed ?? 42;
   const table =
     options.prepared?.table ??
-    (await loadFeatureTable(options.corpora, options.root, zooFeatureSet(entry.features), {
+    (await loadFeatureTable(options.corpora, options.root, featureSet(entry.features), {
       limitPerClass: options.limitPerClass,
       seed,
       progress: options.progress,
     }));
   if (table.rows.length === 0)
     throw new UserError(`tune: no usable clips in ${options.corpora.join(', ')} under ${options.root}`);
-  if (options.prepared && table.features.name !== zooFeatureSet(entry.features).name)
+  if (options.prepared && table.features.name !== featureSet(entry.features).name)
     throw new UserError(
       `tune: ${model} reads ${entry.features} features, the prepared table has ${table.features.name}`,
     );
-  const splitName = options.split ?? 'speaker';
-  if (splitName === 'random' && !options.prepared)
-    throw new UserError('tune: --split random is not speaker-independent; use speaker, loso or cross');
-  const split = options.prepared?.split ?? makeSplit(table, splitName, { seed });
-  const foldIndex = options.fold ?? 0;
+  const protocol = splitName(options.split ?? 'speaker');
+  if (!SPLIT_PROTOCOLS[protocol].speakerIndependent && !options.prepared)
+    throw new UserError(
+      `tune: --split ${protocol} is not speaker-independent; use ${SPLIT_NAMES.filter((n) => SPLIT_PROTOCOLS[n].speakerIndependent).join(', ')}`,
+    );
+  const split = options.prepared?.split ?? makeSplit(table, protocol, { seed });
+  const foldIndex = resolveFold(split, table.rows, options.fold ?? 0);
   const fold = split.folds[foldIndex];
-  if (!fold)
-    throw new UserError(`tune: fold ${foldIndex} does not exist (the split has ${split.folds.length})`);
   const training = options.epochs !== undefined ? { epochs: options.epochs } : undefined;
   const run = (config: ModelConfig, extra: Pick<TrainFoldOptions, 'onTestAccuracy' | 'out'>) =>
     trainFold(table, split, foldIndex, {
@@ -140,13 +142,13 @@ export async function zooTuneTarget(
       training,
       normalisation: options.normalisation,
       seed,
-      splitName,
+      splitName: protocol,
       ...extra,
     });
   const testIds = new Set(fold.test);
   const testSpeakers = [...new Set(table.rows.filter((r) => testIds.has(r.id)).map(speakerKey))];
   const target: TuneTarget & { lastResult?: TrainFoldResult } = {
-    describe: `${model} on ${options.corpora.join('+')} ${options.prepared ? split.protocol : splitName} ${fold.name}: validation = test side (speakers ${testSpeakers.join(', ')}${split.speakerIndependent ? '' : '; NOT speaker-independent'}), ${options.normalisation ?? 'global'} normalisation, seed ${seed}`,
+    describe: `${model} on ${options.corpora.join('+')} ${options.prepared ? split.protocol : protocol} ${fold.name}: validation = test side (speakers ${testSpeakers.join(', ')}${split.speakerIndependent ? '' : '; NOT speaker-independent'}), ${options.normalisation ?? 'global'} normalisation, seed ${seed}`,
     searchSpace: space.searchSpace,
     defaultParams: space.defaultParams(entry.defaults as unknown as Record<string, unknown>),
     async train(config, onEpoch) {

@@ -6,7 +6,7 @@
 import type { BoxTrace, HeatmapTrace, HistogramTrace, PlotlyFigure, ScatterTrace } from './plotly';
 
 /** 24 distinguishable colours (Plotly's D3 ten, then Dark24's), cycled beyond. */
-export const GROUP_COLOURS = [
+export const GROUP_COLORS = [
   '#1f77b4',
   '#ff7f0e',
   '#2ca02c',
@@ -34,7 +34,7 @@ export const GROUP_COLOURS = [
 ];
 
 /** The colour of group i. */
-export const groupColour = (i: number): string => GROUP_COLOURS[i % GROUP_COLOURS.length];
+export const groupColor = (i: number): string => GROUP_COLORS[i % GROUP_COLORS.length];
 
 /** Named values: one histogram, box or curve per group. */
 export interface ValueGroup {
@@ -89,7 +89,7 @@ export function histogramFigure(input: HistogramInput): PlotlyFigure {
     name: g.name,
     x: [...g.values],
     opacity: input.groups.length > 1 ? 0.6 : 1,
-    marker: { color: groupColour(i) },
+    marker: { color: groupColor(i) },
     ...(percent ? { histnorm: 'percent' as const } : {}),
     xbins: { start, end: hi + size, size },
     hovertemplate: `${g.name}: %{x}<br>%{y:${percent ? '.1f' : 'd'}}${percent ? ' %' : ' clips'}<extra></extra>`,
@@ -132,7 +132,7 @@ export function boxFigure(input: BoxInput): PlotlyFigure {
     type: 'box',
     name: g.name,
     y: [...g.values],
-    marker: { color: groupColour(i), size: 3 },
+    marker: { color: groupColor(i), size: 3 },
     boxpoints: 'outliers',
     boxmean: true,
   }));
@@ -245,7 +245,7 @@ export function profileFigure(input: ProfileInput): PlotlyFigure {
   input.series.forEach((s, i) => {
     if (s.values.length !== x.length)
       throw new Error(`profileFigure: "${s.name}" has ${s.values.length} values for ${x.length} x`);
-    const colour = groupColour(i);
+    const colour = groupColor(i);
     if (s.spread) {
       // The band: lower edge (invisible), then the upper edge filled down to it.
       const edge = (sign: number): ScatterTrace => ({
@@ -320,7 +320,7 @@ export function embeddingFigure(input: EmbeddingInput): PlotlyFigure {
       name: group,
       x: idx.map((i) => Number(points[i][0].toPrecision(5))),
       y: idx.map((i) => Number(points[i][1].toPrecision(5))),
-      marker: { color: groupColour(g), size, opacity: 0.75 },
+      marker: { color: groupColor(g), size, opacity: 0.75 },
       ...(input.hover ? { text: idx.map((i) => (input.hover as string[])[i]) } : {}),
       hovertemplate: `${group}${input.hover ? '<br>%{text}' : ''}<extra></extra>`,
     };

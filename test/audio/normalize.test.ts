@@ -6,10 +6,10 @@ import {
   clipReport,
   fixLength,
   loadAudioSync,
-  peakNormalize,
+  peakNormalise,
   readAudioFileSync,
   rmsDb,
-  rmsNormalize,
+  rmsNormalise,
 } from '../../lib/audio';
 import { Rng } from '../../lib/util/rng';
 import { dataRoot } from './golden';
@@ -23,35 +23,35 @@ function maxAbs(x: Float32Array): number {
   return x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 }
 
-test('peakNormalize scales the largest |sample| to the peak and keeps the shape', () => {
+test('peakNormalise scales the largest |sample| to the peak and keeps the shape', () => {
   const x = noise(5000, 0.1, 1);
   for (const peak of [1, 0.5, 3]) {
-    const y = peakNormalize(x, { peak });
+    const y = peakNormalise(x, { peak });
     assert.ok(Math.abs(maxAbs(y) - peak) <= 1e-6 * peak, `peak ${peak}`);
     const gain = y[10] / x[10];
     for (let i = 0; i < x.length; i += 97) assert.ok(Math.abs(y[i] - gain * x[i]) <= 1e-6 * peak);
   }
-  assert.equal(maxAbs(peakNormalize(x)), 1, 'the peak sample lands exactly on 1');
+  assert.equal(maxAbs(peakNormalise(x)), 1, 'the peak sample lands exactly on 1');
   const silent = new Float32Array(8);
-  const out = peakNormalize(silent);
+  const out = peakNormalise(silent);
   assert.deepEqual(out, silent);
   assert.notEqual(out, silent, 'always a new array');
-  assert.throws(() => peakNormalize(x, { peak: 0 }), AudioError);
-  assert.throws(() => peakNormalize(Float32Array.of(0.5, NaN)), /NaN or infinite/);
+  assert.throws(() => peakNormalise(x, { peak: 0 }), AudioError);
+  assert.throws(() => peakNormalise(Float32Array.of(0.5, NaN)), /NaN or infinite/);
 });
 
-test('rmsNormalize reaches the target level in dBFS', () => {
+test('rmsNormalise reaches the target level in dBFS', () => {
   const x = noise(20000, 0.01, 2);
   for (const targetDb of [-20, -30, -3]) {
-    const y = rmsNormalize(x, { targetDb });
+    const y = rmsNormalise(x, { targetDb });
     assert.ok(Math.abs(rmsDb(y) - targetDb) < 1e-4, `${targetDb} dB: got ${rmsDb(y)}`);
   }
-  assert.ok(Math.abs(rmsDb(rmsNormalize(x)) + 20) < 1e-4, 'default -20 dBFS');
+  assert.ok(Math.abs(rmsDb(rmsNormalise(x)) + 20) < 1e-4, 'default -20 dBFS');
   // A full-scale square wave has an RMS of exactly 1, i.e. 0 dBFS.
   assert.equal(rmsDb(Float32Array.of(1, -1, 1, -1)), 0);
   assert.equal(rmsDb(new Float32Array(4)), -Infinity);
-  assert.deepEqual(rmsNormalize(new Float32Array(4)), new Float32Array(4));
-  assert.throws(() => rmsNormalize(x, { targetDb: Infinity }), AudioError);
+  assert.deepEqual(rmsNormalise(new Float32Array(4)), new Float32Array(4));
+  assert.throws(() => rmsNormalise(x, { targetDb: Infinity }), AudioError);
 });
 
 test('fixLength pads and crops like librosa.util.fix_length by default, and centred on request', () => {
@@ -91,7 +91,7 @@ test('TESS YAF_beg_sad (float32 beyond ±1) is reported, and normalised only whe
   assert.deepEqual(asIs.clipping, native);
   assert.deepEqual(asIs.samples, decoded, 'default keeps the samples, as librosa does');
 
-  const fixed = loadAudioSync(file, { sampleRate: null, normalizeOutOfRange: true });
+  const fixed = loadAudioSync(file, { sampleRate: null, normaliseOutOfRange: true });
   assert.deepEqual(fixed.clipping, native, 'the report describes the signal before normalising');
   assert.equal(maxAbs(fixed.samples), 1);
   assert.equal(clipReport(fixed.samples).outOfRange, 0);
@@ -100,17 +100,17 @@ test('TESS YAF_beg_sad (float32 beyond ±1) is reported, and normalised only whe
     assert.ok(Math.abs(fixed.samples[i] - gain * decoded[i]) < 1e-6);
 
   // Resampling keeps it out of range, and the option applies after resampling.
-  const at16k = loadAudioSync(file, { sampleRate: 16000, normalizeOutOfRange: true });
+  const at16k = loadAudioSync(file, { sampleRate: 16000, normaliseOutOfRange: true });
   assert.ok(at16k.clipping.outOfRange > 0);
   assert.equal(maxAbs(at16k.samples), 1);
 });
 
-test('an in-range file is bit-identical with or without normalizeOutOfRange', () => {
+test('an in-range file is bit-identical with or without normaliseOutOfRange', () => {
   const file = path.join(dataRoot, 'tess/OAF_angry/OAF_bar_angry.wav');
   const plain = loadAudioSync(file, { sampleRate: 16000 });
   assert.deepEqual(plain.clipping.outOfRange, 0);
   assert.deepEqual(
-    loadAudioSync(file, { sampleRate: 16000, normalizeOutOfRange: true }).samples,
+    loadAudioSync(file, { sampleRate: 16000, normaliseOutOfRange: true }).samples,
     plain.samples,
   );
 });

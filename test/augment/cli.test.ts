@@ -36,20 +36,20 @@ test('ser augment expands the training side of a fold and writes provenance', ()
       '--protocol',
       'leave-one-speaker-out',
       '--fold',
-      '1',
+      '2',
       '--copies',
       '2',
       '--limit',
       '3',
     );
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /3 copies of 2 training clips of leave-one-speaker-out test tess\/YAF/);
+    assert.match(r.stdout, /3 copies of 2 training clips of loso test tess\/YAF/);
     const set = JSON.parse(fs.readFileSync(path.join(out, 'augmented.json'), 'utf8')) as {
       copies: { sourceId: string; file: string; steps: { name: string }[] }[];
     };
     assert.equal(set.copies.length, 3);
     for (const c of set.copies) {
-      assert.match(c.sourceId, /^tess\/OAF_/, 'fold 1 tests YAF, so only OAF clips are augmented');
+      assert.match(c.sourceId, /^tess\/OAF_/, 'fold 2 tests YAF, so only OAF clips are augmented');
       assert.ok(fs.existsSync(path.join(out, c.file)));
       assert.equal(c.steps[0].name, 'pitchShift');
     }

@@ -179,7 +179,7 @@ test('saved splits: JSON with seed and manifest hash; reload checks the manifest
   const split = groupedKFoldSplit(m, { k: 5, seed: 11 });
   const file = saveSplit(split, dir);
   assert.equal(path.dirname(file), dir);
-  assert.match(path.basename(file), new RegExp(`^grouped-kfold-[0-9a-f]{8}-seed11-manifest${m.hash.slice(0, 12)}\\.json$`));
+  assert.match(path.basename(file), new RegExp(`^speaker-[0-9a-f]{8}-seed11-manifest${m.hash.slice(0, 12)}\\.json$`));
   const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as Split;
   assert.equal(saved.seed, 11);
   assert.equal(saved.manifestHash, m.hash);

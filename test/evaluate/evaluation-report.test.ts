@@ -23,7 +23,7 @@ test('describeProtocol: one line per protocol kind; the slice split reads as des
   const split = (protocol: Split['protocol'], params: Split['params'] = {}): Split => ({
     version: 1,
     protocol,
-    speakerIndependent: protocol !== 'stratified-random',
+    speakerIndependent: protocol !== 'random',
     seed: null,
     params,
     manifestHash: 'h',
@@ -31,21 +31,19 @@ test('describeProtocol: one line per protocol kind; the slice split reads as des
   });
   const fold = (name: string) => ({ name, train: [], test: [], purged: [] });
   assert.equal(
-    describeProtocol(
-      protocolFromSplit(split('stratified-random'), fold('random'), ['tess', 'ravdess', 'tess']),
-    ),
+    describeProtocol(protocolFromSplit(split('random'), fold('random'), ['tess', 'ravdess', 'tess'])),
     'random split (speakers shared, optimistic) (ravdess+tess: random)',
   );
   assert.equal(
-    describeProtocol(protocolFromSplit(split('grouped-kfold'), fold('fold 2/5'), ['ravdess'])),
+    describeProtocol(protocolFromSplit(split('speaker'), fold('fold 2/5'), ['ravdess'])),
     'speaker-independent (ravdess: fold 2/5)',
   );
   assert.equal(
-    describeProtocol(protocolFromSplit(split('leave-one-speaker-out'), fold('test ravdess/03'), ['ravdess'])),
+    describeProtocol(protocolFromSplit(split('loso'), fold('test ravdess/03'), ['ravdess'])),
     'leave-one-speaker-out (ravdess: test ravdess/03)',
   );
   const cross = protocolFromSplit(
-    split('cross-corpus', { train: ['tess', 'savee'], test: 'ravdess' }),
+    split('cross', { train: ['tess', 'savee'], test: 'ravdess' }),
     fold('x'),
     [],
   );

@@ -43,7 +43,10 @@ test('ser features: extracts a set for a corpus, writes index.json + features.f3
 
     const bad = ser([...common.slice(0, -1), 'no-such-set']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr.trim(), /^ser: features: unknown feature set "no-such-set" \(known: .*seed000/);
+    assert.match(
+      bad.stderr.trim(),
+      /^ser: unknown feature set "no-such-set" \(valid: .*seed000.*stats-plus.*stats\)$/,
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import { speedPerturb } from '../../lib/augment/stretch';
 import { loadAudioSync } from '../../lib/audio/load';
 import { PROSODY_NAMES, prosodyStats } from '../../lib/features/prosody';
-import { extractSet, setDims, setFeatureNames } from '../../lib/features/sets';
-import { STATS_PLUS_SET, STATS_PROSODY_SET } from '../../lib/models/zoo';
+import { extractSet, featureSet, setDims, setFeatureNames } from '../../lib/features/sets';
 import { realDataRoot } from '../helpers/data';
 
 const clip = (name: string) =>
@@ -49,11 +48,14 @@ test("prosody separates one speaker's sad from angry: lower and flatter F0", () 
 test('stats-prosody = stats-plus statistics, then the prosody values', () => {
   const y = clip('OAF_happy/OAF_back_happy.wav');
   const audio = { samples: y, sampleRate: 22050 };
-  const plus = extractSet(audio, STATS_PLUS_SET);
-  const both = extractSet(audio, STATS_PROSODY_SET);
-  assert.equal(both.length, setDims(STATS_PROSODY_SET));
-  assert.equal(setDims(STATS_PROSODY_SET), setDims(STATS_PLUS_SET) + PROSODY_NAMES.length);
+  const plus = extractSet(audio, featureSet('stats-plus'));
+  const both = extractSet(audio, featureSet('stats-prosody'));
+  assert.equal(both.length, setDims(featureSet('stats-prosody')));
+  assert.equal(
+    setDims(featureSet('stats-prosody')),
+    setDims(featureSet('stats-plus')) + PROSODY_NAMES.length,
+  );
   assert.deepEqual(both.subarray(0, plus.length), plus);
   assert.deepEqual(both.subarray(plus.length), prosodyStats(y, { sr: 22050 }));
-  assert.deepEqual(setFeatureNames(STATS_PROSODY_SET).slice(plus.length), [...PROSODY_NAMES]);
+  assert.deepEqual(setFeatureNames(featureSet('stats-prosody')).slice(plus.length), [...PROSODY_NAMES]);
 });

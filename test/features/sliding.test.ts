@@ -1,8 +1,7 @@
 /**
  * SlidingWindowFeatures on real recordings (TESS and RAVDESS clips joined with pauses, as a stream sees
- * them): every window's and segment's vector is bit for bit extractSet's of the same samples, for the seed000
- * sequence set and the stats-prosody set `best` uses (plus seed004 and seed002 for spectral contrast, raw
- * mel, ZCR), while most frames come from the cache. Bitwise, not within a tolerance: every frame is the
+ * them): every window's and segment's vector is bit for bit extractSet's of the same samples (tolerance 0), for
+ * every set of the feature-set registry, while most frames come from the cache. Bitwise, not within a tolerance: every frame is the
  * same arithmetic on the same samples whether it is computed for one window or cached from another, and
  * the window-level steps (top_db, tuning, deltas, statistics) run the clip-level code on the joined frames.
  */
@@ -15,7 +14,6 @@ import { loadTessLayout } from '../../lib/data/tess';
 import { extractSet, FEATURE_SETS, type LibrosaSetConfig } from '../../lib/features/sets';
 import { SlidingWindowFeatures } from '../../lib/features/sliding';
 import { concatenateClips } from '../../lib/infer/stream-eval';
-import { STATS_PROSODY_SET } from '../../lib/models/zoo';
 import { realDataRoot } from '../helpers/data';
 
 const RATE = 22050;
@@ -79,23 +77,30 @@ function checkSet(set: LibrosaSetConfig, y: Float32Array, name: string): void {
   }
 }
 
+/** The registered sets the window cache serves (a fixed frame count cuts the signal first, so those are extracted whole). */
+const cachedSets = Object.values(FEATURE_SETS).filter((s) => s.frames === null);
+const wholeSets = Object.values(FEATURE_SETS).filter((s) => s.frames !== null);
+
 for (const corpus of ['tess', 'ravdess'] as const)
-  test(`SlidingWindowFeatures on a ${corpus.toUpperCase()} recording: each window and segment bit for bit extractSet's`, () => {
+  test(`SlidingWindowFeatures on a ${corpus.toUpperCase()} recording: each window and segment of every registered variable-length set bit for bit extractSet's`, () => {
     const y = recording(corpus, corpus === 'tess' ? 6 : 4);
-    for (const set of [FEATURE_SETS.seed000, STATS_PROSODY_SET, FEATURE_SETS.seed004, FEATURE_SETS.seed002])
-      checkSet(set, y, corpus);
+    assert.ok(cachedSets.length >= 6, cachedSets.map((s) => s.name).join(', '));
+    for (const set of cachedSets) checkSet(set, y, corpus);
   });
 
-test('SlidingWindowFeatures: sets with a fixed frame count are extracted whole (their signal is cut first)', () => {
+test('SlidingWindowFeatures: every registered set with a fixed frame count is extracted whole (its signal is cut first), bit for bit', () => {
   const y = recording('tess', 2);
-  const set = FEATURE_SETS.seed001;
-  const sliding = new SlidingWindowFeatures(set);
-  for (const from of [0, set.hopLength * 43]) {
-    const window = y.subarray(from, from + 3 * RATE);
-    assert.deepEqual(
-      differences(sliding.features(window, from), extractSet({ samples: window, sampleRate: RATE }, set)),
-      [],
-    );
+  assert.ok(wholeSets.length >= 2, wholeSets.map((s) => s.name).join(', '));
+  for (const set of wholeSets) {
+    const sliding = new SlidingWindowFeatures(set);
+    for (const from of [0, set.hopLength * 43]) {
+      const window = y.subarray(from, from + 3 * RATE);
+      assert.deepEqual(
+        differences(sliding.features(window, from), extractSet({ samples: window, sampleRate: RATE }, set)),
+        [],
+        `${set.name}: window at ${from}`,
+      );
+    }
+    assert.deepEqual(sliding.counts, { computed: 0, cached: 0 });
   }
-  assert.deepEqual(sliding.counts, { computed: 0, cached: 0 });
 });

@@ -3,7 +3,8 @@ import { before, describe, it } from 'node:test';
 import { initBackend, tf } from '../../lib/backend';
 import { engineInfo } from '../../lib/engine';
 import { buildCnn2d, CNN2D_DEFAULTS } from '../../lib/models/cnn2d';
-import { zooEntry, zooFeatureSet } from '../../lib/models/zoo';
+import { featureSet } from '../../lib/features/sets';
+import { zooEntry } from '../../lib/models/zoo';
 import { setDims } from '../../lib/features/sets';
 import { roundTrip } from '../helpers/models';
 
@@ -15,7 +16,7 @@ describe('best-cnn2d', () => {
   it('is a zoo model on 64-band log-mel images: 4 Conv2D blocks down to 5 × 4 cells, average pooled', () => {
     const entry = zooEntry('best-cnn2d');
     assert.equal(entry.kind, 'neural');
-    assert.equal(setDims(zooFeatureSet(entry.features)), 64);
+    assert.equal(setDims(featureSet(entry.features)), 64);
     const model = buildCnn2d();
     assert.deepEqual(model.inputs[0].shape, [null, 87, 64]);
     assert.deepEqual(model.outputs[0].shape, [null, 7]);

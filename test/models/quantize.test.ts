@@ -54,7 +54,7 @@ test('ser export --quantize float16|uint8: smaller weights, same labels almost e
         '--split',
         'speaker',
         '--fold',
-        '1',
+        '2',
         '--epochs',
         '30',
         '--out',

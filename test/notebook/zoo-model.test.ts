@@ -61,7 +61,7 @@ test('ensureZooModel: trains once, then loads; retrains when stale, tampered or 
   assert.equal(first.trained, true);
   assert.equal(first.dir, path.join(modelsDir, 'seed004-svm'));
   assert.equal(first.meta.payload.split.name, 'speaker');
-  assert.equal(first.meta.payload.split.protocol, 'grouped-kfold');
+  assert.equal(first.meta.payload.split.protocol, 'speaker');
   // Quick: 2 clips per speaker and emotion; TESS's 2 folds hold one speaker each.
   assert.equal(first.result!.metrics.n, 2 * 7);
   assert.equal(first.result!.testRecords.length, 14);

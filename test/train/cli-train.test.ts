@@ -19,7 +19,7 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
     '--split',
     'speaker',
     '--fold',
-    '1',
+    '2',
     '--limit-per-class',
     '10',
     '--normalise',
@@ -33,7 +33,7 @@ test('ser train --model seed004-svm --split speaker: model directory, protocol a
     accuracy: number;
     normalisation: string;
   };
-  assert.equal(summary.protocol, 'grouped-kfold');
+  assert.equal(summary.protocol, 'speaker');
   assert.equal(summary.fold, 'fold 2/2');
   assert.equal(summary.n, 70);
   assert.equal(summary.normalisation, 'per-speaker');

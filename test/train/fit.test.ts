@@ -148,7 +148,7 @@ test('trainFold writes a version-2 model directory with history and a training-m
   const meta = readModelMeta<TrainedModelPayload>(out);
   assert.equal(meta.version, 2);
   assert.equal(meta.kind, 'tfjs');
-  assert.equal(meta.payload.split.protocol, 'stratified-random');
+  assert.equal(meta.payload.split.protocol, 'random');
   assert.equal(meta.payload.normaliser.kind, 'global');
   assert.match(meta.payload.trainManifestHash, /^[0-9a-f]{64}$/);
   assert.equal(meta.payload.metrics.test.accuracy, r.metrics.accuracy);

@@ -10,9 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SPEAKER_AUGMENTATION } from '../../lib/augment/speaker';
 import { PROSODY_NAMES } from '../../lib/features/prosody';
-import { setDims } from '../../lib/features/sets';
+import { featureSet, setDims } from '../../lib/features/sets';
 import { readModelMeta } from '../../lib/models/model-dir';
-import { STATS_PLUS_SET, zooFeatureSet } from '../../lib/models/zoo';
 import {
   foldData,
   loadFeatureTable,
@@ -25,7 +24,7 @@ import {
 import { realDataRoot } from '../helpers/data';
 
 async function tessSubset() {
-  const table = await loadFeatureTable(['tess'], realDataRoot('tess'), zooFeatureSet('stats-prosody'), {
+  const table = await loadFeatureTable(['tess'], realDataRoot('tess'), featureSet('stats-prosody'), {
     limitPerClass: 3,
     progress: false,
   });
@@ -48,8 +47,8 @@ test('speaker augmentation: two voices per training speaker, slower and faster, 
     assert.ok(!testSpeakers.has(r.speaker.split('#')[0]), `${r.id} copies a test speaker`);
   // Speed 0.9 lengthens every clip and lowers its median F0 by log2(0.9) octaves; speed 1.1 the opposite
   // (judged on the median over clips: YIN's octave errors move a few clips' medians).
-  const frames = PROSODY_NAMES.indexOf('frames') + setDims(STATS_PLUS_SET);
-  const f0 = PROSODY_NAMES.indexOf('f0_p50') + setDims(STATS_PLUS_SET);
+  const frames = PROSODY_NAMES.indexOf('frames') + setDims(featureSet('stats-plus'));
+  const f0 = PROSODY_NAMES.indexOf('f0_p50') + setDims(featureSet('stats-plus'));
   const original = new Map(train.map((r) => [r.id, table.vectors.get(table.rows.indexOf(r))]));
   for (const [k, factor] of [0.9, 1.1].entries()) {
     const shifts: number[] = [];

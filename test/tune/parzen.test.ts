@@ -89,7 +89,7 @@ test("Scott's-rule bandwidths, the magic clip's exponent and floor, and normalis
       ],
     ],
     [
-      { magicClipExponent: 2, minBandwidthFactor: 0.1, normalizedKernels: true },
+      { magicClipExponent: 2, minBandwidthFactor: 0.1, normalisedKernels: true },
       [
         -4.949875297402999, -3.392454830502239, -1.6027434044749853, -1.4977857279034719, -1.7534799886382637,
         -2.008927182272951, -4.108206993928412, -4.911178739197489, -4.989291565060486,
@@ -106,13 +106,13 @@ test("Scott's-rule bandwidths, the magic clip's exponent and floor, and normalis
   }
 });
 
-test('with normalizedKernels the mixture density integrates to 1 over the range (Optuna 3.1: it does not)', () => {
+test('with normalisedKernels the mixture density integrates to 1 over the range (Optuna 3.1: it does not)', () => {
   const x = [1.5, 2, 2.2, 7, -4.9];
-  const integral = (normalizedKernels: boolean): number => {
+  const integral = (normalisedKernels: boolean): number => {
     const pe = new ParzenEstimator(
       { x },
       { x: floatDistribution(-5, 10) },
-      { ...OPTIONS, normalizedKernels },
+      { ...OPTIONS, normalisedKernels },
     );
     const n = 30000;
     const grid = Array.from({ length: n + 1 }, (_, i) => -5 + (15 * i) / n);

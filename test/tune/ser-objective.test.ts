@@ -12,7 +12,8 @@ import { readModelMeta } from '../../lib/models/model-dir';
 import type { TrainedModelPayload } from '../../lib/train';
 import { manifestHash } from '../../lib/data/manifest';
 import { speakerKey, trainValidationTestSplit } from '../../lib/data/split';
-import { zooEntry, zooFeatureSet } from '../../lib/models/zoo';
+import { featureSet } from '../../lib/features/sets';
+import { zooEntry } from '../../lib/models/zoo';
 import { loadFeatureTable } from '../../lib/train/dataset';
 import { zooTuneTarget } from '../../lib/train/tune-target';
 import { createStudy, FIXED_PARAMS_ATTR, serObjective, TpeSampler, type Pruner } from '../../lib/tune';
@@ -61,7 +62,7 @@ test('serObjective on seed000: baseline trial 0, one report per epoch, pruning s
 test('ser tune --model seed000 and best on a TESS subset: baseline, best config, figures, final model', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-tune-model-'));
   const root = realDataRoot('tess');
-  const common = ['--corpus', 'tess', '--root', root, '--fold', '1', '--limit-per-class', '2', '--seed', '1'];
+  const common = ['--corpus', 'tess', '--root', root, '--fold', '2', '--limit-per-class', '2', '--seed', '1'];
   const r = ser([
     'tune',
     '--model',
@@ -132,7 +133,7 @@ test('ser tune --model seed000 and best on a TESS subset: baseline, best config,
 
 test('zooTuneTarget on a prepared inner split: trials validate on the validation speakers, test speakers never seen', async () => {
   const root = realDataRoot('ravdess');
-  const table = await loadFeatureTable(['ravdess'], root, zooFeatureSet(zooEntry('best').features), {
+  const table = await loadFeatureTable(['ravdess'], root, featureSet(zooEntry('best').features), {
     limitPerClass: 2,
     progress: false,
   });

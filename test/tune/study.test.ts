@@ -102,7 +102,7 @@ test('samplers are reproducible for a seed and differ across seeds', async () =>
     (s: number) => new TpeSampler({ ...OPTUNA31_TPE, seed: s }),
     (s: number) => new TpeSampler({ ...OPTUNA31_TPE, multivariate: true, seed: s }),
     (s: number) =>
-      new TpeSampler({ seed: s, bandwidth: 'optuna', normalizedKernels: true, magicClipExponent: 2 }),
+      new TpeSampler({ seed: s, bandwidth: 'optuna', normalisedKernels: true, magicClipExponent: 2 }),
     (s: number) => new TpeSampler({ seed: s, bandwidth: 'gaps', minBandwidthFactor: 0.03 }),
   ]) {
     const run = async (seed: number) => {

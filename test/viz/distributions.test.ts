@@ -5,7 +5,7 @@ import {
   countGridFigure,
   crossTab,
   embeddingFigure,
-  groupColour,
+  groupColor,
   groupValues,
   histogramFigure,
   niceStep,
@@ -92,8 +92,8 @@ test('boxFigure: one box per group with the mean drawn, colours in group order',
   assert.deepEqual(
     boxes.map((b) => [b.name, b.y, b.boxmean, b.marker?.color]),
     [
-      ['angry', [0.1, 0.3], true, groupColour(0)],
-      ['sad', [0.01], true, groupColour(1)],
+      ['angry', [0.1, 0.3], true, groupColor(0)],
+      ['sad', [0.01], true, groupColor(1)],
     ],
   );
   assert.equal(fig.layout.yaxis?.title?.text, 'RMS (full scale)');

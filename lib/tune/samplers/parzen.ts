@@ -42,7 +42,7 @@ export interface ParzenOptions {
    * Continuous kernels are true densities, with their −log σ term. Optuna 3.1's truncnorm.logpdf leaves it
    * out (false), which makes l(x)/g(x) favour wide kernels; Optuna 3.5 fixed it (optuna/optuna#5110).
    */
-  normalizedKernels: boolean;
+  normalisedKernels: boolean;
 }
 
 /** Optuna's default_weights: flat for n < 25, else a ramp from 1/n to 1 over the oldest n − 25. */
@@ -75,7 +75,7 @@ export class ParzenEstimator {
   private readonly weights: Float64Array;
   private readonly logWeights: Float64Array;
   private readonly params = new Map<string, NumericParam | CategoricalParam>();
-  private readonly normalizedKernels: boolean;
+  private readonly normalisedKernels: boolean;
 
   /**
    * @param observations parameter → internal values of the observations (same length for all).
@@ -88,7 +88,7 @@ export class ParzenEstimator {
     options: ParzenOptions,
     observationWeights?: readonly number[],
   ) {
-    this.normalizedKernels = options.normalizedKernels;
+    this.normalisedKernels = options.normalisedKernels;
     const names = Object.keys(space);
     const n = names.length > 0 ? observations[names[0]].length : 0;
     if (observationWeights !== undefined && observationWeights.length !== n)
@@ -167,7 +167,7 @@ export class ParzenEstimator {
     const m = this.weights.length;
     const out = new Float64Array(size);
     const comp = new Float64Array(m);
-    const normalized = this.normalizedKernels;
+    const normalised = this.normalisedKernels;
     for (let s = 0; s < size; s++) {
       comp.set(this.logWeights);
       for (const name of names) {
@@ -185,7 +185,7 @@ export class ParzenEstimator {
           const mu = p.mus[c];
           const sigma = p.sigmas[c];
           if (p.step === null)
-            comp[c] += truncnormLogPdf(y, p.low, p.high, mu, sigma) + (normalized ? 0 : Math.log(sigma));
+            comp[c] += truncnormLogPdf(y, p.low, p.high, mu, sigma) + (normalised ? 0 : Math.log(sigma));
           else {
             // Stepped / int: probability mass of the grid cell around y.
             const lower = Math.max(y - p.step / 2, p.low);

@@ -46,7 +46,7 @@ export const OPTUNA31_PARZEN: Readonly<ParzenOptions> = {
   considerEndpoints: false,
   weights: defaultWeights,
   multivariate: false,
-  normalizedKernels: false,
+  normalisedKernels: false,
   bandwidth: 'optuna',
 };
 
