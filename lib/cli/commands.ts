@@ -9,7 +9,7 @@ import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, type Evaluation } from '../evaluate';
 import { renderEvaluationHtml } from '../viz/evaluation-page';
 import { splitName, splitProtocolsHelp } from '../data/split';
-import { trainModel, trainSlice, type Normalisation } from '../train';
+import { trainModel, type Normalisation } from '../train';
 import { featureSetNames } from '../features/sets';
 import { RECOMMENDED_MODEL, zooEntry, zooModelNames, type ZooModelName } from '../models/zoo';
 import { writeFileAtomic } from '../util/atomic';
@@ -136,7 +136,7 @@ export const train: Command = {
       model: {
         type: 'string',
         value: 'NAME',
-        description: `model: ${zooModelNames().join(', ')}, or slice (the first MLP on Meyda statistics, the weakest)`,
+        description: `registry model: ${zooModelNames().join(', ')}`,
         default: RECOMMENDED_MODEL,
       },
       features: {
@@ -171,13 +171,12 @@ export const train: Command = {
       epochs: {
         type: 'string',
         value: 'N',
-        description: "training epochs (slice: 60; --model: the model's own)",
+        description: "training epochs of a neural model (default: the model's own)",
       },
       json: { type: 'boolean', description: 'print a JSON summary on stdout' },
     },
     examples: [
       'ser train --corpus tess --root data --out models/tess-best',
-      'ser train --model slice --corpus tess --root data --out models/tess-slice --epochs 60',
       'ser train --model seed000 --corpus tess --split speaker --fold 1 --out models/tess-seed000',
       'ser train --model seed004-svm --corpus ravdess,tess --split cross --out models/ravdess-to-tess-svm',
     ],
@@ -186,43 +185,11 @@ export const train: Command = {
     const outDir = requireString(args, 'out', 'train');
     const corpus = requireString(args, 'corpus', 'train');
     const root = resolveDataRoot(args.values.root as string | undefined);
-    const modelName = args.values.model as string;
-    if (modelName !== 'slice') {
-      await trainZooModel(args, modelName, corpus, root, outDir);
-      return;
-    }
-    const result = await trainSlice({
-      corpus,
-      root,
-      out: outDir,
-      seed: intOption(args, 'seed', 'train'),
-      epochs: intOption(args, 'epochs', 'train'),
-      onEpoch: (e) => {
-        if (e.epoch === 1 || e.epoch % 10 === 0) {
-          err(
-            `epoch ${e.epoch}: loss ${e.loss.toFixed(4)} acc ${pct(e.accuracy)} · val loss ${e.valLoss.toFixed(4)} val acc ${pct(e.valAccuracy)}`,
-          );
-        }
-      },
-    });
-    for (const s of result.skipped) err(`skipped ${s.path}: ${s.reason}`);
-    if (args.values.json) {
-      out(
-        JSON.stringify({
-          modelDir: path.resolve(outDir),
-          protocol: result.protocol,
-          labels: result.labels,
-          seconds: result.seconds,
-          epochs: result.history.length,
-        }),
-      );
-    } else {
-      out(`model written to ${path.resolve(outDir)} (${result.protocol}, ${result.seconds.toFixed(1)} s)`);
-    }
+    await trainZooModel(args, args.values.model as string, corpus, root, outDir);
   },
 };
 
-/** `ser train --model NAME …`: any zoo model on a protocol's fold, with a per-epoch progress line. */
+/** `ser train [--model NAME] …`: a registry model on a protocol's fold, with a per-epoch progress line. */
 async function trainZooModel(
   args: ParsedArgs,
   modelName: string,
@@ -231,9 +198,7 @@ async function trainZooModel(
   outDir: string,
 ): Promise<void> {
   if (!(zooModelNames() as string[]).includes(modelName))
-    throw new UserError(
-      `train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')}, slice)`,
-    );
+    throw new UserError(`train: unknown --model "${modelName}" (known: ${zooModelNames().join(', ')})`);
   const split = splitName(args.values.split as string);
   const normalise =
     (args.values.normalise as string | undefined) ?? zooEntry(modelName).normalisation ?? 'global';

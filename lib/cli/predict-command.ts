@@ -38,12 +38,31 @@ function csvField(v: string | number | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+/**
+ * Probabilities rounded to 4 decimals that still sum to 1: each is floored to 1e-4 and the units left over go to
+ * the largest remainders (Hamilton's method), so no printed row sums to 0.9998 or 1.0002.
+ */
+export function roundProbabilities(values: readonly number[]): number[] {
+  const units = values.map((v) => v * 1e4);
+  const floors = units.map(Math.floor);
+  let left = Math.round(units.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
+  const order = units.map((u, i) => [u - floors[i], i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    floors[i]++;
+    left--;
+  }
+  return floors.map((f) => f / 1e4);
+}
+
+function roundedScores(scores: Record<string, number>): Record<string, number> {
+  const labels = Object.keys(scores);
+  const values = roundProbabilities(labels.map((l) => scores[l]));
+  return Object.fromEntries(labels.map((l, i) => [l, values[i]]));
+}
 
 function rounded(r: ClipResult): ClipResult {
-  return r.scores
-    ? { ...r, scores: Object.fromEntries(Object.entries(r.scores).map(([k, v]) => [k, round4(v)])) }
-    : r;
+  return r.scores ? { ...r, scores: roundedScores(r.scores) } : r;
 }
 
 /** Counts and mean confidence per predicted label, as text lines. */
@@ -130,7 +149,7 @@ export const predict: Command = {
           [
             r.file,
             r.label,
-            ...labels.map((l) => (r.scores ? round4(r.scores[l]) : undefined)),
+            ...labels.map((l) => (r.scores ? roundedScores(r.scores)[l] : undefined)),
             r.seconds,
             r.error,
           ]

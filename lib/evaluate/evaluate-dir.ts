@@ -1,89 +1,85 @@
 /**
- * Evaluate a saved model directory on the held-out speakers recorded in its `ser.json`.
+ * Re-evaluate a model directory written by `ser train` (a Pipeline): rebuild the same split from the corpora it
+ * records (or those given) under `root`, check it is the split the model was trained on (manifest hash), and
+ * predict the whole test side of the stored fold through the Pipeline, as training scored it.
  */
-import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend';
-import { loadCorpus } from '../data/corpora';
-import { applySpeakerSplit } from '../data/split';
-import { limitPerSpeakerEmotion } from '../data/subset';
-import { standardize } from '../features/standardize';
-import { loadModelDir } from '../models/model-dir';
-import { isPipelineDir } from '../train/pipeline-dir';
-import { evaluateTrainedModelDir } from './evaluate-trained';
-import { recordFeatures, type SlicePayload } from '../train/slice';
+import { speakerKey } from '../data/split';
+import { loadFeatureTable, makeSplit } from '../train/dataset';
+import { loadPipeline } from '../train/pipeline-dir';
 import { UserError } from '../util/errors';
-import { buildEvaluationReport, protocolFromSpeakerSplit } from './evaluation-report';
-import { argmax, classificationMetrics } from '../metrics/summary';
+import { buildEvaluationReport, describeProtocol, protocolFromSplit } from './evaluation-report';
 import type { EvaluateOptions, Evaluation } from './evaluation';
 
 export type { EvaluateOptions, Evaluation } from './evaluation';
 
-/** Predict class probabilities for standardized feature vectors. */
-export function predictProbabilities(model: tf.LayersModel, rows: Float32Array[]): number[][] {
-  if (rows.length === 0) return [];
-  const dims = rows[0].length;
-  const flat = new Float32Array(rows.length * dims);
-  rows.forEach((r, i) => flat.set(r, i * dims));
-  return tf.tidy(() => {
-    const x = tf.tensor2d(flat, [rows.length, dims]);
-    return (model.predict(x) as tf.Tensor2D).arraySync();
-  });
-}
-
-/** Evaluate `modelDir` on the test speakers of its split, read from `corpus` under `root`. */
+/** Evaluate `options.modelDir` on the test side of the fold it was trained on. */
 export async function evaluateModelDir(options: EvaluateOptions): Promise<Evaluation> {
-  // Directories of `ser train --model` rebuild their split from the manifest.
-  if (isPipelineDir(options.modelDir)) return evaluateTrainedModelDir(options);
-  await initBackend();
-  const { model, meta } = await loadModelDir<SlicePayload>(options.modelDir);
+  const pipeline = await loadPipeline(options.modelDir);
   try {
-    const split = meta.payload.split;
-    if (options.corpus !== undefined && split.corpus !== options.corpus) {
+    const p = pipeline.info;
+    const corpora = options.corpus?.split(',').filter((c) => c !== '') ?? p.data?.corpora;
+    if (!corpora)
       throw new UserError(
-        `model was trained on corpus "${split.corpus}", not "${options.corpus}"`,
+        'this model directory does not record its corpora (saved by an older ser): give --corpus',
+        options.modelDir,
+      );
+    // The subset the model was trained on, unless the caller asks for another (refused below if it differs).
+    const limitPerClass = options.limitPerClass ?? p.data?.limitPerClass ?? undefined;
+    const table = await loadFeatureTable(corpora, options.root, p.features, {
+      progress: options.progress ?? true,
+      seed: p.training.seed,
+      limitPerClass,
+    });
+    const split = makeSplit(table, p.split.name, { seed: p.training.seed });
+    if (split.manifestHash !== p.split.manifestHash) {
+      const trained = p.data
+        ? `${p.data.corpora.join(',')}${p.data.limitPerClass ? ` with --limit-per-class ${p.data.limitPerClass}` : ''}`
+        : null;
+      throw new UserError(
+        `the clips of ${corpora.join(',')} under ${options.root} are not those the model was split on ` +
+          `(manifest hash differs${trained ? `; it was trained on ${trained}` : ': other corpora, another copy, or another --limit-per-class'})`,
         options.modelDir,
       );
     }
-    const corpus = await loadCorpus(split.corpus, options.root);
-    const records =
-      options.limitPerClass === undefined
-        ? corpus.records
-        : limitPerSpeakerEmotion(corpus.records, options.limitPerClass, meta.payload.training.seed);
-    const { test } = applySpeakerSplit(records, split);
-    const feats = await recordFeatures(
-      test,
-      meta.payload.features,
-      options.progress ?? true,
-      'features (test)',
+    const fold = split.folds[p.split.foldIndex];
+    const byId = new Map(table.rows.map((r, i) => [r.id, i]));
+    // The whole test side: per-speaker statistics come from all of a speaker's test clips, as at training.
+    const test = fold.test.map((id) => byId.get(id)!);
+    const side = test.map((i) => table.rows[i]);
+    const e = pipeline.evaluate(
+      test.map((i) => table.vectors.get(i)),
+      side.map((r) => r.emotion),
+      side.map(speakerKey),
     );
-    const probs = predictProbabilities(
-      model,
-      feats.vectors.map((v) => standardize(meta.payload.normaliser, v)),
+    const rows = e.kept.map((i) => side[i]);
+    const protocol = protocolFromSplit(
+      split,
+      fold,
+      rows.map((r) => r.corpus),
     );
-    const yTrue = feats.records.map((r) => meta.labels.indexOf(r.emotion));
-    const yPred = probs.map((p) => argmax(p));
     const report = buildEvaluationReport(
       {
-        protocol: protocolFromSpeakerSplit(split),
-        labels: meta.labels,
-        yTrue,
-        yPred,
-        probabilities: probs,
-        clips: feats.records.map((r) => ({ ...r, id: r.path })),
+        protocol,
+        labels: pipeline.labels,
+        yTrue: e.yTrue,
+        yPred: e.yPred,
+        probabilities: e.probabilities,
+        clips: rows.map((r) => ({ ...r, id: r.id })),
         model: options.modelDir,
       },
-      { bootstrap: { nResamples: options.nResamples } },
+      { bootstrap: { nResamples: options.nResamples }, bootstrapBySpeaker: options.bootstrapBySpeaker },
     );
     return {
-      ...classificationMetrics(yTrue, yPred, meta.labels),
+      ...e.metrics,
       report,
-      history: meta.payload.training.history,
-      protocol: split.description,
-      corpus: split.corpus,
-      testSpeakers: split.testSpeakers,
-      skipped: feats.skipped,
+      history: p.training.history.map((h) => ({ ...h })),
+      protocol: `${describeProtocol(protocol)} · ${p.normaliser.kind} normalisation`,
+      corpus: corpora.join(','),
+      testSpeakers: [...new Set(rows.map(speakerKey))].sort(),
+      skipped: table.skipped,
+      clips: rows,
     };
   } finally {
-    model.dispose();
+    pipeline.dispose();
   }
 }

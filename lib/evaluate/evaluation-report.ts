@@ -69,7 +69,7 @@ export function describeProtocol(protocol: EvaluationProtocol): string {
   return `${name} (${corpora}${protocol.detail ? `: ${protocol.detail}` : ''})`;
 }
 
-/** The protocol of the thin slice's held-out-speaker split (its description equals `describeSplit`). */
+/** The protocol of a held-out-speaker split spec (its description equals `describeSplit`). */
 export function protocolFromSpeakerSplit(spec: SpeakerSplitSpec): EvaluationProtocol {
   return {
     kind: 'speaker-independent',

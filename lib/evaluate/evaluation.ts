@@ -1,6 +1,5 @@
 /**
- * What evaluating a model directory takes and gives, shared by the two readers of model directories
- * (evaluate-dir.ts for the thin slice, evaluate-trained.ts for `ser train --model`).
+ * What evaluating a model directory (lib/evaluate/evaluate-dir.ts) takes and gives.
  */
 import type { ManifestRow } from '../data/manifest';
 import type { EpochRecord } from '../metrics/history';

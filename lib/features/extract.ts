@@ -15,7 +15,7 @@ import { contentHash, defaultCacheDir, FeatureCache } from './cache';
 import { meydaStats, type MeydaStatsConfig } from './meyda-stats';
 import { extractSet, featureSet, setDims, type LibrosaSetConfig } from './sets';
 
-/** A feature-set config: the slice's Meyda statistics or a librosa-exact set (built-in or user-defined). */
+/** A feature-set config: Meyda statistics or a librosa-exact set (built-in or user-defined). */
 export type FeatureConfig = MeydaStatsConfig | LibrosaSetConfig;
 
 /** A config from a built-in set name, or the config itself. */

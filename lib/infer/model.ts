@@ -11,7 +11,7 @@ import type { StandardizerState } from '../features/standardize';
 import type { Pipeline } from '../train/pipeline';
 
 export interface InferenceModel {
-  /** Zoo model name ('best', 'seed000', …) or 'slice'. */
+  /** Registry model name ('best', 'seed000', …). */
   readonly name: string;
   readonly labels: string[];
   /** Feature set the model was trained on (its `sampleRate` is the rate audio is resampled to). */
@@ -32,8 +32,8 @@ export interface InferenceModel {
    * statistics to z-score each vector with (one per vector).
    */
   classify(vectors: Float32Array[], states?: StandardizerState[]): number[][];
-  /** The pipeline behind it (absent for the thin slice's models). */
-  readonly pipeline?: Pipeline;
+  /** The pipeline behind it. */
+  readonly pipeline: Pipeline;
   dispose(): void;
 }
 

@@ -12,7 +12,7 @@ export const CLASSIC_MODEL_FILES = ['classic.json', 'ser.json'] as const;
 /** Metadata stored in `ser.json`; `T` is the stage-specific payload (features, normaliser, split, …). */
 export interface SerModelMeta<T = Record<string, unknown>> {
   format: 'ser-model';
-  /** 1: the thin slice's directories (still read); 2: adds `kind`. */
+  /** 1: the retired thin slice's directories (refused with a retraining hint); 2: pipelines, with `kind`. */
   version: 1 | 2;
   /** What holds the model: a tfjs Layers model (model.json + weights.bin) or a classic model (classic.json). Absent in version 1: 'tfjs'. */
   kind?: 'tfjs' | 'classic';

@@ -1,4 +1,3 @@
-export * from './slice';
 export * from './fit';
 export * from './dataset';
 export * from './rows';

@@ -5,32 +5,34 @@
  */
 import { initBackend } from '../backend';
 import { loadClassicModelDir, loadModelDir, readModelMeta } from '../models/model-dir';
+import type { SerModelMeta } from '../models/model-format';
 import type { ClassicState } from '../models/zoo';
 import { UserError } from '../util/errors';
 import { isPipelineMeta, Pipeline } from './pipeline';
 import type { TrainedModelPayload } from './train-model';
 
-/**
- * Whether a model directory holds a pipeline (written by `ser train`), as opposed to the thin slice's, whose
- * directories share the version-2 format but not this payload.
- */
+/** Whether a model directory holds a pipeline, as `ser train` writes them. */
 export function isPipelineDir(dir: string): boolean {
   return isPipelineMeta(readModelMeta<Partial<TrainedModelPayload>>(dir));
 }
 
-/** Load a model directory (checksums verified) as a {@link Pipeline}. */
+/**
+ * Load a model directory (checksums verified) as a {@link Pipeline}. Directories of earlier versions (the thin
+ * slice's) are refused in one line saying how to retrain.
+ */
 export async function loadPipeline(dir: string): Promise<Pipeline> {
-  const meta = readModelMeta<TrainedModelPayload>(dir);
-  if (meta.version !== 2 || !meta.payload?.model)
+  const meta = readModelMeta<Partial<TrainedModelPayload>>(dir);
+  if (!isPipelineMeta(meta))
     throw new UserError(
-      'not a model directory of this version of ser (retrain it with `ser train --out DIR`)',
+      'written by an earlier version of ser (the thin slice, now retired): retrain it with `ser train --out DIR`',
       dir,
     );
+  const full = meta as SerModelMeta<TrainedModelPayload>;
   if (meta.kind === 'classic') {
     const { state } = loadClassicModelDir<ClassicState, TrainedModelPayload>(dir);
-    return new Pipeline(meta, { kind: 'classic', state }, dir);
+    return new Pipeline(full, { kind: 'classic', state }, dir);
   }
   await initBackend();
   const { model } = await loadModelDir<TrainedModelPayload>(dir);
-  return new Pipeline(meta, { kind: 'tfjs', model }, dir);
+  return new Pipeline(full, { kind: 'tfjs', model }, dir);
 }

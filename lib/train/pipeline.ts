@@ -40,8 +40,8 @@ export interface PipelineEvaluation {
 }
 
 /**
- * Whether `meta` is a `ser.json` of a pipeline (a zoo model with its split and feature set), as opposed to the
- * thin slice's, which share the version-2 format but not this payload.
+ * Whether `meta` is a `ser.json` of a pipeline (a registry model with its split and feature set); directories of
+ * the retired thin slice share the version-2 format but not this payload.
  */
 export function isPipelineMeta(meta: SerModelMeta<Partial<TrainedModelPayload>>): boolean {
   const model = meta.payload?.model as { name?: unknown } | undefined;

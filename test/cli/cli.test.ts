@@ -71,7 +71,7 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
   const t = ser([
     'train',
     '--model',
-    'slice',
+    'best-mlp',
     '--corpus',
     'synthetic',
     '--root',
@@ -115,6 +115,18 @@ test('synthetic sample: train → evaluate --json → predict --json; tampered m
     assert.ok(Math.abs(sum - 1) < 1e-4, `scores sum to ${sum}`);
   }
 
+  // A directory of the retired thin slice (its ser.json payload names no registry model) is refused in one line.
+  const old = path.join(tmp('ser-old-'), 'slice');
+  fs.cpSync(model, old, { recursive: true });
+  const meta = JSON.parse(fs.readFileSync(path.join(old, 'ser.json'), 'utf8')) as {
+    payload: Record<string, unknown>;
+  };
+  meta.payload = { features: { kind: 'meyda' }, normaliser: { mean: [], std: [] }, split: {} };
+  fs.writeFileSync(path.join(old, 'ser.json'), JSON.stringify(meta));
+  const retrain = 'retrain it with `ser train --out DIR`';
+  assertOneLineError(ser(['predict', '--model-dir', old, files[0]]), retrain);
+  assertOneLineError(ser(['evaluate', '--model-dir', old, '--root', root]), retrain);
+
   fs.appendFileSync(path.join(model, 'weights.bin'), Buffer.from([1, 2, 3]));
   assertOneLineError(ser(['predict', '--model-dir', model, files[0]]), 'weights.bin');
 });
@@ -144,4 +156,15 @@ test('real TESS: ser train with no model trains the recommended one, and evaluat
   const old = ser(['evaluate', '--model', model, '--root', root, '--json']);
   assert.equal(old.code, 0, old.stderr);
   assert.match(old.stderr, /--model DIR is deprecated: use --model-dir DIR/);
+});
+
+test('printed probabilities are rounded to 4 decimals and still sum to 1', async () => {
+  const { roundProbabilities } = await import('../../lib/cli/predict-command');
+  const third = roundProbabilities([1 / 3, 1 / 3, 1 / 3]);
+  assert.equal(Math.round(third.reduce((a, b) => a + b, 0) * 1e4), 1e4);
+  assert.deepEqual(third, [0.3334, 0.3333, 0.3333]);
+  // Seven near-equal shares, each of which alone rounds up: plain rounding would print a sum of 1.0003.
+  const shares = [0.14286, 0.14286, 0.14286, 0.14286, 0.14286, 0.14286, 0.14284];
+  assert.equal(Math.round(roundProbabilities(shares).reduce((a, b) => a + b, 0) * 1e4), 1e4);
+  assert.deepEqual(roundProbabilities([0.9, 0.1, 0]), [0.9, 0.1, 0]);
 });

@@ -21,7 +21,7 @@ function trainModel(name: string, seed: string, epochs: string): string {
   const t = ser([
     'train',
     '--model',
-    'slice',
+    'best-mlp',
     '--corpus',
     'synthetic',
     '--root',
@@ -55,7 +55,8 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   assert.equal(e.code, 0, e.stderr);
   const result = JSON.parse(e.stdout) as { protocol: string; report: EvaluationReport; accuracy: number };
   assert.equal(result.report.protocol.kind, 'speaker-independent');
-  assert.equal(result.report.protocol.description, result.protocol);
+  const description = result.report.protocol.description;
+  assert.equal(result.protocol, `${description} · global normalisation`);
   assert.equal(result.report.metrics.accuracy, result.accuracy);
   assert.equal(result.report.predictions?.length, result.report.n);
   const html = fs.readFileSync(page, 'utf8');
@@ -63,13 +64,13 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   // Confusion, per-class, per-speaker, confidence and learning-curve figures, all drawn with the one bundle.
   assert.equal((html.match(/class="ser-figure"/g) ?? []).length, 5);
   assert.equal((html.match(/var define, module, exports;/g) ?? []).length, 1, 'plotly.js inlined once');
-  assert.ok(html.includes(`<p class="protocol">${result.protocol} · ${result.report.n} clips</p>`));
+  assert.ok(html.includes(`<p class="protocol">${description} · ${result.report.n} clips</p>`));
   assert.match(html, /Learning curves/);
   assert.ok(!/<script[^>]+src=/.test(html), 'no external scripts');
 
   const text = ser(['evaluate', '--model-dir', model, '--corpus', 'synthetic', '--root', root]);
   assert.equal(text.code, 0, text.stderr);
-  assert.ok(text.stdout.startsWith(`${result.protocol} — ${result.report.n} clips`), text.stdout);
+  assert.ok(text.stdout.startsWith(`${description} — ${result.report.n} clips`), text.stdout);
   assert.match(text.stdout, /macro avg/);
 });
 

@@ -12,7 +12,7 @@ import {
 import { describeSplit } from '../../lib/data/split';
 import { classificationReport, f1Score } from '../../lib/metrics/classification-report';
 
-test('describeProtocol: one line per protocol kind; the slice split reads as describeSplit', () => {
+test('describeProtocol: one line per protocol kind; a speaker split spec reads as describeSplit', () => {
   const spec = {
     protocol: 'speaker-independent' as const,
     corpus: 'tess',
