@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, renderEvaluationHtml, type Evaluation } from '../evaluate';
-import { splitName, splitProtocolsHelp } from '../data/split';
+import { SPLIT_NAMES, splitName, splitProtocolsHelp } from '../data/split';
 import { trainModel, trainSlice, type Normalisation } from '../train';
 import { featureSetNames } from '../features/sets';
 import { zooModelNames, type ZooModelName } from '../models/zoo';
@@ -111,8 +111,7 @@ export const train: Command = {
     name: 'train',
     summary:
       'ser train — train a model and write a model directory: the slice MLP by default, or any zoo model with --model on a protocol (--split).',
-    usage:
-      'ser train [--model NAME --features SET --corpus A[,B] --split random|speaker|loso|cross --fold N --normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
+    usage: `ser train [--model NAME --features SET --corpus A[,B] --split ${SPLIT_NAMES.join('|')} --fold N --normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]`,
     options: {
       corpus: {
         ...corpusOption,

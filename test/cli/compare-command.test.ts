@@ -52,7 +52,7 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   ]);
   assert.equal(e.code, 0, e.stderr);
   const result = JSON.parse(e.stdout) as { protocol: string; report: EvaluationReport; accuracy: number };
-  assert.equal(result.report.protocol.kind, 'speaker-independent');
+  assert.equal(result.report.protocol.kind, 'speaker');
   assert.equal(result.report.protocol.description, result.protocol);
   assert.equal(result.report.metrics.accuracy, result.accuracy);
   assert.equal(result.report.predictions?.length, result.report.n);
