@@ -4,13 +4,13 @@
  * Prints one JSON object: weights.bin bytes, test accuracy, clips whose label changed, largest score change.
  *
  *   node scripts/build.js && node dist/bench/quantize.js [--model best-mlp] [--corpus tess] [--split speaker]
- *     [--fold 0] [--limit-per-class N] [--epochs N]
+ *     [--fold 1] [--limit-per-class N] [--epochs N]   (folds count from 1, as printed)
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../lib/data/root';
-import { speakerKey } from '../lib/data/split';
+import { foldIndex as foldIndexOf, speakerKey } from '../lib/data/split';
 import { argmax } from '../lib/metrics/summary';
 import { exportQuantizedModelDir } from '../lib/models/model-dir';
 import { WEIGHT_QUANTIZATIONS } from '../lib/models/quantize';
@@ -29,7 +29,6 @@ async function main(): Promise<void> {
   const model = (arg('model') ?? 'best-mlp') as ZooModelName;
   const corpus = arg('corpus') ?? 'tess';
   const splitName = (arg('split') ?? 'speaker') as SplitName;
-  const foldIndex = Number(arg('fold') ?? 0);
   const limit = arg('limit-per-class');
   const epochs = arg('epochs');
   const entry = zooEntry(model);
@@ -42,6 +41,7 @@ async function main(): Promise<void> {
     progress: false,
   });
   const split = makeSplit(table, splitName, { seed: 42 });
+  const foldIndex = foldIndexOf(split, Number(arg('fold') ?? 1));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-bench-quantize-'));
   try {
     const f32 = path.join(dir, 'float32');

@@ -8,7 +8,7 @@ import { initBackend } from '../backend';
 import { corpusNames, resolveDataRoot } from '../data';
 import { evaluateModelDir, formatEvaluationReport, type Evaluation } from '../evaluate';
 import { renderEvaluationHtml } from '../viz/evaluation-page';
-import { splitName, splitProtocolsHelp } from '../data/split';
+import { SPLIT_NAMES, splitName, splitProtocolsHelp } from '../data/split';
 import { trainModel, type Normalisation } from '../train';
 import { featureSetNames } from '../features/sets';
 import { RECOMMENDED_MODEL, zooEntry, zooModelNames, type ZooModelName } from '../models/zoo';
@@ -120,8 +120,7 @@ export const train: Command = {
   spec: {
     name: 'train',
     summary: `ser train — train a model on a protocol (--split) and write a model directory: the recommended model (${RECOMMENDED_MODEL}) unless --model names another.`,
-    usage:
-      'ser train [--model NAME] [--features SET] [--corpus A[,B]] [--split random|speaker|loso|cross] [--fold N] [--normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]',
+    usage: `ser train [--model NAME] [--features SET] [--corpus A[,B]] [--split ${SPLIT_NAMES.join('|')}] [--fold N] [--normalise global|per-speaker] [--root DIR] --out MODEL_DIR [--seed N] [--epochs N] [--json]`,
     options: {
       corpus: {
         ...corpusOption,

@@ -33,7 +33,7 @@ function chosenCorpora(args: ParsedArgs, root: string, command: string): string[
       .filter((s) => s !== '');
     const unknown = names.filter((n) => !known.includes(n));
     if (unknown.length > 0)
-      throw new UserError(`${command}: unknown corpus "${unknown[0]}" (known: ${known.join(', ')})`);
+      throw new UserError(`${command}: unknown corpus "${unknown[0]}" (valid: ${known.join(', ')})`);
     return names;
   }
   const found = known

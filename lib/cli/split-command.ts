@@ -118,11 +118,13 @@ export const split: Command = {
       `${s.protocol} split of manifest ${s.manifestHash.slice(0, 12)} (seed ${s.seed ?? 'none'}) saved to ${file}`,
     );
     if (!s.speakerIndependent) out('  NOT speaker-independent: the same speakers are on both sides.');
-    for (const f of folds) {
+    // Folds are numbered from 1, as `--fold` takes them.
+    folds.forEach((f, i) => {
       const speakers = s.speakerIndependent ? `  test speakers: ${f.testSpeakers.join(', ')}` : '';
+      const name = f.name.startsWith(`fold ${i + 1}/`) ? f.name : `fold ${i + 1}/${folds.length} (${f.name})`;
       out(
-        `  ${f.name}: train ${f.train}, test ${f.test}${f.purged ? `, ${f.purged} purged duplicates` : ''}${speakers}`,
+        `  ${name}: train ${f.train}, test ${f.test}${f.purged ? `, ${f.purged} purged duplicates` : ''}${speakers}`,
       );
-    }
+    });
   },
 };

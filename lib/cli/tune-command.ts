@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data';
 import { figureHtml, escapeHtml } from '../viz/html';
-import { splitName } from '../data/split';
+import { SPLIT_NAMES, SPLIT_PROTOCOLS, splitName } from '../data/split';
 import { zooTuneTarget } from '../train';
 import {
   intermediateValuesFigure,
@@ -316,8 +316,7 @@ export const tune: Command = {
       split: {
         type: 'string',
         value: 'NAME',
-        description:
-          '--model: speaker-independent protocol whose fold gives train and validation speakers: speaker, loso or cross',
+        description: `--model: speaker-independent protocol whose fold gives train and validation speakers: ${SPLIT_NAMES.filter((n) => SPLIT_PROTOCOLS[n].speakerIndependent).join(', ')}`,
         default: 'speaker',
       },
       fold: {

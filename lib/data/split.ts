@@ -17,10 +17,12 @@ import { Rng } from '../util/rng';
 import { manifestHash, type ManifestRow } from './manifest';
 import type { ClipRecord } from './types';
 
-export type SplitProtocol = 'speaker-independent';
+/** @deprecated a speaker split's protocol is {@link SplitName} `speaker`. */
+export type SplitProtocol = 'speaker';
 
 export interface SpeakerSplitSpec {
-  protocol: SplitProtocol;
+  /** `speaker` (specs saved before the names were unified say `speaker-independent`). */
+  protocol: SplitName;
   corpus: string;
   trainSpeakers: string[];
   testSpeakers: string[];
@@ -41,7 +43,7 @@ export function defaultSpeakerSplit(records: ClipRecord[]): SpeakerSplitSpec {
   if (speakers.length < 2) throw new Error('a speaker-independent split needs at least two speakers');
   const corpus = records[0].corpus;
   const test = corpus === 'tess' && speakers.includes('YAF') ? ['YAF'] : [speakers[speakers.length - 1]];
-  return { protocol: 'speaker-independent', corpus, trainSpeakers: speakers.filter((s) => !test.includes(s)), testSpeakers: test };
+  return { protocol: 'speaker', corpus, trainSpeakers: speakers.filter((s) => !test.includes(s)), testSpeakers: test };
 }
 
 /** Apply a speaker split; throws if a speaker is on both sides or a side is empty. */
@@ -96,7 +98,7 @@ export interface Split {
   version: 1;
   /** The protocol's name (files saved before the names were unified say e.g. `grouped-kfold`; loadSplit reads them). */
   protocol: SplitName;
-  /** Whether no speaker is on both sides of any fold (false only for stratified-random). */
+  /** Whether no speaker is on both sides of any fold (false only for `random`). */
   speakerIndependent: boolean;
   /** The seed used to shuffle; null where the protocol is deterministic. */
   seed: number | null;

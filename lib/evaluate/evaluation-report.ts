@@ -32,11 +32,11 @@ import {
 import { argmax } from '../metrics/summary';
 
 /**
- * How the test clips relate to the training clips. `random`: clips drawn at random, speakers on both sides
- * (optimistic); `speaker-independent`: held-out speakers (one split or grouped k-fold); `loso`:
- * leave-one-speaker-out; `cross-corpus`: trained on other corpora.
+ * How the test clips relate to the training clips: the split protocol's name (lib/data/split). `random`: clips
+ * drawn at random, speakers on both sides (optimistic); `speaker`: held-out speakers (one split or k folds
+ * grouped by speaker); `loso`: leave-one-speaker-out; `cross`: trained on other corpora.
  */
-export type ProtocolKind = 'random' | 'speaker-independent' | 'loso' | 'cross-corpus';
+export type ProtocolKind = SplitName;
 
 export interface EvaluationProtocol {
   kind: ProtocolKind;
@@ -50,9 +50,9 @@ export interface EvaluationProtocol {
 
 const PROTOCOL_NAMES: Record<ProtocolKind, string> = {
   random: 'random split (speakers shared, optimistic)',
-  'speaker-independent': 'speaker-independent',
+  speaker: 'speaker-independent',
   loso: 'leave-one-speaker-out',
-  'cross-corpus': 'cross-corpus',
+  cross: 'cross-corpus',
 };
 
 /**
@@ -62,7 +62,7 @@ const PROTOCOL_NAMES: Record<ProtocolKind, string> = {
 export function describeProtocol(protocol: EvaluationProtocol): string {
   const name = PROTOCOL_NAMES[protocol.kind];
   const corpora = protocol.corpora.join('+');
-  if (protocol.kind === 'cross-corpus' && protocol.trainCorpora) {
+  if (protocol.kind === 'cross' && protocol.trainCorpora) {
     const where = `train ${protocol.trainCorpora.join('+')} → test ${corpora}`;
     return `${name} (${where}${protocol.detail ? `, ${protocol.detail}` : ''})`;
   }
@@ -72,26 +72,19 @@ export function describeProtocol(protocol: EvaluationProtocol): string {
 /** The protocol of a held-out-speaker split spec (its description equals `describeSplit`). */
 export function protocolFromSpeakerSplit(spec: SpeakerSplitSpec): EvaluationProtocol {
   return {
-    kind: 'speaker-independent',
+    kind: 'speaker',
     corpora: [spec.corpus],
     detail: `train ${spec.trainSpeakers.join('+')} → test ${spec.testSpeakers.join('+')}`,
   };
 }
-
-const KIND_OF_SPLIT: Record<SplitName, ProtocolKind> = {
-  random: 'random',
-  speaker: 'speaker-independent',
-  loso: 'loso',
-  cross: 'cross-corpus',
-};
 
 /**
  * The protocol of one fold of a manifest split (lib/data/split). `testCorpora` are the corpora of the fold's
  * test rows (the split itself does not list them for random and k-fold splits).
  */
 export function protocolFromSplit(split: Split, fold: Fold, testCorpora: string[]): EvaluationProtocol {
-  const kind = KIND_OF_SPLIT[splitName(split.protocol)];
-  if (kind === 'cross-corpus') {
+  const kind = splitName(split.protocol);
+  if (kind === 'cross') {
     const train = split.params.train;
     return {
       kind,

@@ -54,7 +54,7 @@ test('ser evaluate --html writes one self-contained page; --json carries the rep
   ]);
   assert.equal(e.code, 0, e.stderr);
   const result = JSON.parse(e.stdout) as { protocol: string; report: EvaluationReport; accuracy: number };
-  assert.equal(result.report.protocol.kind, 'speaker-independent');
+  assert.equal(result.report.protocol.kind, 'speaker');
   const description = result.report.protocol.description;
   assert.equal(result.protocol, `${description} · global normalisation`);
   assert.equal(result.report.metrics.accuracy, result.accuracy);

@@ -14,7 +14,7 @@ import { classificationReport, f1Score } from '../../lib/metrics/classification-
 
 test('describeProtocol: one line per protocol kind; a speaker split spec reads as describeSplit', () => {
   const spec = {
-    protocol: 'speaker-independent' as const,
+    protocol: 'speaker' as const,
     corpus: 'tess',
     trainSpeakers: ['OAF'],
     testSpeakers: ['YAF'],
@@ -71,7 +71,7 @@ test('buildEvaluationReport: metrics, sklearn report, intervals, confusion, brea
     }
   }
   const protocol = {
-    kind: 'speaker-independent' as const,
+    kind: 'speaker' as const,
     corpora: ['synthetic'],
     detail: 'train C → test A+B',
   };

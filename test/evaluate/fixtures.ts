@@ -8,7 +8,7 @@ import { Rng } from '../../lib/util/rng';
 
 export const LABELS = ['angry', 'happy', 'neutral', 'sad'];
 export const PROTOCOL = {
-  kind: 'speaker-independent' as const,
+  kind: 'speaker' as const,
   corpora: ['tess'],
   detail: 'train OAF → test YAF',
 };
