@@ -16,6 +16,7 @@ import { buildSeed001, SEED001_DEFAULTS, type Seed001Config } from './seed001';
 import { buildSeed002, SEED002_DEFAULTS, type Seed002Config } from './seed002';
 import { buildSeed003, SEED003_DEFAULTS, type Seed003Config } from './seed003';
 import { DEFAULT_SVM, fitSvm, predictSvm, type SvmConfig, type SvmState } from './svm';
+import { UserError } from '../util/errors';
 
 /** Training settings of a neural model (part of its config, so tuning can set them too). */
 export interface NeuralTrainingConfig {
@@ -241,7 +242,8 @@ export function zooModelNames(): ZooModelName[] {
 
 /** A zoo entry by name; throws listing the names when unknown. */
 export function zooEntry(name: string): Zoo[ZooModelName] {
-  if (!(name in ZOO)) throw new Error(`unknown model "${name}" (known: ${zooModelNames().join(', ')})`);
+  if (!Object.hasOwn(ZOO, name))
+    throw new UserError(`unknown model "${name}" (valid: ${zooModelNames().join(', ')})`);
   return ZOO[name as ZooModelName];
 }
 
