@@ -10,6 +10,8 @@
 //   train, evaluate, infer and the browser all take their metrics from lib/metrics.
 // - backend only picks the tfjs backend and loads engine's kernels; everything that runs tfjs
 //   (models, train, evaluate, infer) sits above it.
+// - models sits above augment: a zoo entry names its training-side speaker augmentation (a plain-JSON
+//   recipe from augment/speaker), as it names its feature set from features.
 // - viz turns results of evaluate and tune into figures and HTML, so it sits above them and infer.
 // - cli and browser are two separate entry points at the top; neither imports the other.
 'use strict';

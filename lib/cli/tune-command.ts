@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data';
-import { figureHtml, escapeHtml } from '../viz/html';
+import { figureHtml, escapeHtml, htmlPage } from '../viz/html';
 import { SPLIT_NAMES, SPLIT_PROTOCOLS, splitName } from '../data/split';
 import { zooTuneTarget } from '../train';
 import {
@@ -239,7 +239,7 @@ export function tuneReportHtml(
     parallelCoordinatesFigure(trials, direction),
   ];
   const body = figures.map((f, i) => figureHtml(f as PlotlyFigure, { includeBundle: i === 0 })).join('\n');
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body></html>\n`;
+  return htmlPage(title, `<h1>${escapeHtml(title)}</h1>\n${body}`);
 }
 
 export const tune: Command = {

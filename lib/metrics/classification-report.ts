@@ -70,6 +70,22 @@ export function confusionMatrix(
 }
 
 /**
+ * Accuracy of a confusion matrix: the diagonal over the total, i.e. {@link accuracyScore} of the clips it
+ * counts (NaN when it counts none).
+ */
+export function confusionAccuracy(confusion: number[][]): number {
+  let correct = 0;
+  let total = 0;
+  confusion.forEach((row, i) =>
+    row.forEach((count, j) => {
+      total += count;
+      if (i === j) correct += count;
+    }),
+  );
+  return total === 0 ? Number.NaN : correct / total;
+}
+
+/**
  * Each row divided by its sum: the share of each true class predicted as each class (scikit-learn's
  * `confusion_matrix(..., normalize='true')`, whose rows with no clips stay all zero).
  */

@@ -3,7 +3,7 @@
  * intervals, confusion heatmap, per-class table and figure, per-speaker breakdown, confidence histogram and,
  * when the training history is given, the learning curves. The protocol heads the page and every figure.
  */
-import { escapeHtml, figureHtml, tableHtml } from './html';
+import { escapeHtml, figureHtml, htmlPage, tableHtml } from './html';
 import type { EpochRecord } from '../metrics/history';
 import { confusionMatrixFigure, trainingCurvesFigure } from './figures';
 import { breakdownFigure, confidenceHistogramFigure, perClassFigure } from './evaluation';
@@ -21,19 +21,6 @@ export interface EvaluationHtmlOptions {
   /** Page title. Default "Evaluation of MODEL". */
   title?: string;
 }
-
-const STYLE = `
-body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
-h1 { margin-bottom: 0.2em; }
-.protocol { font-size: 17px; color: #444; margin-top: 0; }
-.headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 1em 0; }
-.headline div { background: #f3f6fb; border-radius: 8px; padding: 8px 14px; }
-.headline b { display: block; font-size: 20px; }
-.note { color: #666; font-size: 13px; }
-table.ser-table { border-collapse: collapse; margin: 1em 0; }
-table.ser-table th, table.ser-table td { padding: 4px 10px; border-bottom: 1px solid #e3e3e3; }
-table.ser-table th { background: #f6f6f6; text-align: left; }
-`;
 
 /** The page for `ser evaluate --html FILE`. */
 export function renderEvaluationHtml(report: EvaluationReport, options: EvaluationHtmlOptions = {}): string {
@@ -112,17 +99,5 @@ export function renderEvaluationHtml(report: EvaluationReport, options: Evaluati
       }),
     );
   }
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`${title} — ${protocol}`)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${parts.join('\n')}
-</body>
-</html>
-`;
+  return htmlPage(`${title} — ${protocol}`, parts.join('\n'));
 }

@@ -2,7 +2,7 @@
  * Pure functions from results to Plotly figure specs. No rendering here: lib/notebook shows the
  * specs in notebooks and reports, and the tests check the specs themselves.
  */
-import { rowNormalise } from '../metrics/classification-report';
+import { confusionAccuracy, rowNormalise } from '../metrics/classification-report';
 import type { EpochRecord } from '../metrics/history';
 import type { BarTrace, PlotlyFigure, PlotlyJson, ScatterTrace } from './plotly';
 
@@ -35,19 +35,6 @@ const SEQUENTIAL_BLUES: [number, string][] = [
   [0.75, '#2171b5'],
   [1, '#08306b'],
 ];
-
-/** Accuracy of a confusion matrix: the diagonal over the total (0 when empty). */
-export function confusionAccuracy(confusion: number[][]): number {
-  let correct = 0;
-  let total = 0;
-  confusion.forEach((row, i) =>
-    row.forEach((count, j) => {
-      total += count;
-      if (i === j) correct += count;
-    }),
-  );
-  return total === 0 ? 0 : correct / total;
-}
 
 function checkConfusion(labels: string[], confusion: number[][]): void {
   const n = labels.length;

@@ -1,5 +1,5 @@
 /**
- * HTML snippets for notebook outputs, as pure functions (the display side is in ./index.ts).
+ * HTML snippets for notebook outputs and standalone pages, as pure functions (lib/notebook displays them).
  *
  * Figures are a `<div>` plus an inline `<script>` calling `Plotly.newPlot`: inline scripts in
  * text/html outputs run both in the live notebook (JupyterLab evaluates them for trusted outputs)
@@ -155,4 +155,35 @@ export function tableHtml(source: DataFrameLike | TableRow[], options: TableOpti
     );
   }
   return parts.join('\n');
+}
+
+/** The one stylesheet of the standalone pages (evaluation, stream timeline, tuning study). */
+export const PAGE_STYLE = `
+body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
+h1 { margin-bottom: 0.2em; }
+.protocol { font-size: 17px; color: #444; margin-top: 0; }
+.note { color: #666; font-size: 13px; }
+.headline { display: flex; flex-wrap: wrap; gap: 12px; margin: 1em 0; }
+.headline div { background: #f3f6fb; border-radius: 8px; padding: 8px 14px; }
+.headline b { display: block; font-size: 20px; }
+table.ser-table { border-collapse: collapse; margin: 1em 0; }
+table.ser-table th, table.ser-table td { padding: 4px 10px; border-bottom: 1px solid #e3e3e3; }
+table.ser-table th { background: #f6f6f6; text-align: left; }
+`;
+
+/** A self-contained HTML page with the shared stylesheet: `title` in the tab, `body` as given. */
+export function htmlPage(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
 }

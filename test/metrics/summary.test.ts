@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { confusionAccuracy } from '../../lib/metrics/classification-report';
 import { classificationMetrics, argmax } from '../../lib/metrics/summary';
 
 test('classificationMetrics gives the confusion matrix, accuracy, recall and UAR by their definitions', () => {
@@ -21,4 +22,21 @@ test('classificationMetrics gives the confusion matrix, accuracy, recall and UAR
   assert.equal(m2.recall.y, 0);
   assert.equal(m2.uar, 0.5);
   assert.equal(argmax([0.1, 0.7, 0.7, 0.2]), 1);
+});
+
+test('confusionAccuracy is the diagonal over the total, the accuracy of the clips the matrix counts', () => {
+  const yTrue = [0, 0, 0, 0, 1, 1, 2];
+  const yPred = [0, 0, 0, 1, 1, 2, 2];
+  const m = classificationMetrics(yTrue, yPred, ['a', 'b', 'c']);
+  assert.equal(confusionAccuracy(m.confusion), m.accuracy);
+  assert.equal(confusionAccuracy(m.confusion), 5 / 7);
+  // No clips: undefined, as accuracyScore of nothing.
+  assert.ok(
+    Number.isNaN(
+      confusionAccuracy([
+        [0, 0],
+        [0, 0],
+      ]),
+    ),
+  );
 });

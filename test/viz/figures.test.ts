@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   barFigure,
-  confusionAccuracy,
   confusionMatrixFigure,
   formatPercent,
   trainingCurvesFigure,
@@ -24,17 +23,6 @@ test('formatPercent rounds to one decimal with a spaced sign', () => {
   assert.equal(formatPercent(0.6129), '61.3 %');
   assert.equal(formatPercent(1), '100.0 %');
   assert.equal(formatPercent(0), '0.0 %');
-});
-
-test('confusionAccuracy is the diagonal over the total', () => {
-  assert.equal(confusionAccuracy(confusion), 13 / 20);
-  assert.equal(
-    confusionAccuracy([
-      [0, 0],
-      [0, 0],
-    ]),
-    0,
-  );
 });
 
 test('rowNormalise makes non-empty rows sum to 1 and keeps empty rows at 0', () => {
