@@ -174,3 +174,13 @@ export function predictForest(state: RandomForestState, row: ArrayLike<number>):
   }
   return p;
 }
+
+/** Class indices of rows: the argmax of the mean leaf frequencies (ties to the lower class index). */
+export function predictForestClasses(state: RandomForestState, rows: ArrayLike<number>[]): Int32Array {
+  return Int32Array.from(rows, (row) => {
+    const p = predictForest(state, row);
+    let best = 0;
+    for (let c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
+    return best;
+  });
+}

@@ -1,0 +1,395 @@
+/**
+ * libsvm's C-SVC solver (Fan, Chen & Lin 2005, as scikit-learn 1.2 ships it) on a precomputed kernel matrix:
+ * SMO with second-order working-set selection, shrinking with gradient reconstruction, Q rows rounded to
+ * float32 like libsvm's kernel cache (`Qfloat`). The variables are permuted in place as libsvm's swap_index
+ * does, so the iterations (and their tie-breaks) follow libsvm's, and the answer is the same to rounding.
+ *
+ * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
+ * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
+ */
+
+/** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
+export interface Gram {
+  n: number;
+  k: Float32Array;
+}
+
+/** Squared norms of the rows of a row-major n × dims matrix. */
+export function rowNorms(x: Float64Array, n: number, dims: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * dims;
+    for (let d = 0; d < dims; d++) s += x[o + d] * x[o + d];
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * exp(−γ‖aᵢ − bⱼ‖²) for rows i of `a` (na × dims) and j of `b` (nb × dims), written to out[i·stride + j]; the
+ * dot products in 2 × 2 register blocks. `symmetric`: a and b are the same matrix, only j ≤ i is computed and
+ * mirrored.
+ */
+export function rbfBlock(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): void {
+  const stride = nb;
+  const put = (i: number, j: number, dot: number) => {
+    const v = Math.exp(-gamma * (aNorm[i] + bNorm[j] - 2 * dot));
+    out[i * stride + j] = v;
+    if (symmetric) out[j * stride + i] = v;
+  };
+  for (let i = 0; i < na; i += 2) {
+    const i1 = Math.min(i + 1, na - 1);
+    const oi0 = i * dims;
+    const oi1 = i1 * dims;
+    const jEnd = symmetric ? i1 + 1 : nb;
+    for (let j = 0; j < jEnd; j += 2) {
+      const j1 = Math.min(j + 1, jEnd - 1);
+      const oj0 = j * dims;
+      const oj1 = j1 * dims;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let d = 0; d < dims; d++) {
+        const a0 = a[oi0 + d];
+        const a1 = a[oi1 + d];
+        const b0 = b[oj0 + d];
+        const b1 = b[oj1 + d];
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+      }
+      put(i, j, s00);
+      put(i, j1, s01);
+      put(i1, j, s10);
+      put(i1, j1, s11);
+    }
+  }
+  if (symmetric) for (let i = 0; i < na; i++) out[i * stride + i] = 1;
+}
+
+/** The float32 RBF Gram matrix of the rows of x (n × dims). */
+export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number): Gram {
+  const norms = rowNorms(x, n, dims);
+  const k = new Float32Array(n * n);
+  rbfBlock(x, n, norms, x, n, norms, dims, gamma, k, true);
+  return { n, k };
+}
+
+/**
+ * Solve one binary C-SVC dual on the Gram rows `rows` (global row indices), labels y ∈ {+1, −1}, bounds
+ * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
+ * before it multiplies α by y.
+ */
+export function solveBinary(
+  gram: Gram,
+  rows: Int32Array,
+  yIn: Int8Array,
+  C: number,
+  eps: number,
+  maxIter: number,
+  shrinking = true,
+): { alpha: Float64Array; rho: number } {
+  const l = rows.length;
+  const n = gram.n;
+  const K = gram.k;
+  const TAU = 1e-12;
+  const LOWER = 0;
+  const UPPER = 1;
+  const FREE = 2;
+  // Per position (libsvm permutes positions on shrinking): label, global row, α, status, gradients, origin.
+  const y = Int8Array.from(yIn);
+  const g = Int32Array.from(rows);
+  const alpha = new Float64Array(l);
+  const status = new Uint8Array(l).fill(LOWER);
+  const G = new Float64Array(l).fill(-1);
+  const Gbar = new Float64Array(l);
+  const active = new Int32Array(l);
+  for (let i = 0; i < l; i++) active[i] = i;
+  let activeSize = l;
+  let unshrink = false;
+  // QD: the kernel diagonal (1 for the RBF kernel).
+  const qd = (i: number) => K[g[i] * n + g[i]];
+
+  const setStatus = (i: number) => {
+    status[i] = alpha[i] >= C ? UPPER : alpha[i] <= 0 ? LOWER : FREE;
+  };
+  const swap = (i: number, j: number) => {
+    let t = y[i];
+    y[i] = y[j];
+    y[j] = t;
+    t = g[i];
+    g[i] = g[j];
+    g[j] = t;
+    t = status[i];
+    status[i] = status[j];
+    status[j] = t;
+    t = active[i];
+    active[i] = active[j];
+    active[j] = t;
+    let u = alpha[i];
+    alpha[i] = alpha[j];
+    alpha[j] = u;
+    u = G[i];
+    G[i] = G[j];
+    G[j] = u;
+    u = Gbar[i];
+    Gbar[i] = Gbar[j];
+    Gbar[j] = u;
+  };
+
+  const reconstructGradient = () => {
+    if (activeSize === l) return;
+    for (let j = activeSize; j < l; j++) G[j] = Gbar[j] - 1;
+    let nFree = 0;
+    for (let j = 0; j < activeSize; j++) if (status[j] === FREE) nFree++;
+    if (nFree * l > 2 * activeSize * (l - activeSize)) {
+      for (let i = activeSize; i < l; i++) {
+        const base = g[i] * n;
+        const yi = y[i];
+        let s = G[i];
+        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * (yi * y[j] * K[base + g[j]]);
+        G[i] = s;
+      }
+    } else {
+      for (let i = 0; i < activeSize; i++)
+        if (status[i] === FREE) {
+          const base = g[i] * n;
+          for (let j = activeSize; j < l; j++) G[j] += alpha[i] * (y[i] * y[j] * K[base + g[j]]);
+        }
+    }
+  };
+
+  const beShrunk = (i: number, gmax1: number, gmax2: number): boolean => {
+    if (status[i] === UPPER) return y[i] === 1 ? -G[i] > gmax1 : -G[i] > gmax2;
+    if (status[i] === LOWER) return y[i] === 1 ? G[i] > gmax2 : G[i] > gmax1;
+    return false;
+  };
+
+  const doShrinking = () => {
+    let gmax1 = -Infinity;
+    let gmax2 = -Infinity;
+    for (let i = 0; i < activeSize; i++) {
+      if (y[i] === 1) {
+        if (status[i] !== UPPER && -G[i] >= gmax1) gmax1 = -G[i];
+        if (status[i] !== LOWER && G[i] >= gmax2) gmax2 = G[i];
+      } else {
+        if (status[i] !== UPPER && -G[i] >= gmax2) gmax2 = -G[i];
+        if (status[i] !== LOWER && G[i] >= gmax1) gmax1 = G[i];
+      }
+    }
+    if (!unshrink && gmax1 + gmax2 <= eps * 10) {
+      unshrink = true;
+      reconstructGradient();
+      activeSize = l;
+    }
+    for (let i = 0; i < activeSize; i++)
+      if (beShrunk(i, gmax1, gmax2)) {
+        activeSize--;
+        while (activeSize > i) {
+          if (!beShrunk(activeSize, gmax1, gmax2)) {
+            swap(i, activeSize);
+            break;
+          }
+          activeSize--;
+        }
+      }
+  };
+
+  // Working set (i, j) into ws; false when optimal.
+  const ws = new Int32Array(2);
+  const selectWorkingSet = (): boolean => {
+    let gmax = -Infinity;
+    let gmax2 = -Infinity;
+    let gmaxIdx = -1;
+    let gminIdx = -1;
+    let objDiffMin = Infinity;
+    for (let t = 0; t < activeSize; t++) {
+      if (y[t] === 1) {
+        if (status[t] !== UPPER && -G[t] >= gmax) {
+          gmax = -G[t];
+          gmaxIdx = t;
+        }
+      } else if (status[t] !== LOWER && G[t] >= gmax) {
+        gmax = G[t];
+        gmaxIdx = t;
+      }
+    }
+    const i = gmaxIdx;
+    if (i >= 0) {
+      const base = g[i] * n;
+      const yi = y[i];
+      const qdi = qd(i);
+      for (let j = 0; j < activeSize; j++) {
+        const Gj = G[j];
+        if (y[j] === 1) {
+          if (status[j] !== LOWER) {
+            const gradDiff = gmax + Gj;
+            if (Gj >= gmax2) gmax2 = Gj;
+            if (gradDiff > 0) {
+              // Q_i[j] = y_i·y_j·K as libsvm's float row; y_j = +1 here.
+              const qij = yi * K[base + g[j]];
+              const quad = qdi + qd(j) - 2.0 * yi * qij;
+              const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+              if (objDiff <= objDiffMin) {
+                gminIdx = j;
+                objDiffMin = objDiff;
+              }
+            }
+          }
+        } else if (status[j] !== UPPER) {
+          const gradDiff = gmax - Gj;
+          if (-Gj >= gmax2) gmax2 = -Gj;
+          if (gradDiff > 0) {
+            const qij = -yi * K[base + g[j]];
+            const quad = qdi + qd(j) + 2.0 * yi * qij;
+            const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+            if (objDiff <= objDiffMin) {
+              gminIdx = j;
+              objDiffMin = objDiff;
+            }
+          }
+        }
+      }
+    }
+    if (gmax + gmax2 < eps || gminIdx === -1) return false;
+    ws[0] = gmaxIdx;
+    ws[1] = gminIdx;
+    return true;
+  };
+
+  let iter = 0;
+  let counter = Math.min(l, 1000) + 1;
+  for (;;) {
+    if (maxIter !== -1 && iter >= maxIter) break;
+    if (--counter === 0) {
+      counter = Math.min(l, 1000);
+      if (shrinking) doShrinking();
+    }
+    if (!selectWorkingSet()) {
+      reconstructGradient();
+      activeSize = l;
+      if (!selectWorkingSet()) break;
+      counter = 1;
+    }
+    ++iter;
+    const i = ws[0];
+    const j = ws[1];
+    const bi = g[i] * n;
+    const bj = g[j] * n;
+    const yi = y[i];
+    const yj = y[j];
+    const qij = yi * yj * K[bi + g[j]];
+    const oldAi = alpha[i];
+    const oldAj = alpha[j];
+    if (yi !== yj) {
+      let quad = qd(i) + qd(j) + 2 * qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (-G[i] - G[j]) / quad;
+      const diff = alpha[i] - alpha[j];
+      alpha[i] += delta;
+      alpha[j] += delta;
+      if (diff > 0) {
+        if (alpha[j] < 0) {
+          alpha[j] = 0;
+          alpha[i] = diff;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = -diff;
+      }
+      if (diff > 0) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = C - diff;
+        }
+      } else if (alpha[j] > C) {
+        alpha[j] = C;
+        alpha[i] = C + diff;
+      }
+    } else {
+      let quad = qd(i) + qd(j) - 2 * qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (G[i] - G[j]) / quad;
+      const sum = alpha[i] + alpha[j];
+      alpha[i] -= delta;
+      alpha[j] += delta;
+      if (sum > C) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = sum - C;
+        }
+      } else if (alpha[j] < 0) {
+        alpha[j] = 0;
+        alpha[i] = sum;
+      }
+      if (sum > C) {
+        if (alpha[j] > C) {
+          alpha[j] = C;
+          alpha[i] = sum - C;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = sum;
+      }
+    }
+    const dAi = alpha[i] - oldAi;
+    const dAj = alpha[j] - oldAj;
+    // G_k += Q_ik·Δα_i + Q_jk·Δα_j, with Q_ik = y_i·y_k·K: fold y_i into the step, y_k per element.
+    const si = yi * dAi;
+    const sj = yj * dAj;
+    for (let k = 0; k < activeSize; k++) {
+      const gk = g[k];
+      const yk = y[k];
+      G[k] += yk * K[bi + gk] * si + yk * K[bj + gk] * sj;
+    }
+    const ui = status[i] === UPPER;
+    const uj = status[j] === UPPER;
+    setStatus(i);
+    setStatus(j);
+    if (ui !== (status[i] === UPPER)) {
+      const c = ui ? -C * yi : C * yi;
+      for (let k = 0; k < l; k++) Gbar[k] += c * y[k] * K[bi + g[k]];
+    }
+    if (uj !== (status[j] === UPPER)) {
+      const c = uj ? -C * yj : C * yj;
+      for (let k = 0; k < l; k++) Gbar[k] += c * y[k] * K[bj + g[k]];
+    }
+  }
+
+  // rho: the mean of y·G over free variables, else the middle of the feasible interval.
+  let ub = Infinity;
+  let lb = -Infinity;
+  let nFree = 0;
+  let sumFree = 0;
+  for (let i = 0; i < activeSize; i++) {
+    const yG = y[i] * G[i];
+    if (status[i] === UPPER) {
+      if (y[i] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (status[i] === LOWER) {
+      if (y[i] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      nFree++;
+      sumFree += yG;
+    }
+  }
+  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+  const out = new Float64Array(l);
+  for (let i = 0; i < l; i++) out[active[i]] = alpha[i];
+  return { alpha: out, rho };
+}
