@@ -3,7 +3,7 @@
  * the same fold rows in the same run: the RBF SVM (C 10, gamma 'scale') and the random forest (100 trees, 5
  * seeds) on seed004 statistics with global normalisation, as bench/accuracy builds them for seed004-svm /
  * seed004-rf. Fit and predict are timed alone on both sides (matrices already in memory, no I/O inside a
- * timing). Prints one JSON object: per model × protocol the seconds, the ratios ours / scikit-learn, SVM
+ * timing; one untimed fit and predict per model and protocol first, on both sides). Prints one JSON object: per model × protocol the seconds, the ratios ours / scikit-learn, SVM
  * prediction mismatches (and, with probabilities, the largest |ours − SVC(probability=True)|), RF mean accuracy
  * over the seeds on both sides; `ok` when every ratio ≤ 1, the SVM predicts like SVC on every fold (probabilities
  * within 1e-3) and the forest's mean accuracy is within 0.01 of scikit-learn's on every protocol.
@@ -127,6 +127,7 @@ function runSklearn(folds: Fold[], svm: boolean, probability: boolean, seeds: nu
         nte: f.test.length,
         dims: f.train[0].length,
         ytr: f.ytr,
+        warmup: f.fold === 0,
       })),
     };
     fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
@@ -158,6 +159,12 @@ async function main(): Promise<void> {
   let ok = true;
   for (const p of protocols) {
     const idx = folds.map((f, k) => (f.protocol === p.name ? k : -1)).filter((k) => k >= 0);
+    // One untimed fit and predict per model before the protocol's timings (compiles the hot loops, starts the
+    // kernel threads); the Python side does the same on the same fold.
+    const w = folds[idx[0]];
+    if (models.includes('svm')) predictSvmClasses(fitSvm(w.train, w.ytr, w.nClasses, { C }), w.test);
+    if (models.includes('rf'))
+      predictForestClasses(fitRandomForest(w.train, w.ytr, w.nClasses, { nTrees: TREES }, 0), w.test);
     if (models.includes('svm')) {
       let fit = 0;
       let predict = 0;

@@ -7,6 +7,7 @@
  * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
  * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
  */
+import { svmRuntime } from './svm-wasm';
 
 /** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
 export interface Gram {
@@ -81,11 +82,82 @@ export function rbfBlock(
   if (symmetric) for (let i = 0; i < na; i++) out[i * stride + i] = 1;
 }
 
+/** Rows of a cross-kernel block at a time in WebAssembly (bounds its scratch memory). */
+const WASM_BLOCK_ROWS = 256;
+
+/**
+ * {@link rbfBlock} through the engine's WebAssembly kernel (lib/engine/wasm/svm.c) on every thread; false when
+ * the module is not available. A symmetric matrix is computed whole (its lower triangle, mirrored).
+ */
+function rbfBlockWasm(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): boolean {
+  const rt = svmRuntime();
+  if (!rt) return false;
+  rt.reset();
+  const bp = rt.putTyped(b);
+  const bnp = rt.putTyped(bNorm);
+  const ap = symmetric ? bp : rt.putTyped(a);
+  const anp = symmetric ? bnp : rt.putTyped(aNorm);
+  const gp = rt.putTyped(Float64Array.of(gamma));
+  const f32 = out instanceof Float32Array;
+  const rowsPerBlock = symmetric ? na : Math.min(na, WASM_BLOCK_ROWS);
+  const op = f32 ? rt.alloc(rowsPerBlock * nb) : rt.allocF64(rowsPerBlock * nb);
+  const parts = rt.threads;
+  for (let r0 = 0; r0 < na; r0 += rowsPerBlock) {
+    const m = Math.min(rowsPerBlock, na - r0);
+    rt.parallel('rbf_kernel_rows', parts, (_p0, _p1, part) => [
+      part,
+      parts,
+      m,
+      nb,
+      dims,
+      ap + r0 * dims * 8,
+      anp + r0 * 8,
+      bp,
+      bnp,
+      symmetric ? 0 : -1,
+      gp,
+      f32 ? op : 0,
+      f32 ? 0 : op,
+    ]);
+    const view = f32 ? new Float32Array(rt.memory.buffer, op, m * nb) : new Float64Array(rt.memory.buffer, op, m * nb);
+    out.set(view, r0 * nb);
+  }
+  return true;
+}
+
+/** exp(−γ‖aᵢ − bⱼ‖²) into out (na × nb): WebAssembly when the engine's module is built, else TypeScript. */
+export function rbfKernel(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): void {
+  if (!rbfBlockWasm(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric))
+    rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
+}
+
 /** The float32 RBF Gram matrix of the rows of x (n × dims). */
 export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number): Gram {
   const norms = rowNorms(x, n, dims);
   const k = new Float32Array(n * n);
-  rbfBlock(x, n, norms, x, n, norms, dims, gamma, k, true);
+  rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
   return { n, k };
 }
 
@@ -93,6 +165,10 @@ export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number)
  * Solve one binary C-SVC dual on the Gram rows `rows` (global row indices), labels y ∈ {+1, −1}, bounds
  * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
  * before it multiplies α by y.
+ *
+ * The problem's Q = y·yᵀ ∘ K is gathered once into an l × l float32 matrix kept in libsvm's position order:
+ * swapping two positions swaps two row offsets and the two columns of every row (libsvm's cache does the
+ * same to its rows), so every hot loop reads one contiguous row.
  */
 export function solveBinary(
   gram: Gram,
@@ -110,19 +186,25 @@ export function solveBinary(
   const LOWER = 0;
   const UPPER = 1;
   const FREE = 2;
-  // Per position (libsvm permutes positions on shrinking): label, global row, α, status, gradients, origin.
+  const Q = new Float32Array(l * l);
+  for (let p = 0; p < l; p++) {
+    const base = rows[p] * n;
+    const yp = yIn[p];
+    const o = p * l;
+    for (let q = 0; q < l; q++) Q[o + q] = yp * yIn[q] * K[base + rows[q]];
+  }
+  // Per position (libsvm permutes positions on shrinking): label, Q row offset, diagonal, α, status,
+  // gradient, gradient of the bounded variables, and the variable's original index.
   const y = Int8Array.from(yIn);
-  const g = Int32Array.from(rows);
+  const row = Int32Array.from({ length: l }, (_, p) => p * l);
+  const QD = Float64Array.from({ length: l }, (_, p) => Q[p * l + p]);
   const alpha = new Float64Array(l);
   const status = new Uint8Array(l).fill(LOWER);
   const G = new Float64Array(l).fill(-1);
   const Gbar = new Float64Array(l);
-  const active = new Int32Array(l);
-  for (let i = 0; i < l; i++) active[i] = i;
+  const active = Int32Array.from({ length: l }, (_, p) => p);
   let activeSize = l;
   let unshrink = false;
-  // QD: the kernel diagonal (1 for the RBF kernel).
-  const qd = (i: number) => K[g[i] * n + g[i]];
 
   const setStatus = (i: number) => {
     status[i] = alpha[i] >= C ? UPPER : alpha[i] <= 0 ? LOWER : FREE;
@@ -131,16 +213,19 @@ export function solveBinary(
     let t = y[i];
     y[i] = y[j];
     y[j] = t;
-    t = g[i];
-    g[i] = g[j];
-    g[j] = t;
+    t = row[i];
+    row[i] = row[j];
+    row[j] = t;
     t = status[i];
     status[i] = status[j];
     status[j] = t;
     t = active[i];
     active[i] = active[j];
     active[j] = t;
-    let u = alpha[i];
+    let u = QD[i];
+    QD[i] = QD[j];
+    QD[j] = u;
+    u = alpha[i];
     alpha[i] = alpha[j];
     alpha[j] = u;
     u = G[i];
@@ -149,6 +234,11 @@ export function solveBinary(
     u = Gbar[i];
     Gbar[i] = Gbar[j];
     Gbar[j] = u;
+    for (let o = 0; o < l * l; o += l) {
+      const v = Q[o + i];
+      Q[o + i] = Q[o + j];
+      Q[o + j] = v;
+    }
   };
 
   const reconstructGradient = () => {
@@ -158,17 +248,17 @@ export function solveBinary(
     for (let j = 0; j < activeSize; j++) if (status[j] === FREE) nFree++;
     if (nFree * l > 2 * activeSize * (l - activeSize)) {
       for (let i = activeSize; i < l; i++) {
-        const base = g[i] * n;
-        const yi = y[i];
+        const oi = row[i];
         let s = G[i];
-        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * (yi * y[j] * K[base + g[j]]);
+        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * Q[oi + j];
         G[i] = s;
       }
     } else {
       for (let i = 0; i < activeSize; i++)
         if (status[i] === FREE) {
-          const base = g[i] * n;
-          for (let j = activeSize; j < l; j++) G[j] += alpha[i] * (y[i] * y[j] * K[base + g[j]]);
+          const oi = row[i];
+          const ai = alpha[i];
+          for (let j = activeSize; j < l; j++) G[j] += ai * Q[oi + j];
         }
     }
   };
@@ -209,7 +299,7 @@ export function solveBinary(
       }
   };
 
-  // Working set (i, j) into ws; false when optimal.
+  // Working set (i, j) into ws; false when optimal (libsvm's select_working_set).
   const ws = new Int32Array(2);
   const selectWorkingSet = (): boolean => {
     let gmax = -Infinity;
@@ -230,9 +320,9 @@ export function solveBinary(
     }
     const i = gmaxIdx;
     if (i >= 0) {
-      const base = g[i] * n;
+      const oi = row[i];
       const yi = y[i];
-      const qdi = qd(i);
+      const qdi = QD[i];
       for (let j = 0; j < activeSize; j++) {
         const Gj = G[j];
         if (y[j] === 1) {
@@ -240,9 +330,7 @@ export function solveBinary(
             const gradDiff = gmax + Gj;
             if (Gj >= gmax2) gmax2 = Gj;
             if (gradDiff > 0) {
-              // Q_i[j] = y_i·y_j·K as libsvm's float row; y_j = +1 here.
-              const qij = yi * K[base + g[j]];
-              const quad = qdi + qd(j) - 2.0 * yi * qij;
+              const quad = qdi + QD[j] - 2.0 * yi * Q[oi + j];
               const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
               if (objDiff <= objDiffMin) {
                 gminIdx = j;
@@ -254,8 +342,7 @@ export function solveBinary(
           const gradDiff = gmax - Gj;
           if (-Gj >= gmax2) gmax2 = -Gj;
           if (gradDiff > 0) {
-            const qij = -yi * K[base + g[j]];
-            const quad = qdi + qd(j) + 2.0 * yi * qij;
+            const quad = qdi + QD[j] + 2.0 * yi * Q[oi + j];
             const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
             if (objDiff <= objDiffMin) {
               gminIdx = j;
@@ -288,15 +375,13 @@ export function solveBinary(
     ++iter;
     const i = ws[0];
     const j = ws[1];
-    const bi = g[i] * n;
-    const bj = g[j] * n;
-    const yi = y[i];
-    const yj = y[j];
-    const qij = yi * yj * K[bi + g[j]];
+    const oi = row[i];
+    const oj = row[j];
+    const qij = Q[oi + j];
     const oldAi = alpha[i];
     const oldAj = alpha[j];
-    if (yi !== yj) {
-      let quad = qd(i) + qd(j) + 2 * qij;
+    if (y[i] !== y[j]) {
+      let quad = QD[i] + QD[j] + 2 * qij;
       if (quad <= 0) quad = TAU;
       const delta = (-G[i] - G[j]) / quad;
       const diff = alpha[i] - alpha[j];
@@ -321,7 +406,7 @@ export function solveBinary(
         alpha[i] = C + diff;
       }
     } else {
-      let quad = qd(i) + qd(j) - 2 * qij;
+      let quad = QD[i] + QD[j] - 2 * qij;
       if (quad <= 0) quad = TAU;
       const delta = (G[i] - G[j]) / quad;
       const sum = alpha[i] + alpha[j];
@@ -348,25 +433,18 @@ export function solveBinary(
     }
     const dAi = alpha[i] - oldAi;
     const dAj = alpha[j] - oldAj;
-    // G_k += Q_ik·Δα_i + Q_jk·Δα_j, with Q_ik = y_i·y_k·K: fold y_i into the step, y_k per element.
-    const si = yi * dAi;
-    const sj = yj * dAj;
-    for (let k = 0; k < activeSize; k++) {
-      const gk = g[k];
-      const yk = y[k];
-      G[k] += yk * K[bi + gk] * si + yk * K[bj + gk] * sj;
-    }
+    for (let k = 0; k < activeSize; k++) G[k] += Q[oi + k] * dAi + Q[oj + k] * dAj;
     const ui = status[i] === UPPER;
     const uj = status[j] === UPPER;
     setStatus(i);
     setStatus(j);
     if (ui !== (status[i] === UPPER)) {
-      const c = ui ? -C * yi : C * yi;
-      for (let k = 0; k < l; k++) Gbar[k] += c * y[k] * K[bi + g[k]];
+      const c = ui ? -C : C;
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oi + k];
     }
     if (uj !== (status[j] === UPPER)) {
-      const c = uj ? -C * yj : C * yj;
-      for (let k = 0; k < l; k++) Gbar[k] += c * y[k] * K[bj + g[k]];
+      const c = uj ? -C : C;
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oj + k];
     }
   }
 

@@ -5,7 +5,7 @@
  * prediction by majority vote of the pairwise decisions (ties to the lower class index). Plain JSON state.
  */
 import { multiclassProbability, libsvmSeed, Mt19937, pairProbability, sigmoidTrain } from './svm-platt';
-import { rbfBlock, rbfGram, rowNorms, solveBinary, type Gram } from './svm-solver';
+import { rbfKernel, rbfGram, rowNorms, solveBinary, type Gram } from './svm-solver';
 
 export interface SvmConfig {
   kind: 'svm';
@@ -220,7 +220,7 @@ export function svmDecisionValues(state: SvmState, rows: ArrayLike<number>[]): F
   for (let start = 0; start < rows.length; start += block) {
     const m = Math.min(block, rows.length - start);
     const x = flattenRows(rows.slice(start, start + m), state.config.columnScales);
-    rbfBlock(x, m, rowNorms(x, m, c.dims), c.sv, nsv, c.svNorm, c.dims, state.gamma, k, false);
+    rbfKernel(x, m, rowNorms(x, m, c.dims), c.sv, nsv, c.svNorm, c.dims, state.gamma, k, false);
     for (let r = 0; r < m; r++) {
       const base = r * nsv;
       const d = new Float64Array(c.machines.length);
