@@ -55,7 +55,7 @@ try {
 const browserOut = path.join(root, 'dist', 'browser');
 const BROWSER_STAND_INS = {
   [path.join(root, 'lib', 'engine', 'dsp')]: 'dsp.ts',
-  [path.join(root, 'lib', 'models', 'svm-wasm')]: 'svm-wasm.ts',
+  [path.join(root, 'lib', 'models', 'svm-node')]: 'svm-node.ts',
 };
 const standIns = {
   name: 'ser-browser-stand-ins',

@@ -7,7 +7,8 @@
  * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
  * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
  */
-import { svmRuntime } from './svm-wasm';
+import { sharedBuffer } from './svm-shared';
+import { svmRuntime } from './svm-node';
 
 /** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
 export interface Gram {
@@ -156,7 +157,8 @@ export function rbfKernel(
 /** The float32 RBF Gram matrix of the rows of x (n × dims). */
 export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number): Gram {
   const norms = rowNorms(x, n, dims);
-  const k = new Float32Array(n * n);
+  // Shared where possible: the SVM's pair workers read it.
+  const k = new Float32Array(sharedBuffer(4 * n * n));
   rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
   return { n, k };
 }
@@ -166,9 +168,8 @@ export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number)
  * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
  * before it multiplies α by y.
  *
- * The problem's Q = y·yᵀ ∘ K is gathered once into an l × l float32 matrix kept in libsvm's position order:
- * swapping two positions swaps two row offsets and the two columns of every row (libsvm's cache does the
- * same to its rows), so every hot loop reads one contiguous row.
+ * The problem's Q = y·yᵀ ∘ K is gathered once into an l × l float32 matrix in the variables' original order;
+ * the loops over positions read it through `active` (position → variable), so libsvm's swaps move no Q values.
  */
 export function solveBinary(
   gram: Gram,
@@ -193,10 +194,9 @@ export function solveBinary(
     const o = p * l;
     for (let q = 0; q < l; q++) Q[o + q] = yp * yIn[q] * K[base + rows[q]];
   }
-  // Per position (libsvm permutes positions on shrinking): label, Q row offset, diagonal, α, status,
-  // gradient, gradient of the bounded variables, and the variable's original index.
+  // Per position (libsvm permutes positions on shrinking): label, diagonal, α, status, gradient, gradient of
+  // the bounded variables, and the variable at that position (its row of Q is at active·l).
   const y = Int8Array.from(yIn);
-  const row = Int32Array.from({ length: l }, (_, p) => p * l);
   const QD = Float64Array.from({ length: l }, (_, p) => Q[p * l + p]);
   const alpha = new Float64Array(l);
   const status = new Uint8Array(l).fill(LOWER);
@@ -213,9 +213,6 @@ export function solveBinary(
     let t = y[i];
     y[i] = y[j];
     y[j] = t;
-    t = row[i];
-    row[i] = row[j];
-    row[j] = t;
     t = status[i];
     status[i] = status[j];
     status[j] = t;
@@ -234,11 +231,6 @@ export function solveBinary(
     u = Gbar[i];
     Gbar[i] = Gbar[j];
     Gbar[j] = u;
-    for (let o = 0; o < l * l; o += l) {
-      const v = Q[o + i];
-      Q[o + i] = Q[o + j];
-      Q[o + j] = v;
-    }
   };
 
   const reconstructGradient = () => {
@@ -248,17 +240,17 @@ export function solveBinary(
     for (let j = 0; j < activeSize; j++) if (status[j] === FREE) nFree++;
     if (nFree * l > 2 * activeSize * (l - activeSize)) {
       for (let i = activeSize; i < l; i++) {
-        const oi = row[i];
+        const oi = active[i] * l;
         let s = G[i];
-        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * Q[oi + j];
+        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * Q[oi + active[j]];
         G[i] = s;
       }
     } else {
       for (let i = 0; i < activeSize; i++)
         if (status[i] === FREE) {
-          const oi = row[i];
+          const oi = active[i] * l;
           const ai = alpha[i];
-          for (let j = activeSize; j < l; j++) G[j] += ai * Q[oi + j];
+          for (let j = activeSize; j < l; j++) G[j] += ai * Q[oi + active[j]];
         }
     }
   };
@@ -320,7 +312,7 @@ export function solveBinary(
     }
     const i = gmaxIdx;
     if (i >= 0) {
-      const oi = row[i];
+      const oi = active[i] * l;
       const yi = y[i];
       const qdi = QD[i];
       for (let j = 0; j < activeSize; j++) {
@@ -330,7 +322,7 @@ export function solveBinary(
             const gradDiff = gmax + Gj;
             if (Gj >= gmax2) gmax2 = Gj;
             if (gradDiff > 0) {
-              const quad = qdi + QD[j] - 2.0 * yi * Q[oi + j];
+              const quad = qdi + QD[j] - 2.0 * yi * Q[oi + active[j]];
               const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
               if (objDiff <= objDiffMin) {
                 gminIdx = j;
@@ -342,7 +334,7 @@ export function solveBinary(
           const gradDiff = gmax - Gj;
           if (-Gj >= gmax2) gmax2 = -Gj;
           if (gradDiff > 0) {
-            const quad = qdi + QD[j] + 2.0 * yi * Q[oi + j];
+            const quad = qdi + QD[j] + 2.0 * yi * Q[oi + active[j]];
             const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
             if (objDiff <= objDiffMin) {
               gminIdx = j;
@@ -375,9 +367,9 @@ export function solveBinary(
     ++iter;
     const i = ws[0];
     const j = ws[1];
-    const oi = row[i];
-    const oj = row[j];
-    const qij = Q[oi + j];
+    const oi = active[i] * l;
+    const oj = active[j] * l;
+    const qij = Q[oi + active[j]];
     const oldAi = alpha[i];
     const oldAj = alpha[j];
     if (y[i] !== y[j]) {
@@ -433,18 +425,21 @@ export function solveBinary(
     }
     const dAi = alpha[i] - oldAi;
     const dAj = alpha[j] - oldAj;
-    for (let k = 0; k < activeSize; k++) G[k] += Q[oi + k] * dAi + Q[oj + k] * dAj;
+    for (let k = 0; k < activeSize; k++) {
+      const v = active[k];
+      G[k] += Q[oi + v] * dAi + Q[oj + v] * dAj;
+    }
     const ui = status[i] === UPPER;
     const uj = status[j] === UPPER;
     setStatus(i);
     setStatus(j);
     if (ui !== (status[i] === UPPER)) {
       const c = ui ? -C : C;
-      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oi + k];
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oi + active[k]];
     }
     if (uj !== (status[j] === UPPER)) {
       const c = uj ? -C : C;
-      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oj + k];
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oj + active[k]];
     }
   }
 

@@ -4,8 +4,11 @@
  * classes (one-vs-one), working sets chosen with second-order information (Fan, Chen & Lin 2005), and
  * prediction by majority vote of the pairwise decisions (ties to the lower class index). Plain JSON state.
  */
-import { multiclassProbability, libsvmSeed, Mt19937, pairProbability, sigmoidTrain } from './svm-platt';
-import { rbfKernel, rbfGram, rowNorms, solveBinary, type Gram } from './svm-solver';
+import { multiclassProbability, libsvmSeed, pairProbability } from './svm-platt';
+import { runPairs, type PairJob } from './svm-pair';
+import { sharedBuffer } from './svm-shared';
+import { svmPairPool } from './svm-node';
+import { rbfKernel, rbfGram, rowNorms } from './svm-solver';
 
 export interface SvmConfig {
   kind: 'svm';
@@ -80,61 +83,6 @@ function scaleGamma(x: Float64Array, dims: number): number {
 }
 
 /**
- * Decision values of a binary solution at the Gram rows `at`: Σ α_t·y_t·K(at, rows_t) − rho (float32 kernel
- * values; libsvm evaluates these in double, a difference far below the 1e-3 that probabilities are held to).
- */
-function binaryDecisions(gram: Gram, rows: Int32Array, y: Int8Array, alpha: Float64Array, rho: number, at: ArrayLike<number>): Float64Array {
-  const sv: number[] = [];
-  for (let t = 0; t < rows.length; t++) if (alpha[t] > 0) sv.push(t);
-  const out = new Float64Array(at.length);
-  for (let q = 0; q < at.length; q++) {
-    const base = at[q] * gram.n;
-    let s = 0;
-    for (const t of sv) s += alpha[t] * y[t] * gram.k[base + rows[t]];
-    out[q] = s - rho;
-  }
-  return out;
-}
-
-/**
- * Platt parameters of one pair (rows of its first class labelled +1, then its second labelled −1), as libsvm's
- * svm_binary_svc_probability: a seeded shuffle, 5 folds, each fold's decision values from a machine trained on
- * the other 4 (libsvm regroups that problem with label −1 first, and reseeds its generator per train call).
- */
-function pairPlatt(gram: Gram, rows: Int32Array, y: Int8Array, c: SvmConfig, rng: Mt19937, seed: number): { A: number; B: number } {
-  const l = rows.length;
-  const perm = Int32Array.from({ length: l }, (_, i) => i);
-  for (let i = 0; i < l; i++) {
-    const j = i + rng.bounded(l - i);
-    const t = perm[i];
-    perm[i] = perm[j];
-    perm[j] = t;
-  }
-  const dec = new Float64Array(l);
-  const folds = 5;
-  for (let f = 0; f < folds; f++) {
-    const begin = Math.floor((f * l) / folds);
-    const end = Math.floor(((f + 1) * l) / folds);
-    const neg: number[] = [];
-    const pos: number[] = [];
-    for (let j = 0; j < l; j++) if (j < begin || j >= end) (y[perm[j]] > 0 ? pos : neg).push(perm[j]);
-    const held = perm.subarray(begin, end);
-    if (pos.length === 0 || neg.length === 0) {
-      const v = pos.length > 0 ? 1 : neg.length > 0 ? -1 : 0;
-      for (const j of held) dec[j] = v;
-      continue;
-    }
-    rng.seed(seed);
-    const subRows = Int32Array.from([...neg, ...pos], (j) => rows[j]);
-    const subY = Int8Array.from([...neg, ...pos], (j) => (y[j] > 0 ? -1 : 1));
-    const { alpha, rho } = solveBinary(gram, subRows, subY, c.C, c.tol, c.maxIter);
-    const d = binaryDecisions(gram, subRows, subY, alpha, rho, Int32Array.from(held, (j) => rows[j]));
-    held.forEach((j, q) => (dec[j] = -d[q]));
-  }
-  return sigmoidTrain(dec, y);
-}
-
-/**
  * Fit a one-vs-one RBF C-SVM on feature rows and class indices 0…nClasses−1 (deterministic): libsvm's
  * algorithm as scikit-learn's SVC runs it, pairs over the classes present in ascending order, each pair's rows
  * in input order (its first class labelled +1). With `probability`, also each pair's Platt sigmoid, as
@@ -150,38 +98,48 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
   const gram = rbfGram(x, n, dims, gamma);
   const byClass = Array.from({ length: nClasses }, () => [] as number[]);
   labels.forEach((l, i) => byClass[l].push(i));
-  const used = new Map<number, number>();
-  const supportVectors: number[][] = [];
-  const machines: PairMachine[] = [];
-  const seed = libsvmSeed(c.randomState ?? 0);
-  const rng = new Mt19937(seed);
-  const platt: { A: number[]; B: number[] } = { A: [], B: [] };
+  // Every pair of classes present, in libsvm's order; trained on the worker threads and this one.
+  const pairs: PairJob['pairs'] = [];
+  let coefLength = 0;
   for (let a = 0; a < nClasses; a++)
     for (let b = a + 1; b < nClasses; b++) {
       if (byClass[a].length === 0 || byClass[b].length === 0) continue;
-      const idx = Int32Array.from([...byClass[a], ...byClass[b]]);
-      const y = Int8Array.from(idx, (r) => (labels[r] === a ? 1 : -1));
-      if (c.probability) {
-        const { A, B } = pairPlatt(gram, idx, y, c, rng, seed);
-        platt.A.push(A);
-        platt.B.push(B);
-      }
-      const { alpha, rho } = solveBinary(gram, idx, y, c.C, c.tol, c.maxIter);
-      const m: PairMachine = { a, b, sv: [], coef: [], bias: -rho };
-      alpha.forEach((al, k) => {
-        if (al <= 0) return;
-        const r = idx[k];
-        let s = used.get(r);
-        if (s === undefined) {
-          s = supportVectors.length;
-          used.set(r, s);
-          supportVectors.push(Array.from(x.subarray(r * dims, (r + 1) * dims)));
-        }
-        m.sv.push(s);
-        m.coef.push(al * y[k]);
-      });
-      machines.push(m);
+      pairs.push({ first: byClass[a], second: byClass[b], coefAt: coefLength });
+      coefLength += byClass[a].length + byClass[b].length;
     }
+  const job: PairJob = {
+    gram,
+    pairs,
+    settings: { C: c.C, tol: c.tol, maxIter: c.maxIter, probability: !!c.probability, seed: libsvmSeed(c.randomState ?? 0) },
+    next: new Int32Array(sharedBuffer(4)),
+    coef: new Float64Array(sharedBuffer(8 * coefLength)),
+    scalars: new Float64Array(sharedBuffer(8 * 3 * pairs.length)),
+  };
+  const pool = pairs.length > 1 ? svmPairPool() : null;
+  if (pool) pool.run(job, runPairs);
+  else runPairs(job);
+
+  const used = new Map<number, number>();
+  const supportVectors: number[][] = [];
+  const platt: { A: number[]; B: number[] } = { A: [], B: [] };
+  const machines = pairs.map(({ first, second, coefAt }, p): PairMachine => {
+    const m: PairMachine = { a: labels[first[0]], b: labels[second[0]], sv: [], coef: [], bias: -job.scalars[3 * p] };
+    platt.A.push(job.scalars[3 * p + 1]);
+    platt.B.push(job.scalars[3 * p + 2]);
+    [...first, ...second].forEach((r, k) => {
+      const coef = job.coef[coefAt + k];
+      if (coef === 0) return;
+      let s = used.get(r);
+      if (s === undefined) {
+        s = supportVectors.length;
+        used.set(r, s);
+        supportVectors.push(Array.from(x.subarray(r * dims, (r + 1) * dims)));
+      }
+      m.sv.push(s);
+      m.coef.push(coef);
+    });
+    return m;
+  });
   return { kind: 'svm', config: c, gamma, nClasses, supportVectors, machines, ...(c.probability ? { platt } : {}) };
 }
 
