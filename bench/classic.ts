@@ -5,7 +5,8 @@
  * seed004-rf. Fit and predict are timed alone on both sides (matrices already in memory, no I/O inside a
  * timing; one untimed fit and predict per model and protocol first, on both sides). Prints one JSON object: per model × protocol the seconds, the ratios ours / scikit-learn, SVM
  * prediction mismatches (and, with probabilities, the largest |ours − SVC(probability=True)|), RF mean accuracy
- * over the seeds on both sides; `ok` when every ratio ≤ 1, the SVM predicts like SVC on every fold (probabilities
+ * over the seeds on both sides, and CPU-second ratios (ours over every thread) as a steadier view on a loaded
+ * machine; `ok` when every ratio ≤ 1, the SVM predicts like SVC on every fold (probabilities
  * within 1e-3) and the forest's mean accuracy is within 0.01 of scikit-learn's on every protocol.
  *
  *   node scripts/build.js && node dist/bench/classic.js [--protocols tess-speaker,ravdess-speaker,ravdess-to-tess]
@@ -46,14 +47,16 @@ interface Fold {
 interface SklearnFold {
   svm?: {
     fit: number;
+    fitCpu: number;
     predict: number;
+    predictCpu: number;
     pred: number[];
     probaFit?: number;
     probaPredict?: number;
     proba?: number[][];
     probaClasses?: number[];
   };
-  rf?: { seed: number; fit: number; predict: number; pred: number[] }[];
+  rf?: { seed: number; fit: number; fitCpu: number; predict: number; predictCpu: number; pred: number[] }[];
 }
 
 function listArg(name: string): string[] | undefined {
@@ -71,10 +74,20 @@ const accuracy = (pred: ArrayLike<number>, truth: number[]) => {
   for (let i = 0; i < truth.length; i++) if (pred[i] === truth[i]) c++;
   return c / truth.length;
 };
-function seconds<T>(f: () => T): [T, number] {
+/** CPU seconds of this process (every thread) so far. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+/** CPU seconds spent in timed sections, by key, beside their wall seconds. */
+const cpu: Record<string, number> = {};
+function seconds<T>(f: () => T, key?: string): [T, number] {
+  const c = cpuSeconds();
   const t = process.hrtime.bigint();
   const out = f();
-  return [out, Number(process.hrtime.bigint() - t) / 1e9];
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
+  if (key) cpu[key] = (cpu[key] ?? 0) + cpuSeconds() - c;
+  return [out, wall];
 }
 
 /** Every fold's rows in memory: seed004 statistics, global normalisation (fitted on the training side). */
@@ -175,8 +188,8 @@ async function main(): Promise<void> {
       const acc: number[] = [];
       for (const k of idx) {
         const f = folds[k];
-        const [state, tf] = seconds(() => fitSvm(f.train, f.ytr, f.nClasses, { C }));
-        const [pred, tp] = seconds(() => predictSvmClasses(state, f.test));
+        const [state, tf] = seconds(() => fitSvm(f.train, f.ytr, f.nClasses, { C }), `svm-fit-${p.name}`);
+        const [pred, tp] = seconds(() => predictSvmClasses(state, f.test), `svm-predict-${p.name}`);
         fit += tf;
         predict += tp;
         const r = ref[k].svm!;
@@ -208,6 +221,12 @@ async function main(): Promise<void> {
         predictSeconds: round(predict, 3),
         sklearnPredictSeconds: round(skPredict, 3),
         predictRatio: round(predict / skPredict, 3),
+        // CPU seconds (ours: every thread) against scikit-learn's: a steadier view on a loaded machine.
+        fitCpuRatio: round(cpu[`svm-fit-${p.name}`] / idx.reduce((s, k) => s + ref[k].svm!.fitCpu, 0), 3),
+        predictCpuRatio: round(
+          cpu[`svm-predict-${p.name}`] / idx.reduce((s, k) => s + ref[k].svm!.predictCpu, 0),
+          3,
+        ),
         accuracy: round(mean(acc)),
         predictionMismatches: mismatches,
       };
@@ -236,10 +255,11 @@ async function main(): Promise<void> {
         const theirsSeed: number[] = [];
         for (const k of idx) {
           const f = folds[k];
-          const [state, tf] = seconds(() =>
-            fitRandomForest(f.train, f.ytr, f.nClasses, { nTrees: TREES }, seed),
+          const [state, tf] = seconds(
+            () => fitRandomForest(f.train, f.ytr, f.nClasses, { nTrees: TREES }, seed),
+            `rf-fit-${p.name}`,
           );
-          const [pred, tp] = seconds(() => predictForestClasses(state, f.test));
+          const [pred, tp] = seconds(() => predictForestClasses(state, f.test), `rf-predict-${p.name}`);
           fit += tf;
           predict += tp;
           oursSeed.push(accuracy(pred, f.yte));
@@ -262,6 +282,15 @@ async function main(): Promise<void> {
         predictSeconds: round(predict, 3),
         sklearnPredictSeconds: round(skPredict, 3),
         predictRatio: round(predict / skPredict, 3),
+        fitCpuRatio: round(
+          cpu[`rf-fit-${p.name}`] / idx.reduce((s, k) => s + ref[k].rf!.reduce((t, r) => t + r.fitCpu, 0), 0),
+          3,
+        ),
+        predictCpuRatio: round(
+          cpu[`rf-predict-${p.name}`] /
+            idx.reduce((s, k) => s + ref[k].rf!.reduce((t, r) => t + r.predictCpu, 0), 0),
+          3,
+        ),
         accuracy: round(mean(ours)),
         sklearnAccuracy: round(mean(theirs)),
         accuracyBySeed: ours.map((a) => round(a)),

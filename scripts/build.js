@@ -55,7 +55,7 @@ try {
 const browserOut = path.join(root, 'dist', 'browser');
 const BROWSER_STAND_INS = {
   [path.join(root, 'lib', 'engine', 'dsp')]: 'dsp.ts',
-  [path.join(root, 'lib', 'models', 'svm-node')]: 'svm-node.ts',
+  [path.join(root, 'lib', 'models', 'classic-threads')]: 'classic-threads.ts',
 };
 const standIns = {
   name: 'ser-browser-stand-ins',

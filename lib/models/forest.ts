@@ -4,6 +4,8 @@
  * Plain JSON, so it is stored in a model directory and predicts anywhere without tfjs.
  */
 import { Rng } from '../util/rng';
+import { classicPool } from './classic-threads';
+import { sharedBuffer } from './svm-shared';
 
 export interface RandomForestConfig {
   kind: 'random-forest';
@@ -66,12 +68,12 @@ function columns(rows: ArrayLike<number>[]): Columns {
   const n = rows.length;
   const dims = rows[0].length;
   if (n >= SHIFT) throw new Error(`fitRandomForest: at most ${SHIFT - 1} rows, got ${n}`);
-  const x = new Float32Array(n * dims);
+  const x = new Float32Array(sharedBuffer(4 * n * dims));
   rows.forEach((r, i) => {
     if (r.length !== dims) throw new Error(`fitRandomForest: row ${i} has ${r.length} values, row 0 has ${dims}`);
     for (let d = 0; d < dims; d++) x[d * n + i] = r[d];
   });
-  const rank = new Uint32Array(n * dims);
+  const rank = new Uint32Array(sharedBuffer(4 * n * dims));
   for (let d = 0; d < dims; d++) {
     const col = x.subarray(d * n, (d + 1) * n);
     const sorted = Float32Array.from(col).sort();
@@ -230,7 +232,35 @@ function growTree(cols: Columns, y: Int32Array, nClasses: number, weight: Float6
   return tree;
 }
 
-/** Fit a random forest on feature rows and class indices 0…nClasses−1; `seed` fixes bootstraps and feature draws. */
+/** Trees of one fit for worker threads: the training matrix, labels, and one seed per tree; taken from `next`. */
+export interface ForestJob {
+  cols: Columns;
+  y: Int32Array;
+  nClasses: number;
+  config: RandomForestConfig;
+  seeds: number[];
+  next: Int32Array;
+}
+
+/** Take trees from the job's counter and grow them until none is left; each with its index. */
+export function growTrees(job: ForestJob): { index: number; tree: TreeState }[] {
+  const out: { index: number; tree: TreeState }[] = [];
+  const { cols, config } = job;
+  for (;;) {
+    const t = Atomics.add(job.next, 0, 1);
+    if (t >= job.seeds.length) return out;
+    const rng = new Rng(job.seeds[t]);
+    const weight = new Float64Array(cols.n);
+    if (config.bootstrap) for (let i = 0; i < cols.n; i++) weight[rng.int(cols.n)]++;
+    else weight.fill(1);
+    out.push({ index: t, tree: growTree(cols, job.y, job.nClasses, weight, config, rng) });
+  }
+}
+
+/**
+ * Fit a random forest on feature rows and class indices 0…nClasses−1; `seed` fixes bootstraps and feature
+ * draws (each tree has its own seed, drawn in order, so the forest does not depend on how many threads grew it).
+ */
 export function fitRandomForest(
   rows: ArrayLike<number>[],
   labels: number[],
@@ -240,17 +270,25 @@ export function fitRandomForest(
 ): RandomForestState {
   const c: RandomForestConfig = { ...DEFAULT_RANDOM_FOREST, ...config, kind: 'random-forest' };
   if (rows.length === 0) throw new Error('fitRandomForest: no rows');
-  const cols = columns(rows);
-  const y = Int32Array.from(labels);
   const rng = new Rng(seed);
-  const treeSeeds = Array.from({ length: c.nTrees }, () => rng.int(2 ** 31));
-  const trees = treeSeeds.map((s) => {
-    const treeRng = new Rng(s);
-    const weight = new Float64Array(cols.n);
-    if (c.bootstrap) for (let i = 0; i < cols.n; i++) weight[treeRng.int(cols.n)]++;
-    else weight.fill(1);
-    return growTree(cols, y, nClasses, weight, c, treeRng);
-  });
+  const job: ForestJob = {
+    cols: columns(rows),
+    y: new Int32Array(sharedBuffer(4 * labels.length)),
+    nClasses,
+    config: c,
+    seeds: Array.from({ length: c.nTrees }, () => rng.int(2 ** 31)),
+    next: new Int32Array(sharedBuffer(4)),
+  };
+  job.y.set(labels);
+  const pool = c.nTrees > 1 ? classicPool() : null;
+  const grown = pool
+    ? (() => {
+        const r = pool.run({ kind: 'forest-trees', ...job }, () => growTrees(job));
+        return [r.own, ...(r.workers as ReturnType<typeof growTrees>[])].flat();
+      })()
+    : growTrees(job);
+  const trees = new Array<TreeState>(c.nTrees);
+  for (const { index, tree } of grown) trees[index] = tree;
   return { kind: 'random-forest', config: c, nClasses, trees };
 }
 

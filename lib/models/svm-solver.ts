@@ -8,7 +8,7 @@
  * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
  */
 import { sharedBuffer } from './svm-shared';
-import { svmRuntime } from './svm-node';
+import { svmRuntime } from './classic-threads';
 
 /** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
 export interface Gram {

@@ -7,7 +7,7 @@
 import { multiclassProbability, libsvmSeed, pairProbability } from './svm-platt';
 import { runPairs, type PairJob } from './svm-pair';
 import { sharedBuffer } from './svm-shared';
-import { svmPairPool } from './svm-node';
+import { classicPool } from './classic-threads';
 import { rbfKernel, rbfGram, rowNorms } from './svm-solver';
 
 export interface SvmConfig {
@@ -115,8 +115,8 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
     coef: new Float64Array(sharedBuffer(8 * coefLength)),
     scalars: new Float64Array(sharedBuffer(8 * 3 * pairs.length)),
   };
-  const pool = pairs.length > 1 ? svmPairPool() : null;
-  if (pool) pool.run(job, runPairs);
+  const pool = pairs.length > 1 ? classicPool() : null;
+  if (pool) pool.run({ kind: 'svm-pairs', ...job }, () => runPairs(job));
   else runPairs(job);
 
   const used = new Map<number, number>();
