@@ -168,8 +168,9 @@ export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number)
  * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
  * before it multiplies α by y.
  *
- * The problem's Q = y·yᵀ ∘ K is gathered once into an l × l float32 matrix in the variables' original order;
- * the loops over positions read it through `active` (position → variable), so libsvm's swaps move no Q values.
+ * The problem's Q = y·yᵀ ∘ K is gathered row by row, on first use, into an l × l float32 matrix in the
+ * variables' original order; the loops over positions read it through `active` (position → variable), so
+ * libsvm's swaps move no Q values.
  */
 export function solveBinary(
   gram: Gram,
@@ -188,16 +189,24 @@ export function solveBinary(
   const UPPER = 1;
   const FREE = 2;
   const Q = new Float32Array(l * l);
-  for (let p = 0; p < l; p++) {
-    const base = rows[p] * n;
-    const yp = yIn[p];
-    const o = p * l;
-    for (let q = 0; q < l; q++) Q[o + q] = yp * yIn[q] * K[base + rows[q]];
-  }
+  // Rows of Q are gathered from the Gram matrix on first use, as libsvm computes kernel rows on demand: a
+  // pair's working sets touch a fraction of its variables.
+  const ready = new Uint8Array(l);
+  const qRow = (v: number): number => {
+    const o = v * l;
+    if (ready[v] === 0) {
+      ready[v] = 1;
+      const base = rows[v] * n;
+      const yv = yIn[v];
+      for (let q = 0; q < l; q++) Q[o + q] = yv * yIn[q] * K[base + rows[q]];
+    }
+    return o;
+  };
   // Per position (libsvm permutes positions on shrinking): label, diagonal, α, status, gradient, gradient of
   // the bounded variables, and the variable at that position (its row of Q is at active·l).
   const y = Int8Array.from(yIn);
-  const QD = Float64Array.from({ length: l }, (_, p) => Q[p * l + p]);
+  const QD = new Float64Array(l);
+  for (let p = 0; p < l; p++) QD[p] = K[rows[p] * n + rows[p]];
   const alpha = new Float64Array(l);
   const status = new Uint8Array(l).fill(LOWER);
   const G = new Float64Array(l).fill(-1);
@@ -240,7 +249,7 @@ export function solveBinary(
     for (let j = 0; j < activeSize; j++) if (status[j] === FREE) nFree++;
     if (nFree * l > 2 * activeSize * (l - activeSize)) {
       for (let i = activeSize; i < l; i++) {
-        const oi = active[i] * l;
+        const oi = qRow(active[i]);
         let s = G[i];
         for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * Q[oi + active[j]];
         G[i] = s;
@@ -248,7 +257,7 @@ export function solveBinary(
     } else {
       for (let i = 0; i < activeSize; i++)
         if (status[i] === FREE) {
-          const oi = active[i] * l;
+          const oi = qRow(active[i]);
           const ai = alpha[i];
           for (let j = activeSize; j < l; j++) G[j] += ai * Q[oi + active[j]];
         }
@@ -312,7 +321,7 @@ export function solveBinary(
     }
     const i = gmaxIdx;
     if (i >= 0) {
-      const oi = active[i] * l;
+      const oi = qRow(active[i]);
       const yi = y[i];
       const qdi = QD[i];
       for (let j = 0; j < activeSize; j++) {
@@ -367,8 +376,8 @@ export function solveBinary(
     ++iter;
     const i = ws[0];
     const j = ws[1];
-    const oi = active[i] * l;
-    const oj = active[j] * l;
+    const oi = qRow(active[i]);
+    const oj = qRow(active[j]);
     const qij = Q[oi + active[j]];
     const oldAi = alpha[i];
     const oldAj = alpha[j];
