@@ -53,6 +53,22 @@ export interface RandomForestState {
 const FEATURE_THRESHOLD = 1e-7;
 /** Composite sort keys rank·2²¹ + sample stay exact in a float64 (ranks and samples below 2²¹). */
 const SHIFT = 2 ** 21;
+const INV_SHIFT = 2 ** -21;
+
+/** keys[0, count) sorted ascending in place (insertion sort when short, else the engine's numeric sort). */
+function sortKeys(keys: Float64Array, count: number): Float64Array {
+  if (count > 24) return keys.subarray(0, count).sort();
+  for (let i = 1; i < count; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > k) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
 
 /** The training matrix as the tree builder reads it: column-major float32 values and per-column value ranks. */
 interface Columns {
@@ -62,6 +78,8 @@ interface Columns {
   x: Float32Array;
   /** rank[d·n + i]: index of row i's value among the distinct values of feature d, ascending. */
   rank: Uint32Array;
+  /** sortedValues[d·n + r]: the value of rank r of feature d (the column sorted ascending). */
+  sortedValues: Float32Array;
 }
 
 function columns(rows: ArrayLike<number>[]): Columns {
@@ -74,9 +92,12 @@ function columns(rows: ArrayLike<number>[]): Columns {
     for (let d = 0; d < dims; d++) x[d * n + i] = r[d];
   });
   const rank = new Uint32Array(sharedBuffer(4 * n * dims));
+  const sortedValues = new Float32Array(sharedBuffer(4 * n * dims));
   for (let d = 0; d < dims; d++) {
     const col = x.subarray(d * n, (d + 1) * n);
-    const sorted = Float32Array.from(col).sort();
+    const sorted = sortedValues.subarray(d * n, (d + 1) * n);
+    sorted.set(col);
+    sorted.sort();
     // Rank = position of the value's first occurrence among the sorted values (binary search).
     for (let i = 0; i < n; i++) {
       let lo = 0;
@@ -90,7 +111,7 @@ function columns(rows: ArrayLike<number>[]): Columns {
       rank[d * n + i] = lo;
     }
   }
-  return { n, dims, x, rank };
+  return { n, dims, x, rank, sortedValues };
 }
 
 /**
@@ -101,7 +122,7 @@ function columns(rows: ArrayLike<number>[]): Columns {
  * the lowest weighted Gini impurity.
  */
 function growTree(cols: Columns, y: Int32Array, nClasses: number, weight: Float64Array, config: RandomForestConfig, rng: Rng): TreeState {
-  const { n, dims, x, rank } = cols;
+  const { n, dims, x, rank, sortedValues } = cols;
   const tree: TreeState = { feature: [], threshold: [], left: [], right: [], value: [] };
   const tryFeatures =
     config.maxFeatures === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(dims))) : Math.max(1, Math.floor(config.maxFeatures * dims));
@@ -165,9 +186,10 @@ function growTree(cols: Columns, y: Int32Array, nClasses: number, weight: Float6
       const d = features[fj];
       const base = d * n;
       for (let p = start; p < end; p++) keys[p - start] = rank[base + samples[p]] * SHIFT + samples[p];
-      const sorted = keys.subarray(0, count).sort();
-      const firstValue = x[base + (sorted[0] % SHIFT)];
-      const lastValue = x[base + (sorted[count - 1] % SHIFT)];
+      const sorted = sortKeys(keys, count);
+      // A key's rank is ⌊key / 2²¹⌋ and its sample the rest (exact: 2²¹ is a power of two).
+      const firstValue = sortedValues[base + Math.floor(sorted[0] * INV_SHIFT)];
+      const lastValue = sortedValues[base + Math.floor(sorted[count - 1] * INV_SHIFT)];
       if (lastValue <= firstValue + FEATURE_THRESHOLD) {
         features[fj] = features[totalConstants];
         features[totalConstants] = d;
@@ -182,8 +204,9 @@ function growTree(cols: Columns, y: Int32Array, nClasses: number, weight: Float6
       let sqL = 0;
       let sqR = sq;
       let wL = 0;
-      let prev = sorted[0] % SHIFT;
-      let prevValue = x[base + prev];
+      const firstRank = Math.floor(sorted[0] * INV_SHIFT);
+      let prev = sorted[0] - firstRank * SHIFT;
+      let prevValue = sortedValues[base + firstRank];
       for (let p = 1; p < count; p++) {
         // Move sample p − 1 to the left side.
         const c = y[prev];
@@ -194,8 +217,9 @@ function growTree(cols: Columns, y: Int32Array, nClasses: number, weight: Float6
         sqR -= ws * (2 * cr - ws);
         left[c] = cl + ws;
         wL += ws;
-        const s = sorted[p] % SHIFT;
-        const value = x[base + s];
+        const r = Math.floor(sorted[p] * INV_SHIFT);
+        const s = sorted[p] - r * SHIFT;
+        const value = sortedValues[base + r];
         if (value > prevValue + FEATURE_THRESHOLD && p >= config.minSamplesLeaf && count - p >= config.minSamplesLeaf) {
           const proxy = sqL / wL + sqR / (w - wL);
           if (proxy > bestProxy) {
