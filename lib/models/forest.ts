@@ -1,11 +1,12 @@
 /**
- * A random forest of CART trees (Gini impurity, a random subset of features per node, bootstrap samples),
- * following scikit-learn's RandomForestClassifier: predictions average the trees' leaf class frequencies.
- * Plain JSON, so it is stored in a model directory and predicts anywhere without tfjs.
+ * A random forest of CART trees grown as scikit-learn's RandomForestClassifier grows them (bootstrap as row
+ * weights, Fisher–Yates feature draws, best split by weighted Gini; see growTree), trees on the classic worker
+ * threads: predictions average the trees' leaf class frequencies. Plain JSON, so it is stored in a model
+ * directory and predicts anywhere without tfjs. Details and measurements: docs/classic-models.md.
  */
 import { Rng } from '../util/rng';
 import { classicPool } from './classic-threads';
-import { sharedBuffer } from './svm-shared';
+import { sharedBuffer } from './classic-shared';
 
 export interface RandomForestConfig {
   kind: 'random-forest';
@@ -328,7 +329,7 @@ export function predictForest(state: RandomForestState, row: ArrayLike<number>):
 }
 
 /** A forest's trees as flat typed arrays for batch prediction, built once per state object. */
-interface CompiledForest {
+export interface CompiledForest {
   feature: Int32Array;
   threshold: Float64Array;
   left: Int32Array;
@@ -344,12 +345,12 @@ function compileForest(state: RandomForestState): CompiledForest {
   const size = state.trees.reduce((s, t) => s + t.feature.length, 0);
   const k = state.nClasses;
   c = {
-    feature: new Int32Array(size),
-    threshold: new Float64Array(size),
-    left: new Int32Array(size),
-    right: new Int32Array(size),
-    value: new Float64Array(size * k),
-    roots: new Int32Array(state.trees.length),
+    feature: new Int32Array(sharedBuffer(4 * size)),
+    threshold: new Float64Array(sharedBuffer(8 * size)),
+    left: new Int32Array(sharedBuffer(4 * size)),
+    right: new Int32Array(sharedBuffer(4 * size)),
+    value: new Float64Array(sharedBuffer(8 * size * k)),
+    roots: new Int32Array(sharedBuffer(4 * state.trees.length)),
   };
   let at = 0;
   for (const [t, tree] of state.trees.entries()) {
@@ -369,18 +370,57 @@ function compileForest(state: RandomForestState): CompiledForest {
 
 /** Class indices of rows: the argmax of the mean leaf frequencies (ties to the lower class index). */
 export function predictForestClasses(state: RandomForestState, rows: ArrayLike<number>[]): Int32Array {
-  const c = compileForest(state);
-  const k = state.nClasses;
+  const m = rows.length;
+  const dims = m > 0 ? rows[0].length : 0;
+  const job: ForestPredictJob = {
+    forest: compileForest(state),
+    nClasses: state.nClasses,
+    x: new Float32Array(sharedBuffer(4 * m * dims)),
+    dims,
+    next: new Int32Array(sharedBuffer(4)),
+    out: new Int32Array(sharedBuffer(4 * m)),
+  };
+  rows.forEach((r, i) => job.x.set(r, i * dims));
+  // Enough rows to pay for waking the worker threads: split them there too.
+  const pool = m >= 256 ? classicPool() : null;
+  if (pool) pool.run({ kind: 'forest-predict', ...job }, () => predictForestRows(job));
+  else predictForestRows(job);
+  return job.out;
+}
+
+/** Rows of one prediction for worker threads (in blocks of PREDICT_BLOCK taken from `next`). */
+export interface ForestPredictJob {
+  forest: CompiledForest;
+  nClasses: number;
+  /** Row-major rows. */
+  x: Float32Array;
+  dims: number;
+  next: Int32Array;
+  /** Predicted class of each row. */
+  out: Int32Array;
+}
+const PREDICT_BLOCK = 64;
+
+/** Take blocks of rows from the job's counter and predict them until none is left. */
+export function predictForestRows(job: ForestPredictJob): void {
+  const { feature, threshold, left, right, value, roots } = job.forest;
+  const { x, dims, nClasses: k, out } = job;
+  const m = out.length;
   const p = new Float64Array(k);
-  return Int32Array.from(rows, (row) => {
-    p.fill(0);
-    for (let t = 0; t < c.roots.length; t++) {
-      let node = c.roots[t];
-      while (c.feature[node] >= 0) node = row[c.feature[node]] <= c.threshold[node] ? c.left[node] : c.right[node];
-      for (let j = 0; j < k; j++) p[j] += c.value[node * k + j];
+  for (;;) {
+    const r0 = Atomics.add(job.next, 0, 1) * PREDICT_BLOCK;
+    if (r0 >= m) return;
+    for (let r = r0; r < Math.min(m, r0 + PREDICT_BLOCK); r++) {
+      const o = r * dims;
+      p.fill(0);
+      for (let t = 0; t < roots.length; t++) {
+        let node = roots[t];
+        for (let f = feature[node]; f >= 0; f = feature[node]) node = x[o + f] <= threshold[node] ? left[node] : right[node];
+        for (let j = 0; j < k; j++) p[j] += value[node * k + j];
+      }
+      let best = 0;
+      for (let j = 1; j < k; j++) if (p[j] > p[best]) best = j;
+      out[r] = best;
     }
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p[j] > p[best]) best = j;
-    return best;
-  });
+  }
 }

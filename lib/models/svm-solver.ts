@@ -7,7 +7,7 @@
  * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
  * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
  */
-import { sharedBuffer } from './svm-shared';
+import { sharedBuffer } from './classic-shared';
 import { svmRuntime } from './classic-threads';
 
 /** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
@@ -85,6 +85,8 @@ export function rbfBlock(
 
 /** Rows of a cross-kernel block at a time in WebAssembly (bounds its scratch memory). */
 const WASM_BLOCK_ROWS = 256;
+/** Fewest rows of a for which a cross kernel goes to WebAssembly. */
+const WASM_MIN_ROWS = 32;
 
 /**
  * {@link rbfBlock} through the engine's WebAssembly kernel (lib/engine/wasm/svm.c) on every thread; false when
@@ -150,7 +152,9 @@ export function rbfKernel(
   out: Float32Array | Float64Array,
   symmetric: boolean,
 ): void {
-  if (!rbfBlockWasm(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric))
+  // A few rows (one clip's prediction) stay in TypeScript: copying b into the module would cost more.
+  const wasm = symmetric || na >= WASM_MIN_ROWS;
+  if (!wasm || !rbfBlockWasm(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric))
     rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
 }
 

@@ -1,12 +1,13 @@
-
 /**
- * A C-SVM with an RBF kernel, trained like libsvm (scikit-learn's SVC): one binary SMO problem per pair of
- * classes (one-vs-one), working sets chosen with second-order information (Fan, Chen & Lin 2005), and
- * prediction by majority vote of the pairwise decisions (ties to the lower class index). Plain JSON state.
+ * A C-SVM with an RBF kernel, trained as scikit-learn's SVC trains it (libsvm): one binary SMO problem per pair
+ * of classes (one-vs-one; svm-solver.ts), prediction by majority vote of the pairwise decisions (ties to the
+ * lower class index), and with `probability` calibrated class probabilities from the pairs' Platt sigmoids
+ * (svm-platt.ts, svm-pair.ts), SVC(probability=True)'s for the same random_state. Plain JSON state. Details and
+ * measurements: docs/classic-models.md.
  */
 import { multiclassProbability, libsvmSeed, pairProbability } from './svm-platt';
 import { runPairs, type PairJob } from './svm-pair';
-import { sharedBuffer } from './svm-shared';
+import { sharedBuffer } from './classic-shared';
 import { classicPool } from './classic-threads';
 import { rbfKernel, rbfGram, rowNorms } from './svm-solver';
 

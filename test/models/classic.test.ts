@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fitRandomForest, predictForest } from '../../lib/models/forest';
+import { fitRandomForest, predictForest, predictForestClasses } from '../../lib/models/forest';
 import { loadClassicModelDir, readModelMeta } from '../../lib/models/model-dir';
 import { fitSvm, predictSvm, type SvmState } from '../../lib/models/svm';
 import { argmax } from '../../lib/evaluate/metrics';
@@ -69,6 +69,13 @@ test('random forest: accurate on a random split, reproducible by seed, varied ac
   assert.ok(Array.isArray(pred));
   assert.ok(accuracy(pred, d.test.labels) > 0.85, `accuracy ${accuracy(pred, d.test.labels)}`);
   assert.deepEqual(a, b);
+  // Batch prediction (split over the worker threads from 256 rows) is the per-row prediction's argmax.
+  const many = [...d.test.rows, ...d.train.rows, ...d.test.rows, ...d.train.rows];
+  assert.ok(many.length >= 256);
+  assert.deepEqual(
+    Array.from(predictForestClasses(a, many)),
+    many.map((r) => argmax(predictForest(a, r))),
+  );
   assert.notDeepEqual(a.trees[0], c.trees[0]);
   // Leaves are pure on their bootstrap sample at full depth: every training row of tree 0's sample lands in a one-class leaf.
   for (const leaf of a.trees[0].value.filter((v) => v.length > 0)) assert.equal(Math.max(...leaf), 1);
