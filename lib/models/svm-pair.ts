@@ -89,7 +89,9 @@ export function trainPair(gram: Gram, first: ArrayLike<number>, second: ArrayLik
   const y = Int8Array.from(idx, (_, k) => (k < first.length ? 1 : -1));
   const platt = s.probability ? pairPlatt(gram, idx, y, s, s.seed) : { A: NaN, B: NaN };
   const { alpha, rho } = solveBinary(gram, idx, y, s.C, s.tol, s.maxIter);
-  return { coef: alpha.map((al, k) => al * y[k]), rho, A: platt.A, B: platt.B };
+  const coef = new Float64Array(idx.length);
+  for (let k = 0; k < idx.length; k++) coef[k] = alpha[k] * y[k];
+  return { coef, rho, A: platt.A, B: platt.B };
 }
 
 /**

@@ -127,9 +127,10 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
     const m: PairMachine = { a: labels[first[0]], b: labels[second[0]], sv: [], coef: [], bias: -job.scalars[3 * p] };
     platt.A.push(job.scalars[3 * p + 1]);
     platt.B.push(job.scalars[3 * p + 2]);
-    [...first, ...second].forEach((r, k) => {
+    for (let k = 0; k < first.length + second.length; k++) {
       const coef = job.coef[coefAt + k];
-      if (coef === 0) return;
+      if (coef === 0) continue;
+      const r = k < first.length ? first[k] : second[k - first.length];
       let s = used.get(r);
       if (s === undefined) {
         s = supportVectors.length;
@@ -138,7 +139,7 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
       }
       m.sv.push(s);
       m.coef.push(coef);
-    });
+    }
     return m;
   });
   return { kind: 'svm', config: c, gamma, nClasses, supportVectors, machines, ...(c.probability ? { platt } : {}) };
