@@ -53,7 +53,10 @@ try {
 // esbuild only strips types (tsc above has checked them); one bundle with tfjs, ~1 s. Modules that need
 // node: builtins are swapped for their browser stand-ins in lib/browser (same exports).
 const browserOut = path.join(root, 'dist', 'browser');
-const BROWSER_STAND_INS = { [path.join(root, 'lib', 'engine', 'dsp')]: 'dsp.ts' };
+const BROWSER_STAND_INS = {
+  [path.join(root, 'lib', 'engine', 'dsp')]: 'dsp.ts',
+  [path.join(root, 'lib', 'models', 'classic-threads')]: 'classic-threads.ts',
+};
 const standIns = {
   name: 'ser-browser-stand-ins',
   setup(build) {

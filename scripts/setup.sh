@@ -14,6 +14,7 @@ command -v chromium >/dev/null || need+=(chromium)
 /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' 2>/dev/null || need+=(python3-nbclient jupyter-nbconvert python3-ipykernel)
 /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null || need+=(python3-numpy python3-scipy)
 /usr/bin/python3 -c 'import optuna' 2>/dev/null || need+=(python3-optuna)
+/usr/bin/python3 -c 'import sklearn' 2>/dev/null || need+=(python3-sklearn)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -23,6 +23,8 @@ export interface KernelExports {
   phase_vocoder(...args: number[]): void;
   resample_poly(...args: number[]): void;
   rfft_f64(...args: number[]): void;
+  rbf_kernel_rows(...args: number[]): void;
+  svm_exp(x: number): number;
 }
 export type KernelName = keyof KernelExports;
 
@@ -33,6 +35,7 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'conv2d_filter_grad',
   'lstm_forward',
   'lstm_backward',
+  'rbf_kernel_rows',
 ];
 
 /** Control block layout (Int32 slots) shared with the workers. */

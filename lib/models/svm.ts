@@ -1,8 +1,15 @@
 /**
- * A C-SVM with an RBF kernel, trained like libsvm (scikit-learn's SVC): one binary SMO problem per pair of
- * classes (one-vs-one), working sets chosen with second-order information (Fan, Chen & Lin 2005), and
- * prediction by majority vote of the pairwise decisions (ties to the lower class index). Plain JSON state.
+ * A C-SVM with an RBF kernel, trained as scikit-learn's SVC trains it (libsvm): one binary SMO problem per pair
+ * of classes (one-vs-one; svm-solver.ts), prediction by majority vote of the pairwise decisions (ties to the
+ * lower class index), and with `probability` calibrated class probabilities from the pairs' Platt sigmoids
+ * (svm-platt.ts, svm-pair.ts), SVC(probability=True)'s for the same random_state. Plain JSON state. Details and
+ * measurements: docs/classic-models.md.
  */
+import { multiclassProbability, libsvmSeed, pairProbability } from './svm-platt';
+import { runPairs, type PairJob } from './svm-pair';
+import { sharedBuffer } from './classic-shared';
+import { classicPool } from './classic-threads';
+import { rbfKernel, rbfGram, rowNorms } from './svm-solver';
 
 export interface SvmConfig {
   kind: 'svm';
@@ -19,6 +26,10 @@ export interface SvmConfig {
    * weights a small block against a large one in the RBF distance. Default none.
    */
   columnScales?: { from: number; to: number; factor: number }[];
+  /** Also fit each pair's Platt sigmoid (5-fold cross-validation), for {@link predictSvmProba}. Default false. */
+  probability?: boolean;
+  /** scikit-learn's random_state for the probability folds. Default 0. */
+  randomState?: number;
 }
 
 export const DEFAULT_SVM: SvmConfig = { kind: 'svm', C: 10, gamma: 'scale', tol: 1e-3, maxIter: 1_000_000 };
@@ -39,119 +50,8 @@ export interface SvmState {
   nClasses: number;
   supportVectors: number[][];
   machines: PairMachine[];
-}
-
-/** Solve the dual of one binary C-SVM (labels ±1) with kernel rows from `kernel(i, j)`. Returns α and rho. */
-function smo(
-  n: number,
-  y: Int8Array,
-  kernel: (i: number, j: number) => number,
-  C: number,
-  tol: number,
-  maxIter: number,
-): { alpha: Float64Array; rho: number } {
-  const alpha = new Float64Array(n);
-  const G = new Float64Array(n).fill(-1);
-  const QD = new Float64Array(n);
-  for (let i = 0; i < n; i++) QD[i] = kernel(i, i);
-  const TAU = 1e-12;
-  const rowCache = new Map<number, Float64Array>();
-  const qRow = (i: number): Float64Array => {
-    let r = rowCache.get(i);
-    if (!r) {
-      r = new Float64Array(n);
-      for (let j = 0; j < n; j++) r[j] = y[i] * y[j] * kernel(i, j);
-      rowCache.set(i, r);
-    }
-    return r;
-  };
-  const upper = (t: number) => alpha[t] >= C;
-  const lower = (t: number) => alpha[t] <= 0;
-  for (let iter = 0; iter < maxIter; iter++) {
-    let gmax = -Infinity;
-    let i = -1;
-    for (let t = 0; t < n; t++) {
-      if (y[t] === 1) {
-        if (!upper(t) && -G[t] >= gmax) [gmax, i] = [-G[t], t];
-      } else if (!lower(t) && G[t] >= gmax) [gmax, i] = [G[t], t];
-    }
-    if (i < 0) break;
-    const Qi = qRow(i);
-    let gmax2 = -Infinity;
-    let j = -1;
-    let objMin = Infinity;
-    for (let t = 0; t < n; t++) {
-      if (y[t] === 1) {
-        if (lower(t)) continue;
-        const gradDiff = gmax + G[t];
-        if (G[t] >= gmax2) gmax2 = G[t];
-        if (gradDiff > 0) {
-          const quad = QD[i] + QD[t] - 2 * y[i] * Qi[t];
-          const obj = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) [j, objMin] = [t, obj];
-        }
-      } else {
-        if (upper(t)) continue;
-        const gradDiff = gmax - G[t];
-        if (-G[t] >= gmax2) gmax2 = -G[t];
-        if (gradDiff > 0) {
-          const quad = QD[i] + QD[t] + 2 * y[i] * Qi[t];
-          const obj = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) [j, objMin] = [t, obj];
-        }
-      }
-    }
-    if (gmax + gmax2 < tol || j < 0) break;
-    const Qj = qRow(j);
-    const [oldI, oldJ] = [alpha[i], alpha[j]];
-    if (y[i] !== y[j]) {
-      const quad = Math.max(QD[i] + QD[j] + 2 * Qi[j], TAU);
-      const delta = (-G[i] - G[j]) / quad;
-      const diff = alpha[i] - alpha[j];
-      alpha[i] += delta;
-      alpha[j] += delta;
-      if (diff > 0) {
-        if (alpha[j] < 0) [alpha[j], alpha[i]] = [0, diff];
-      } else if (alpha[i] < 0) [alpha[i], alpha[j]] = [0, -diff];
-      if (diff > 0) {
-        if (alpha[i] > C) [alpha[i], alpha[j]] = [C, C - diff];
-      } else if (alpha[j] > C) [alpha[j], alpha[i]] = [C, C + diff];
-    } else {
-      const quad = Math.max(QD[i] + QD[j] - 2 * Qi[j], TAU);
-      const delta = (G[i] - G[j]) / quad;
-      const sum = alpha[i] + alpha[j];
-      alpha[i] -= delta;
-      alpha[j] += delta;
-      if (sum > C) {
-        if (alpha[i] > C) [alpha[i], alpha[j]] = [C, sum - C];
-      } else if (alpha[j] < 0) [alpha[j], alpha[i]] = [0, sum];
-      if (sum > C) {
-        if (alpha[j] > C) [alpha[j], alpha[i]] = [C, sum - C];
-      } else if (alpha[i] < 0) [alpha[i], alpha[j]] = [0, sum];
-    }
-    const dI = alpha[i] - oldI;
-    const dJ = alpha[j] - oldJ;
-    for (let t = 0; t < n; t++) G[t] += Qi[t] * dI + Qj[t] * dJ;
-  }
-  // rho: mean of y·G over free vectors, else the middle of the feasible interval (libsvm's calculate_rho).
-  let ub = Infinity;
-  let lb = -Infinity;
-  let nFree = 0;
-  let sumFree = 0;
-  for (let t = 0; t < n; t++) {
-    const yG = y[t] * G[t];
-    if (upper(t)) {
-      if (y[t] === -1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
-    } else if (lower(t)) {
-      if (y[t] === 1) ub = Math.min(ub, yG);
-      else lb = Math.max(lb, yG);
-    } else {
-      nFree++;
-      sumFree += yG;
-    }
-  }
-  return { alpha, rho: nFree > 0 ? sumFree / nFree : (ub + lb) / 2 };
+  /** Platt sigmoid of each machine (P(first class) = 1 / (1 + exp(A·f + B))); present when fitted with probability. */
+  platt?: { A: number[]; B: number[] };
 }
 
 /** A row with {@link SvmConfig.columnScales} applied (a copy). */
@@ -161,79 +61,181 @@ export function scaleColumns(row: ArrayLike<number>, scales: SvmConfig['columnSc
   return out;
 }
 
-/** Fit a one-vs-one RBF C-SVM on feature rows and class indices 0…nClasses−1 (deterministic). */
+/** The training rows as one row-major float64 matrix, column scales applied. */
+function flattenRows(rows: ArrayLike<number>[], scales: SvmConfig['columnScales']): Float64Array {
+  const dims = rows[0].length;
+  const x = new Float64Array(rows.length * dims);
+  rows.forEach((r, i) => {
+    if (r.length !== dims) throw new Error(`fitSvm: row ${i} has ${r.length} values, row 0 has ${dims}`);
+    x.set(scales?.length ? scaleColumns(r, scales) : r, i * dims);
+  });
+  return x;
+}
+
+/** scikit-learn's gamma='scale': 1 / (features × variance of every training value). */
+function scaleGamma(x: Float64Array, dims: number): number {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i];
+  mean /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i] - mean) ** 2;
+  v /= x.length;
+  return v > 0 ? 1 / (dims * v) : 1;
+}
+
+/**
+ * Fit a one-vs-one RBF C-SVM on feature rows and class indices 0…nClasses−1 (deterministic): libsvm's
+ * algorithm as scikit-learn's SVC runs it, pairs over the classes present in ascending order, each pair's rows
+ * in input order (its first class labelled +1). With `probability`, also each pair's Platt sigmoid, as
+ * SVC(probability=True, random_state=randomState).
+ */
 export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: number, config: Partial<SvmConfig> = {}): SvmState {
   const c: SvmConfig = { ...DEFAULT_SVM, ...config, kind: 'svm' };
   if (rows.length === 0) throw new Error('fitSvm: no rows');
   const n = rows.length;
   const dims = rows[0].length;
-  const x = new Float64Array(n * dims);
-  rows.forEach((r, i) => x.set(scaleColumns(r, c.columnScales), i * dims));
-  let gamma: number;
-  if (c.gamma === 'scale') {
-    let mean = 0;
-    for (let i = 0; i < x.length; i++) mean += x[i];
-    mean /= x.length;
-    let v = 0;
-    for (let i = 0; i < x.length; i++) v += (x[i] - mean) ** 2;
-    v /= x.length;
-    gamma = v > 0 ? 1 / (dims * v) : 1;
-  } else gamma = c.gamma;
-  const norms = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let d = 0; d < dims; d++) s += x[i * dims + d] ** 2;
-    norms[i] = s;
-  }
-  const rbf = (i: number, j: number): number => {
-    let dot = 0;
-    const oi = i * dims;
-    const oj = j * dims;
-    for (let d = 0; d < dims; d++) dot += x[oi + d] * x[oj + d];
-    return Math.exp(-gamma * Math.max(0, norms[i] + norms[j] - 2 * dot));
-  };
+  const x = flattenRows(rows, c.columnScales);
+  const gamma = c.gamma === 'scale' ? scaleGamma(x, dims) : c.gamma;
+  const gram = rbfGram(x, n, dims, gamma);
   const byClass = Array.from({ length: nClasses }, () => [] as number[]);
   labels.forEach((l, i) => byClass[l].push(i));
-  const used = new Map<number, number>();
-  const supportVectors: number[][] = [];
-  const machines: PairMachine[] = [];
+  // Every pair of classes present, in libsvm's order; trained on the worker threads and this one.
+  const pairs: PairJob['pairs'] = [];
+  let coefLength = 0;
   for (let a = 0; a < nClasses; a++)
     for (let b = a + 1; b < nClasses; b++) {
-      const idx = [...byClass[a], ...byClass[b]];
       if (byClass[a].length === 0 || byClass[b].length === 0) continue;
-      const y = Int8Array.from(idx, (r) => (labels[r] === a ? 1 : -1));
-      const { alpha, rho } = smo(idx.length, y, (i, j) => rbf(idx[i], idx[j]), c.C, c.tol, c.maxIter);
-      const m: PairMachine = { a, b, sv: [], coef: [], bias: -rho };
-      alpha.forEach((al, k) => {
-        if (al <= 0) return;
-        const r = idx[k];
-        let s = used.get(r);
-        if (s === undefined) {
-          s = supportVectors.length;
-          used.set(r, s);
-          supportVectors.push(Array.from(x.subarray(r * dims, (r + 1) * dims)));
-        }
-        m.sv.push(s);
-        m.coef.push(al * y[k]);
-      });
-      machines.push(m);
+      pairs.push({ first: byClass[a], second: byClass[b], coefAt: coefLength });
+      coefLength += byClass[a].length + byClass[b].length;
     }
-  return { kind: 'svm', config: c, gamma, nClasses, supportVectors, machines };
+  const job: PairJob = {
+    gram,
+    pairs,
+    settings: { C: c.C, tol: c.tol, maxIter: c.maxIter, probability: !!c.probability, seed: libsvmSeed(c.randomState ?? 0) },
+    next: new Int32Array(sharedBuffer(4)),
+    coef: new Float64Array(sharedBuffer(8 * coefLength)),
+    scalars: new Float64Array(sharedBuffer(8 * 3 * pairs.length)),
+  };
+  const pool = pairs.length > 1 ? classicPool() : null;
+  if (pool) pool.run({ kind: 'svm-pairs', ...job }, () => runPairs(job));
+  else runPairs(job);
+
+  const used = new Map<number, number>();
+  const supportVectors: number[][] = [];
+  const platt: { A: number[]; B: number[] } = { A: [], B: [] };
+  const machines = pairs.map(({ first, second, coefAt }, p): PairMachine => {
+    const m: PairMachine = { a: labels[first[0]], b: labels[second[0]], sv: [], coef: [], bias: -job.scalars[3 * p] };
+    platt.A.push(job.scalars[3 * p + 1]);
+    platt.B.push(job.scalars[3 * p + 2]);
+    for (let k = 0; k < first.length + second.length; k++) {
+      const coef = job.coef[coefAt + k];
+      if (coef === 0) continue;
+      const r = k < first.length ? first[k] : second[k - first.length];
+      let s = used.get(r);
+      if (s === undefined) {
+        s = supportVectors.length;
+        used.set(r, s);
+        supportVectors.push(Array.from(x.subarray(r * dims, (r + 1) * dims)));
+      }
+      m.sv.push(s);
+      m.coef.push(coef);
+    }
+    return m;
+  });
+  return { kind: 'svm', config: c, gamma, nClasses, supportVectors, machines, ...(c.probability ? { platt } : {}) };
+}
+
+/** Typed views of a state for batch prediction, built once per state object. */
+interface Compiled {
+  sv: Float64Array;
+  svNorm: Float64Array;
+  dims: number;
+  machines: { a: number; b: number; sv: Int32Array; coef: Float64Array; bias: number }[];
+}
+const compiled = new WeakMap<SvmState, Compiled>();
+function compile(state: SvmState): Compiled {
+  let c = compiled.get(state);
+  if (!c) {
+    const dims = state.supportVectors[0]?.length ?? 0;
+    const sv = new Float64Array(state.supportVectors.length * dims);
+    state.supportVectors.forEach((v, i) => sv.set(v, i * dims));
+    c = {
+      sv,
+      svNorm: rowNorms(sv, state.supportVectors.length, dims),
+      dims,
+      machines: state.machines.map((m) => ({ ...m, sv: Int32Array.from(m.sv), coef: Float64Array.from(m.coef) })),
+    };
+    compiled.set(state, c);
+  }
+  return c;
+}
+
+/** Pairwise decision values of rows (one array per row, in machine order): > 0 votes for the pair's first class. */
+export function svmDecisionValues(state: SvmState, rows: ArrayLike<number>[]): Float64Array[] {
+  const c = compile(state);
+  const nsv = state.supportVectors.length;
+  const out: Float64Array[] = [];
+  const block = 128;
+  const k = new Float64Array(block * nsv);
+  for (let start = 0; start < rows.length; start += block) {
+    const m = Math.min(block, rows.length - start);
+    const x = flattenRows(rows.slice(start, start + m), state.config.columnScales);
+    rbfKernel(x, m, rowNorms(x, m, c.dims), c.sv, nsv, c.svNorm, c.dims, state.gamma, k, false);
+    for (let r = 0; r < m; r++) {
+      const base = r * nsv;
+      const d = new Float64Array(c.machines.length);
+      c.machines.forEach((mc, p) => {
+        let f = mc.bias;
+        for (let s = 0; s < mc.sv.length; s++) f += mc.coef[s] * k[base + mc.sv[s]];
+        d[p] = f;
+      });
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+/** Class indices of rows: the one-vs-one majority vote, ties to the lower class index (libsvm's rule). */
+export function predictSvmClasses(state: SvmState, rows: ArrayLike<number>[]): Int32Array {
+  const votes = new Int32Array(state.nClasses);
+  return Int32Array.from(svmDecisionValues(state, rows), (d) => {
+    votes.fill(0);
+    state.machines.forEach((m, p) => votes[d[p] > 0 ? m.a : m.b]++);
+    let best = 0;
+    for (let i = 1; i < votes.length; i++) if (votes[i] > votes[best]) best = i;
+    return best;
+  });
+}
+
+/**
+ * Calibrated class probabilities of rows (each sums to 1; classes absent from training get 0): the pairs'
+ * Platt sigmoids coupled by libsvm's multiclass_probability. Needs a state fitted with `probability: true`.
+ */
+export function predictSvmProba(state: SvmState, rows: ArrayLike<number>[]): number[][] {
+  const platt = state.platt;
+  if (!platt) throw new Error('predictSvmProba: the SVM was fitted without probability: true');
+  const present = [...new Set(state.machines.flatMap((m) => [m.a, m.b]))].sort((u, v) => u - v);
+  const at = new Map(present.map((cl, i) => [cl, i]));
+  return svmDecisionValues(state, rows).map((d) => {
+    const out = new Array<number>(state.nClasses).fill(0);
+    if (present.length === 0) return out;
+    const r = present.map(() => new Array<number>(present.length).fill(0));
+    state.machines.forEach((m, p) => {
+      const i = at.get(m.a)!;
+      const j = at.get(m.b)!;
+      r[i][j] = pairProbability(d[p], platt.A[p], platt.B[p]);
+      r[j][i] = 1 - r[i][j];
+    });
+    const p = present.length === 1 ? [1] : multiclassProbability(r);
+    present.forEach((cl, i) => (out[cl] = p[i]));
+    return out;
+  });
 }
 
 /** Vote shares of one row (votes / machines), so argmax is the SVM's one-vs-one prediction. */
 export function predictSvm(state: SvmState, input: ArrayLike<number>): number[] {
-  const row = state.config.columnScales?.length ? scaleColumns(input, state.config.columnScales) : input;
-  const k = state.supportVectors.map((sv) => {
-    let d2 = 0;
-    for (let i = 0; i < sv.length; i++) d2 += (sv[i] - row[i]) ** 2;
-    return Math.exp(-state.gamma * d2);
-  });
+  const d = svmDecisionValues(state, [input])[0];
   const votes = new Array<number>(state.nClasses).fill(0);
-  for (const m of state.machines) {
-    let f = m.bias;
-    for (let s = 0; s < m.sv.length; s++) f += m.coef[s] * k[m.sv[s]];
-    votes[f > 0 ? m.a : m.b]++;
-  }
+  state.machines.forEach((m, p) => votes[d[p] > 0 ? m.a : m.b]++);
   return votes.map((v) => v / Math.max(1, state.machines.length));
 }

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const dir = __dirname;
-const sources = [path.join(dir, 'kernels.c'), __filename];
+const sources = [path.join(dir, 'kernels.c'), path.join(dir, 'svm.c'), __filename];
 const output = path.join(dir, 'kernels.wasm');
 
 function newerThanSources(file) {
@@ -39,6 +39,7 @@ const args = [
   '-o',
   output,
   path.join(dir, 'kernels.c'),
+  path.join(dir, 'svm.c'),
 ];
 try {
   execFileSync(clang, args, { stdio: ['ignore', 'inherit', 'pipe'] });

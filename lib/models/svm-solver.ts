@@ -1,0 +1,481 @@
+/**
+ * libsvm's C-SVC solver (Fan, Chen & Lin 2005, as scikit-learn 1.2 ships it) on a precomputed kernel matrix:
+ * SMO with second-order working-set selection, shrinking with gradient reconstruction, Q rows rounded to
+ * float32 like libsvm's kernel cache (`Qfloat`). The variables are permuted in place as libsvm's swap_index
+ * does, so the iterations (and their tie-breaks) follow libsvm's, and the answer is the same to rounding.
+ *
+ * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
+ * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
+ */
+import { sharedBuffer } from './classic-shared';
+import { svmRuntime } from './classic-threads';
+
+/** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
+export interface Gram {
+  n: number;
+  k: Float32Array;
+}
+
+/** Squared norms of the rows of a row-major n × dims matrix. */
+export function rowNorms(x: Float64Array, n: number, dims: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * dims;
+    for (let d = 0; d < dims; d++) s += x[o + d] * x[o + d];
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * exp(−γ‖aᵢ − bⱼ‖²) for rows i of `a` (na × dims) and j of `b` (nb × dims), written to out[i·stride + j]; the
+ * dot products in 2 × 2 register blocks. `symmetric`: a and b are the same matrix, only j ≤ i is computed and
+ * mirrored.
+ */
+export function rbfBlock(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): void {
+  const stride = nb;
+  const put = (i: number, j: number, dot: number) => {
+    const v = Math.exp(-gamma * (aNorm[i] + bNorm[j] - 2 * dot));
+    out[i * stride + j] = v;
+    if (symmetric) out[j * stride + i] = v;
+  };
+  for (let i = 0; i < na; i += 2) {
+    const i1 = Math.min(i + 1, na - 1);
+    const oi0 = i * dims;
+    const oi1 = i1 * dims;
+    const jEnd = symmetric ? i1 + 1 : nb;
+    for (let j = 0; j < jEnd; j += 2) {
+      const j1 = Math.min(j + 1, jEnd - 1);
+      const oj0 = j * dims;
+      const oj1 = j1 * dims;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let d = 0; d < dims; d++) {
+        const a0 = a[oi0 + d];
+        const a1 = a[oi1 + d];
+        const b0 = b[oj0 + d];
+        const b1 = b[oj1 + d];
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+      }
+      put(i, j, s00);
+      put(i, j1, s01);
+      put(i1, j, s10);
+      put(i1, j1, s11);
+    }
+  }
+  if (symmetric) for (let i = 0; i < na; i++) out[i * stride + i] = 1;
+}
+
+/** Rows of a cross-kernel block at a time in WebAssembly (bounds its scratch memory). */
+const WASM_BLOCK_ROWS = 256;
+/** Fewest rows of a for which a cross kernel goes to WebAssembly. */
+const WASM_MIN_ROWS = 32;
+
+/**
+ * {@link rbfBlock} through the engine's WebAssembly kernel (lib/engine/wasm/svm.c) on every thread; false when
+ * the module is not available. A symmetric matrix is computed whole (its lower triangle, mirrored).
+ */
+function rbfBlockWasm(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): boolean {
+  const rt = svmRuntime();
+  if (!rt) return false;
+  rt.reset();
+  const bp = rt.putTyped(b);
+  const bnp = rt.putTyped(bNorm);
+  const ap = symmetric ? bp : rt.putTyped(a);
+  const anp = symmetric ? bnp : rt.putTyped(aNorm);
+  const gp = rt.putTyped(Float64Array.of(gamma));
+  const f32 = out instanceof Float32Array;
+  const rowsPerBlock = symmetric ? na : Math.min(na, WASM_BLOCK_ROWS);
+  const op = f32 ? rt.alloc(rowsPerBlock * nb) : rt.allocF64(rowsPerBlock * nb);
+  const parts = rt.threads;
+  for (let r0 = 0; r0 < na; r0 += rowsPerBlock) {
+    const m = Math.min(rowsPerBlock, na - r0);
+    rt.parallel('rbf_kernel_rows', parts, (_p0, _p1, part) => [
+      part,
+      parts,
+      m,
+      nb,
+      dims,
+      ap + r0 * dims * 8,
+      anp + r0 * 8,
+      bp,
+      bnp,
+      symmetric ? 0 : -1,
+      gp,
+      f32 ? op : 0,
+      f32 ? 0 : op,
+    ]);
+    const view = f32 ? new Float32Array(rt.memory.buffer, op, m * nb) : new Float64Array(rt.memory.buffer, op, m * nb);
+    out.set(view, r0 * nb);
+  }
+  return true;
+}
+
+/** exp(−γ‖aᵢ − bⱼ‖²) into out (na × nb): WebAssembly when the engine's module is built, else TypeScript. */
+export function rbfKernel(
+  a: Float64Array,
+  na: number,
+  aNorm: Float64Array,
+  b: Float64Array,
+  nb: number,
+  bNorm: Float64Array,
+  dims: number,
+  gamma: number,
+  out: Float32Array | Float64Array,
+  symmetric: boolean,
+): void {
+  // A few rows (one clip's prediction) stay in TypeScript: copying b into the module would cost more.
+  const wasm = symmetric || na >= WASM_MIN_ROWS;
+  if (!wasm || !rbfBlockWasm(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric))
+    rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
+}
+
+/** The float32 RBF Gram matrix of the rows of x (n × dims). */
+export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number): Gram {
+  const norms = rowNorms(x, n, dims);
+  // Shared where possible: the SVM's pair workers read it.
+  const k = new Float32Array(sharedBuffer(4 * n * n));
+  rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
+  return { n, k };
+}
+
+/**
+ * Solve one binary C-SVC dual on the Gram rows `rows` (global row indices), labels y ∈ {+1, −1}, bounds
+ * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
+ * before it multiplies α by y.
+ *
+ * The problem's Q = y·yᵀ ∘ K is gathered row by row, on first use, into an l × l float32 matrix in the
+ * variables' original order; the loops over positions read it through `active` (position → variable), so
+ * libsvm's swaps move no Q values.
+ */
+export function solveBinary(
+  gram: Gram,
+  rows: Int32Array,
+  yIn: Int8Array,
+  C: number,
+  eps: number,
+  maxIter: number,
+  shrinking = true,
+): { alpha: Float64Array; rho: number } {
+  const l = rows.length;
+  const n = gram.n;
+  const K = gram.k;
+  const TAU = 1e-12;
+  const LOWER = 0;
+  const UPPER = 1;
+  const FREE = 2;
+  const Q = new Float32Array(l * l);
+  // Rows of Q are gathered from the Gram matrix on first use, as libsvm computes kernel rows on demand: a
+  // pair's working sets touch a fraction of its variables.
+  const ready = new Uint8Array(l);
+  const qRow = (v: number): number => {
+    const o = v * l;
+    if (ready[v] === 0) {
+      ready[v] = 1;
+      const base = rows[v] * n;
+      const yv = yIn[v];
+      for (let q = 0; q < l; q++) Q[o + q] = yv * yIn[q] * K[base + rows[q]];
+    }
+    return o;
+  };
+  // Per position (libsvm permutes positions on shrinking): label, diagonal, α, status, gradient, gradient of
+  // the bounded variables, and the variable at that position (its row of Q is at active·l).
+  const y = Int8Array.from(yIn);
+  const QD = new Float64Array(l);
+  for (let p = 0; p < l; p++) QD[p] = K[rows[p] * n + rows[p]];
+  const alpha = new Float64Array(l);
+  const status = new Uint8Array(l).fill(LOWER);
+  const G = new Float64Array(l).fill(-1);
+  const Gbar = new Float64Array(l);
+  const active = Int32Array.from({ length: l }, (_, p) => p);
+  let activeSize = l;
+  let unshrink = false;
+
+  const setStatus = (i: number) => {
+    status[i] = alpha[i] >= C ? UPPER : alpha[i] <= 0 ? LOWER : FREE;
+  };
+  const swap = (i: number, j: number) => {
+    let t = y[i];
+    y[i] = y[j];
+    y[j] = t;
+    t = status[i];
+    status[i] = status[j];
+    status[j] = t;
+    t = active[i];
+    active[i] = active[j];
+    active[j] = t;
+    let u = QD[i];
+    QD[i] = QD[j];
+    QD[j] = u;
+    u = alpha[i];
+    alpha[i] = alpha[j];
+    alpha[j] = u;
+    u = G[i];
+    G[i] = G[j];
+    G[j] = u;
+    u = Gbar[i];
+    Gbar[i] = Gbar[j];
+    Gbar[j] = u;
+  };
+
+  const reconstructGradient = () => {
+    if (activeSize === l) return;
+    for (let j = activeSize; j < l; j++) G[j] = Gbar[j] - 1;
+    let nFree = 0;
+    for (let j = 0; j < activeSize; j++) if (status[j] === FREE) nFree++;
+    if (nFree * l > 2 * activeSize * (l - activeSize)) {
+      for (let i = activeSize; i < l; i++) {
+        const oi = qRow(active[i]);
+        let s = G[i];
+        for (let j = 0; j < activeSize; j++) if (status[j] === FREE) s += alpha[j] * Q[oi + active[j]];
+        G[i] = s;
+      }
+    } else {
+      for (let i = 0; i < activeSize; i++)
+        if (status[i] === FREE) {
+          const oi = qRow(active[i]);
+          const ai = alpha[i];
+          for (let j = activeSize; j < l; j++) G[j] += ai * Q[oi + active[j]];
+        }
+    }
+  };
+
+  const beShrunk = (i: number, gmax1: number, gmax2: number): boolean => {
+    if (status[i] === UPPER) return y[i] === 1 ? -G[i] > gmax1 : -G[i] > gmax2;
+    if (status[i] === LOWER) return y[i] === 1 ? G[i] > gmax2 : G[i] > gmax1;
+    return false;
+  };
+
+  const doShrinking = () => {
+    let gmax1 = -Infinity;
+    let gmax2 = -Infinity;
+    for (let i = 0; i < activeSize; i++) {
+      if (y[i] === 1) {
+        if (status[i] !== UPPER && -G[i] >= gmax1) gmax1 = -G[i];
+        if (status[i] !== LOWER && G[i] >= gmax2) gmax2 = G[i];
+      } else {
+        if (status[i] !== UPPER && -G[i] >= gmax2) gmax2 = -G[i];
+        if (status[i] !== LOWER && G[i] >= gmax1) gmax1 = G[i];
+      }
+    }
+    if (!unshrink && gmax1 + gmax2 <= eps * 10) {
+      unshrink = true;
+      reconstructGradient();
+      activeSize = l;
+    }
+    for (let i = 0; i < activeSize; i++)
+      if (beShrunk(i, gmax1, gmax2)) {
+        activeSize--;
+        while (activeSize > i) {
+          if (!beShrunk(activeSize, gmax1, gmax2)) {
+            swap(i, activeSize);
+            break;
+          }
+          activeSize--;
+        }
+      }
+  };
+
+  // Working set (i, j) into ws; false when optimal (libsvm's select_working_set).
+  const ws = new Int32Array(2);
+  const selectWorkingSet = (): boolean => {
+    let gmax = -Infinity;
+    let gmax2 = -Infinity;
+    let gmaxIdx = -1;
+    let gminIdx = -1;
+    let objDiffMin = Infinity;
+    for (let t = 0; t < activeSize; t++) {
+      if (y[t] === 1) {
+        if (status[t] !== UPPER && -G[t] >= gmax) {
+          gmax = -G[t];
+          gmaxIdx = t;
+        }
+      } else if (status[t] !== LOWER && G[t] >= gmax) {
+        gmax = G[t];
+        gmaxIdx = t;
+      }
+    }
+    const i = gmaxIdx;
+    if (i >= 0) {
+      const oi = qRow(active[i]);
+      const yi = y[i];
+      const qdi = QD[i];
+      for (let j = 0; j < activeSize; j++) {
+        const Gj = G[j];
+        if (y[j] === 1) {
+          if (status[j] !== LOWER) {
+            const gradDiff = gmax + Gj;
+            if (Gj >= gmax2) gmax2 = Gj;
+            if (gradDiff > 0) {
+              const quad = qdi + QD[j] - 2.0 * yi * Q[oi + active[j]];
+              const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+              if (objDiff <= objDiffMin) {
+                gminIdx = j;
+                objDiffMin = objDiff;
+              }
+            }
+          }
+        } else if (status[j] !== UPPER) {
+          const gradDiff = gmax - Gj;
+          if (-Gj >= gmax2) gmax2 = -Gj;
+          if (gradDiff > 0) {
+            const quad = qdi + QD[j] + 2.0 * yi * Q[oi + active[j]];
+            const objDiff = -(gradDiff * gradDiff) / (quad > 0 ? quad : TAU);
+            if (objDiff <= objDiffMin) {
+              gminIdx = j;
+              objDiffMin = objDiff;
+            }
+          }
+        }
+      }
+    }
+    if (gmax + gmax2 < eps || gminIdx === -1) return false;
+    ws[0] = gmaxIdx;
+    ws[1] = gminIdx;
+    return true;
+  };
+
+  let iter = 0;
+  let counter = Math.min(l, 1000) + 1;
+  for (;;) {
+    if (maxIter !== -1 && iter >= maxIter) break;
+    if (--counter === 0) {
+      counter = Math.min(l, 1000);
+      if (shrinking) doShrinking();
+    }
+    if (!selectWorkingSet()) {
+      reconstructGradient();
+      activeSize = l;
+      if (!selectWorkingSet()) break;
+      counter = 1;
+    }
+    ++iter;
+    const i = ws[0];
+    const j = ws[1];
+    const oi = qRow(active[i]);
+    const oj = qRow(active[j]);
+    const qij = Q[oi + active[j]];
+    const oldAi = alpha[i];
+    const oldAj = alpha[j];
+    if (y[i] !== y[j]) {
+      let quad = QD[i] + QD[j] + 2 * qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (-G[i] - G[j]) / quad;
+      const diff = alpha[i] - alpha[j];
+      alpha[i] += delta;
+      alpha[j] += delta;
+      if (diff > 0) {
+        if (alpha[j] < 0) {
+          alpha[j] = 0;
+          alpha[i] = diff;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = -diff;
+      }
+      if (diff > 0) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = C - diff;
+        }
+      } else if (alpha[j] > C) {
+        alpha[j] = C;
+        alpha[i] = C + diff;
+      }
+    } else {
+      let quad = QD[i] + QD[j] - 2 * qij;
+      if (quad <= 0) quad = TAU;
+      const delta = (G[i] - G[j]) / quad;
+      const sum = alpha[i] + alpha[j];
+      alpha[i] -= delta;
+      alpha[j] += delta;
+      if (sum > C) {
+        if (alpha[i] > C) {
+          alpha[i] = C;
+          alpha[j] = sum - C;
+        }
+      } else if (alpha[j] < 0) {
+        alpha[j] = 0;
+        alpha[i] = sum;
+      }
+      if (sum > C) {
+        if (alpha[j] > C) {
+          alpha[j] = C;
+          alpha[i] = sum - C;
+        }
+      } else if (alpha[i] < 0) {
+        alpha[i] = 0;
+        alpha[j] = sum;
+      }
+    }
+    const dAi = alpha[i] - oldAi;
+    const dAj = alpha[j] - oldAj;
+    for (let k = 0; k < activeSize; k++) {
+      const v = active[k];
+      G[k] += Q[oi + v] * dAi + Q[oj + v] * dAj;
+    }
+    const ui = status[i] === UPPER;
+    const uj = status[j] === UPPER;
+    setStatus(i);
+    setStatus(j);
+    if (ui !== (status[i] === UPPER)) {
+      const c = ui ? -C : C;
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oi + active[k]];
+    }
+    if (uj !== (status[j] === UPPER)) {
+      const c = uj ? -C : C;
+      for (let k = 0; k < l; k++) Gbar[k] += c * Q[oj + active[k]];
+    }
+  }
+
+  // rho: the mean of y·G over free variables, else the middle of the feasible interval.
+  let ub = Infinity;
+  let lb = -Infinity;
+  let nFree = 0;
+  let sumFree = 0;
+  for (let i = 0; i < activeSize; i++) {
+    const yG = y[i] * G[i];
+    if (status[i] === UPPER) {
+      if (y[i] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (status[i] === LOWER) {
+      if (y[i] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      nFree++;
+      sumFree += yG;
+    }
+  }
+  const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+  const out = new Float64Array(l);
+  for (let i = 0; i < l; i++) out[active[i]] = alpha[i];
+  return { alpha: out, rho };
+}
