@@ -15,7 +15,7 @@ import { buildSeed000, SEED000_DEFAULTS, type Seed000Config } from './seed000';
 import { buildSeed001, SEED001_DEFAULTS, type Seed001Config } from './seed001';
 import { buildSeed002, SEED002_DEFAULTS, type Seed002Config } from './seed002';
 import { buildSeed003, SEED003_DEFAULTS, type Seed003Config } from './seed003';
-import { DEFAULT_SVM, fitSvm, predictSvm, type SvmConfig, type SvmState } from './svm';
+import { DEFAULT_SVM, fitSvm, predictSvm, predictSvmProba, type SvmConfig, type SvmState } from './svm';
 import { UserError } from '../util/errors';
 
 /** Training settings of a neural model (part of its config, so tuning can set them too). */
@@ -162,7 +162,8 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
   'seed004-svm': {
     kind: 'classic',
     features: 'seed004',
-    defaults: { ...DEFAULT_SVM },
+    // With Platt probabilities (5-fold CV inside the fit), so predictProba is calibrated like every model's.
+    defaults: { ...DEFAULT_SVM, probability: true },
     fit: (rows: ArrayLike<number>[], y: number[], k: number, c: SvmConfig) => fitSvm(rows, y, k, c),
   },
   // `best`, chosen by measurement (bench/accuracy; ablations in best.ts): on every speaker-independent
@@ -173,6 +174,7 @@ export const ZOO: Readonly<Zoo> = Object.freeze({
     features: 'stats-prosody',
     defaults: {
       ...DEFAULT_SVM,
+      probability: true,
       columnScales: [
         { from: setDims(featureSet('stats-plus')), to: setDims(featureSet('stats-prosody')), factor: 2 },
       ],
@@ -253,9 +255,11 @@ export function predictClassic(state: ClassicState, row: ArrayLike<number>): num
 }
 
 /**
- * Class probabilities of one row from a fitted classic model, summing to 1: a forest's tree-vote shares, an
- * SVM's one-vs-one vote shares.
+ * Class probabilities of rows from a fitted classic model, each row summing to 1: a forest's tree-vote shares;
+ * an SVM's pairwise-coupled Platt probabilities (libsvm's, as SVC(probability=True) gives them) when it was
+ * fitted with `probability`, else its one-vs-one vote shares (states saved before probabilities were fitted).
  */
-export function classicProbabilities(state: ClassicState, row: ArrayLike<number>): number[] {
-  return predictClassic(state, row);
+export function classicProbabilities(state: ClassicState, rows: readonly ArrayLike<number>[]): number[][] {
+  if (state.kind === 'svm' && state.platt) return predictSvmProba(state, [...rows]);
+  return rows.map((r) => predictClassic(state, r));
 }

@@ -109,7 +109,7 @@ export class Pipeline {
   predictProbaNormalised(rows: readonly Float32Array[]): number[][] {
     if (rows.length === 0) return [];
     const fitted = this.fitted;
-    if (fitted.kind === 'classic') return rows.map((r) => classicProbabilities(fitted.state, r));
+    if (fitted.kind === 'classic') return classicProbabilities(fitted.state, rows);
     const fixed = this.sequence ? rows.map((r) => fixFrames(r, this.dims, this.shape[0])) : [...rows];
     return tf.tidy(() =>
       predictRows(fitted.model, { rows: fixed, shape: this.shape }).map((r) => Array.from(r)),
