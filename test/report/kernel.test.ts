@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureTslabKernel, jupyterEnv } from '../../lib/report';
+import { plotlyBundleSource } from '../../lib/notebook/html';
+import { ensureTslabKernel, jupyterEnv, jupyterPlotlyFile } from '../../lib/report';
 import { projectRoot } from '../../lib/util/paths';
 
 test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotently', () => {
@@ -22,6 +23,10 @@ test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotent
       '{connection_file}',
     ]);
     assert.equal(spec.display_name, 'TypeScript');
+    // plotly.js where Jupyter Notebook serves its config's custom/ folder (at <base_url>custom/).
+    const bundle = jupyterPlotlyFile(root);
+    assert.equal(bundle, path.join(root, '.jupyter', 'config', 'custom', 'ser-plotly.js'));
+    assert.equal(fs.readFileSync(bundle, 'utf8'), plotlyBundleSource());
     // A second run leaves the file alone (same inode, same mtime) and adds no stray files.
     const before = fs.statSync(file);
     assert.equal(ensureTslabKernel(root), file);

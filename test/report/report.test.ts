@@ -169,8 +169,12 @@ test('running reports writes nothing into $HOME', () => {
 test('a report is self-contained: plotly.js inlined exactly once, no external scripts', () => {
   const html = fs.readFileSync(path.join(outDir, '01-tiny.html'), 'utf8');
   assert.equal(html.match(/plotly\.js v2\.\d+\.\d+/g)?.length, 1);
+  assert.ok(html.indexOf('plotly.js v2') < html.indexOf('</head>'), 'in the head, before any figure');
   assert.ok(!/<script[^>]+src=/.test(html), 'no <script src=...>');
   assert.ok(!/<link[^>]+href="http/.test(html), 'no remote stylesheet');
+  // A report without figures does not carry the 4.5 MB bundle.
+  const plain = fs.readFileSync(path.join(outDir, '02-failing.html'), 'utf8');
+  assert.ok(!plain.includes('plotly.js v2'));
 });
 
 test('the failed report is still written, with a banner and the error', () => {
