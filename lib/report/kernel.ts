@@ -58,13 +58,24 @@ export function jupyterPlotlyFile(root: string = projectRoot()): string {
   return path.join(jupyterDirs(root).config, JUPYTER_PLOTLY_PATH);
 }
 
-/** The kernel.json content for the project's tslab, started by the current node binary. */
+/** The module every notebook kernel preloads (compiled, beside this one): it quiets tfjs's advisory notices. */
+export const KERNEL_PRELOAD = path.join(__dirname, 'kernel-preload.js');
+
+/** The kernel.json content for the project's tslab, started by the current node binary with {@link KERNEL_PRELOAD}. */
 export function tslabKernelSpec(root: string = projectRoot()): Record<string, unknown> {
   const tslabBin = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
   return {
     // Absolute paths: the spec is generated per checkout (gitignored), and the kernel must not
     // depend on PATH (Jupyter may be started from a shell where another node comes first).
-    argv: [process.execPath, tslabBin, 'kernel', '--config-path', '{connection_file}'],
+    argv: [
+      process.execPath,
+      '--require',
+      KERNEL_PRELOAD,
+      tslabBin,
+      'kernel',
+      '--config-path',
+      '{connection_file}',
+    ],
     display_name: 'TypeScript',
     language: 'typescript',
   };
