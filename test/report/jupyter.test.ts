@@ -255,3 +255,29 @@ test(
     }
   },
 );
+
+test('ser notebook with a bad port says so in one line and exits 1', () => {
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin', 'ser.js'), 'notebook', '--no-setup', '--port', '70000'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'ser: notebook: --port must be within 1–65535, got 70000\n');
+});
+
+test('without jupyter-notebook on the PATH, startJupyter names the package to install', async () => {
+  const saved = process.env.PATH;
+  process.env.PATH = path.join(os.tmpdir(), 'ser-no-such-dir');
+  try {
+    await assert.rejects(startJupyter({ root }), {
+      name: 'UserError',
+      message:
+        /^jupyter-notebook not found: install Debian's jupyter-notebook \(bash scripts\/setup\.sh does, as root\)$/,
+    });
+  } finally {
+    process.env.PATH = saved;
+  }
+});
