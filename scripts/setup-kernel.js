@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Registers the tslab ("TypeScript") Jupyter kernel inside the project, in .jupyter/ (gitignored),
-// never in $HOME. Idempotent. runReports does the same on every run; this script is for opening the
-// notebooks interactively, and prints the environment that makes Jupyter use the project's kernel.
+// never in $HOME. Idempotent. runReports and `npm run notebook` do the same on every run; this script
+// prints the environment that makes a Jupyter Notebook started by hand use the project's kernel.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,5 +19,6 @@ console.log(`tslab kernel spec: ${path.relative(root, file)}`);
 const env = Object.entries(jupyterEnv(root))
   .map(([k, v]) => `${k}=${v}`)
   .join(' ');
-console.log('Open the notebooks with it (nothing is written to $HOME):');
-console.log(`  env ${env} jupyter lab notebooks/`);
+console.log('Open the notebooks with `npm run notebook`, or start Jupyter Notebook (Debian: apt-get install');
+console.log('jupyter-notebook) with the project settings yourself (nothing is written to $HOME):');
+console.log(`  env ${env} jupyter notebook --ip=127.0.0.1 --notebook-dir=notebooks`);

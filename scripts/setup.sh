@@ -12,6 +12,8 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 command -v chromium >/dev/null || need+=(chromium)
 /usr/bin/python3 -c 'import nbclient, nbconvert, ipykernel' 2>/dev/null || need+=(python3-nbclient jupyter-nbconvert python3-ipykernel)
+# The classic Notebook server: `npm run notebook` and the test that drives Jupyter in Chromium.
+command -v jupyter-notebook >/dev/null || need+=(jupyter-notebook)
 /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null || need+=(python3-numpy python3-scipy)
 /usr/bin/python3 -c 'import optuna' 2>/dev/null || need+=(python3-optuna)
 /usr/bin/python3 -c 'import sklearn' 2>/dev/null || need+=(python3-sklearn)

@@ -15,6 +15,7 @@ import { split } from './split-command';
 import { compare } from './compare-command';
 import { exportModel } from './export-command';
 import { serve } from './serve-command';
+import { notebook } from './notebook-command';
 import { isUserError, oneLine } from '../util/errors';
 
 const COMMANDS: Record<string, Command> = {
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportModel,
   serve,
   report,
+  notebook,
   augment,
   tune,
 };

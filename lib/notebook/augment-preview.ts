@@ -5,7 +5,7 @@
 import { spectrogram } from '../dsp/spectrum';
 import { audioClipHtml } from './audio';
 import { escapeHtml, figureHtml } from '../viz/html';
-import { claimPlotlyBundle, showHtml } from './display';
+import { showHtml } from './display';
 import { peakPower, spectrogramDbPanel, stackedFigure } from '../viz/audio';
 import type { PlotlyFigure } from '../viz/plotly';
 import type { AppliedStep } from '../augment/compose';
@@ -41,7 +41,7 @@ export interface PreviewOptions {
   title?: string;
   /** Steps that made the augmented clip (from `applyRecipe`), listed under the heading. */
   steps?: AppliedStep[];
-  /** Inline the plotly.js bundle (needed once per page; lib/notebook's `showFigure` sends it). Default false. */
+  /** Inline the plotly.js bundle (for a standalone page; notebook pages load it themselves). Default false. */
   includeBundle?: boolean;
 }
 
@@ -90,8 +90,8 @@ export function augmentPreviewHtml(
 }
 
 /**
- * Show {@link augmentPreviewHtml} in a tslab notebook cell. The first figure of a kernel session inlines the
- * plotly.js bundle (shared with lib/notebook's `showFigure`); pass `includeBundle` to force or skip it.
+ * Show {@link augmentPreviewHtml} in a tslab notebook cell. Like lib/notebook's `showFigure`, the output leaves
+ * plotly.js to the page unless `includeBundle` is set.
  */
 export function showAugmentPreview(
   original: Float32Array,
@@ -99,6 +99,5 @@ export function showAugmentPreview(
   sampleRate: number,
   options: PreviewOptions = {},
 ): void {
-  const includeBundle = claimPlotlyBundle(options.includeBundle);
-  showHtml(augmentPreviewHtml(original, augmented, sampleRate, { ...options, includeBundle }));
+  showHtml(augmentPreviewHtml(original, augmented, sampleRate, options));
 }

@@ -9,10 +9,9 @@ import * as fs from 'node:fs';
 import { writeFileAtomic } from '../util/atomic';
 import type { PlotlyFigure } from '../viz/plotly';
 import { audioClipHtml, type AudioClipOptions } from './audio';
-import { claimPlotlyBundle, display } from './display';
+import { display } from './display';
 import {
   figureHtml,
-  plotlyBundleScript,
   tableHtml,
   type DataFrameLike,
   type DrawableFigure,
@@ -20,7 +19,7 @@ import {
   type TableRow,
 } from '../viz/html';
 
-export { claimPlotlyBundle, showHtml } from './display';
+export { showHtml } from './display';
 export * from './audio';
 export * from './explore';
 export * from './zoo-model';
@@ -28,12 +27,12 @@ export * from './evaluation';
 export * from './augment-preview';
 
 /**
- * Renders a Plotly figure in the cell's output. The first call in a kernel session inlines the
- * plotly.js bundle (about 4.5 MB) into the output; later calls reuse `window.Plotly`. Pass
- * `includeBundle: true` to inline it again (e.g. after clearing the first figure's output).
+ * Renders a Plotly figure in the cell's output. The output does not carry plotly.js (about 4.5 MB): a report
+ * embeds it once per page, and a live Jupyter page fetches it once from the server (see {@link figureHtml}).
+ * Pass `includeBundle: true` to inline it anyway (an output meant to be copied out on its own).
  */
 export function showFigure(fig: DrawableFigure, options: { includeBundle?: boolean } = {}): void {
-  display().html(figureHtml(fig, { includeBundle: claimPlotlyBundle(options.includeBundle) }));
+  display().html(figureHtml(fig, { includeBundle: options.includeBundle ?? false }));
 }
 
 /** A figure drawn once in the cell's output and redrawn in place by each {@link LiveFigure.update}. */
@@ -43,15 +42,13 @@ export interface LiveFigure {
 
 /**
  * A figure that updates while the cell runs (e.g. training curves after every epoch): tslab's `newDisplay`
- * overwrites one output entry, and an exported report keeps its last state. The plotly.js bundle goes into a
- * separate output first (when not sent yet), so that overwriting the figure never removes it.
+ * overwrites one output entry, and an exported report keeps its last state.
  */
 export function liveFigure(): LiveFigure {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const entry = (require('tslab') as typeof import('tslab')).newDisplay();
   return {
     update(fig) {
-      if (claimPlotlyBundle()) display().html(plotlyBundleScript());
       entry.html(figureHtml(fig, { includeBundle: false }));
     },
   };

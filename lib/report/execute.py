@@ -66,6 +66,15 @@ def describe_error(cell):
     return 'Error', 'the cell failed without an error message'
 
 
+def has_figure(nb):
+    """Whether any output holds a lib/notebook figure (which draws with the page's plotly.js)."""
+    for cell in nb.cells:
+        for out in cell.get('outputs', []):
+            if 'class="ser-figure"' in out.get('data', {}).get('text/html', ''):
+                return True
+    return False
+
+
 def read_tail(log, lines=15):
     log.flush()
     log.seek(0)
@@ -82,6 +91,7 @@ def main():
     ap.add_argument('--templates', required=True, help='directory holding the "ser" nbconvert template')
     ap.add_argument('--name', required=True, help='report name (page title fallback)')
     ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--plotly', help='plotly.js bundle (JavaScript) to embed once in the head when a figure needs it')
     args = ap.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -147,6 +157,9 @@ def main():
             'generated': time.strftime('%Y-%m-%d %H:%M', time.localtime()),
         },
     }
+    if args.plotly and has_figure(nb):
+        with open(args.plotly, encoding='utf-8') as f:
+            resources['ser']['plotly'] = f.read()
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     with open(args.html, 'w', encoding='utf-8') as f:
         f.write(body)

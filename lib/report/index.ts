@@ -4,7 +4,7 @@
  * self-contained HTML page per notebook plus an index page linking them with status and metrics.
  *
  * Layout of the output folder (default `reports/`):
- *   NN-name.html                 the executed notebook (plotly.js inlined once, opens offline)
+ *   NN-name.html                 the executed notebook (plotly.js embedded once in its head, opens offline)
  *   index.html                   every report: status, time, headline metrics
  *   .meta/NN-name.run.json       status of the last run of that notebook (written here)
  *   .meta/NN-name.metrics.json   metrics the notebook recorded with recordMetrics (lib/notebook)
@@ -17,9 +17,10 @@ import { escapeHtml } from '../viz/html';
 import { writeFileAtomic } from '../util/atomic';
 import { projectRoot } from '../util/paths';
 import { renderIndexPage, type ReportRecord } from './index-page';
-import { ensureTslabKernel, jupyterEnv, KERNEL_NAME } from './kernel';
+import { ensureTslabKernel, jupyterEnv, jupyterPlotlyFile, KERNEL_NAME } from './kernel';
 
 export * from './kernel';
+export * from './jupyter';
 export { renderIndexPage, type ReportRecord } from './index-page';
 
 export interface RunReportsOptions {
@@ -189,6 +190,8 @@ async function runOne(
     path.join(options.root, 'lib', 'report', 'templates'),
     '--name',
     name,
+    '--plotly',
+    jupyterPlotlyFile(options.root),
     ...(options.quick ? ['--quick'] : []),
   ];
 

@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { JUPYTER_PLOTLY_PATH, plotlyBundleSource } from '../viz/html';
+import { writeFileAtomic } from '../util/atomic';
 import { projectRoot } from '../util/paths';
 
 /** Directories Jupyter reads and writes, all inside the project. */
@@ -51,21 +53,45 @@ export function jupyterEnv(root: string = projectRoot()): Record<string, string>
   };
 }
 
-/** The kernel.json content for the project's tslab, started by the current node binary. */
+/** The plotly.js bundle file that Jupyter serves at `<base_url>custom/ser-plotly.js`. */
+export function jupyterPlotlyFile(root: string = projectRoot()): string {
+  return path.join(jupyterDirs(root).config, JUPYTER_PLOTLY_PATH);
+}
+
+/** The module every notebook kernel preloads (compiled, beside this one): it quiets tfjs's advisory notices. */
+export const KERNEL_PRELOAD = path.join(__dirname, 'kernel-preload.js');
+
+/** The kernel.json content for the project's tslab, started by the current node binary with {@link KERNEL_PRELOAD}. */
 export function tslabKernelSpec(root: string = projectRoot()): Record<string, unknown> {
   const tslabBin = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
   return {
     // Absolute paths: the spec is generated per checkout (gitignored), and the kernel must not
     // depend on PATH (Jupyter may be started from a shell where another node comes first).
-    argv: [process.execPath, tslabBin, 'kernel', '--config-path', '{connection_file}'],
+    argv: [
+      process.execPath,
+      '--require',
+      KERNEL_PRELOAD,
+      tslabBin,
+      'kernel',
+      '--config-path',
+      '{connection_file}',
+    ],
     display_name: 'TypeScript',
     language: 'typescript',
   };
 }
 
+/** Writes `content` to `file` atomically, only when it differs (a rewrite would bump its time for nothing). */
+function writeIfChanged(file: string, content: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === content) return;
+  writeFileAtomic(file, content);
+}
+
 /**
- * Writes `.jupyter/share/jupyter/kernels/tslab/kernel.json` (and creates the other directories).
- * Idempotent: rewrites the file only when its content changes. Returns the kernel.json path.
+ * Writes `.jupyter/share/jupyter/kernels/tslab/kernel.json` (and creates the other directories), and the
+ * plotly.js bundle where a Jupyter Notebook server started with {@link jupyterEnv} serves it to figure outputs
+ * (`<config>/custom/`, served at `/custom/`; see lib/notebook's figureHtml). Idempotent: rewrites a file only
+ * when its content changes. Returns the kernel.json path.
  */
 export function ensureTslabKernel(root: string = projectRoot()): string {
   const dirs = jupyterDirs(root);
@@ -76,10 +102,7 @@ export function ensureTslabKernel(root: string = projectRoot()): string {
   const kernelDir = path.join(dirs.share, 'kernels', KERNEL_NAME);
   fs.mkdirSync(kernelDir, { recursive: true });
   const file = path.join(kernelDir, 'kernel.json');
-  const content = JSON.stringify(tslabKernelSpec(root), null, 2) + '\n';
-  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) {
-    fs.writeFileSync(file + '.tmp', content);
-    fs.renameSync(file + '.tmp', file);
-  }
+  writeIfChanged(file, JSON.stringify(tslabKernelSpec(root), null, 2) + '\n');
+  writeIfChanged(jupyterPlotlyFile(root), plotlyBundleSource());
   return file;
 }

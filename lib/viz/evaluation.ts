@@ -103,29 +103,40 @@ export function breakdownFigure(report: EvaluationReport, by: BreakdownKey = 'sp
  */
 export function comparisonFigure(comparison: ModelComparison): PlotlyFigure {
   const x = METRIC_NAMES.map((m) => METRIC_LABELS[m]);
-  const data = comparison.models.map((model, i) =>
-    shareBars(
-      model.name,
-      x,
-      METRIC_NAMES.map((m) => model.metrics[m]),
-      COLOURS[i],
-      `${model.name}, %{x}: %{y:.1%}<br>%{text}<extra></extra>`,
-      METRIC_NAMES.map((m) => {
-        const ci = model.intervals[m];
-        return `${formatPercent(model.metrics[m])}<br>[${formatPercent(ci.lower)}, ${formatPercent(ci.upper)}]`;
-      }),
-    ),
+  const data = comparison.models.map(
+    (model, i): BarTrace => ({
+      ...shareBars(
+        model.name,
+        x,
+        METRIC_NAMES.map((m) => model.metrics[m]),
+        COLOURS[i],
+        `${model.name}, %{x}: %{y:.1%}<br>%{text}<extra></extra>`,
+        METRIC_NAMES.map((m) => {
+          const ci = model.intervals[m];
+          return `${formatPercent(model.metrics[m])}<br>[${formatPercent(ci.lower)}, ${formatPercent(ci.upper)}]`;
+        }),
+      ),
+      // Two-line labels are wider than a bar of a group of 8: above the bars and level, they stay readable.
+      textposition: 'outside',
+      textangle: 0,
+      textfont: { size: 11 },
+      cliponaxis: false,
+    }),
   );
-  return {
-    data,
-    layout: shareLayout(
-      `${comparison.models[0].name} vs ${comparison.models[1].name} — ${comparison.protocol}<br>` +
-        `<sub>${comparison.n} clips, McNemar p = ${formatPValue(comparison.mcnemar.pValue)}; bars labelled with ` +
-        `${Math.round(100 * comparison.models[0].intervals.accuracy.confidence)} % bootstrap intervals</sub>`,
-      'metric',
-      'score',
-    ),
+  const layout = shareLayout(
+    `${comparison.models[0].name} vs ${comparison.models[1].name} — ${comparison.protocol}<br>` +
+      `<sub>${comparison.n} clips, McNemar p = ${formatPValue(comparison.mcnemar.pValue)}; bars labelled with ` +
+      `${Math.round(100 * comparison.models[0].intervals.accuracy.confidence)} % bootstrap intervals</sub>`,
+    'metric',
+    'score',
+  );
+  // Room above a bar at 100 % for its two-line label.
+  const yaxis = {
+    ...layout.yaxis,
+    range: [0, 1.2] as [number, number],
+    tickvals: [0, 0.2, 0.4, 0.6, 0.8, 1],
   };
+  return { data, layout: { ...layout, yaxis, margin: { t: 90 } } };
 }
 
 /** Counts of right and wrong predictions per confidence bin: `bins` equal bins over [0, 1]. */
@@ -170,13 +181,17 @@ export function confidenceHistogramFigure(
     data: [bars('correct', correct, '#2ca02c'), bars('wrong', wrong, '#d62728')],
     layout: {
       title: {
-        text: options.title ?? `Confidence of correct and wrong predictions — ${report.protocol.description}`,
+        text:
+          options.title ??
+          `Confidence of correct and wrong predictions<br><sub>${report.protocol.description}</sub>`,
       },
       xaxis: { title: { text: options.xTitle ?? 'probability of the predicted class' }, type: 'category' },
       yaxis: { title: { text: 'clips' }, rangemode: 'tozero' },
       barmode: 'group',
       showlegend: true,
-      height: 380,
+      height: 400,
+      // Two title lines (what, then the protocol) fit above the plot.
+      margin: { t: 90 },
     },
   };
 }

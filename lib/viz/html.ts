@@ -2,7 +2,7 @@
  * HTML snippets for notebook outputs and standalone pages, as pure functions (lib/notebook displays them).
  *
  * Figures are a `<div>` plus an inline `<script>` calling `Plotly.newPlot`: inline scripts in
- * text/html outputs run both in the live notebook (JupyterLab evaluates them for trusted outputs)
+ * text/html outputs run both in the live notebook (Jupyter evaluates them for trusted outputs)
  * and in the exported HTML (nbconvert copies the output verbatim into the page).
  */
 import * as fs from 'node:fs';
@@ -32,31 +32,47 @@ export function scriptJson(value: unknown): string {
 let bundleCache: string | undefined;
 
 /**
- * The plotly.js-dist-min bundle as one inline `<script>` that defines `window.Plotly`.
- * The bundle is UMD: where an AMD loader (require.js in the classic notebook) or CommonJS globals
- * exist it would register there instead of on `window`, so those names are shadowed.
+ * The plotly.js-dist-min bundle as JavaScript that defines `window.Plotly`. The bundle is UMD: where an AMD
+ * loader (require.js in the classic notebook) or CommonJS globals exist it would register there instead of on
+ * `window`, so those names are shadowed. `</script` is escaped, so the source can sit in an inline `<script>`.
  */
-export function plotlyBundleScript(): string {
+export function plotlyBundleSource(): string {
   if (bundleCache === undefined) {
     const source = fs
       .readFileSync(require.resolve('plotly.js-dist-min'), 'utf8')
       .replace(/<\/script/gi, '<\\/script');
-    bundleCache =
-      '<script type="text/javascript">(function () { var define, module, exports;\n' +
-      source +
-      '\n}).call(window);</script>';
+    bundleCache = '(function () { var define, module, exports;\n' + source + '\n}).call(window);';
   }
   return bundleCache;
 }
 
+/** {@link plotlyBundleSource} as one inline `<script>` (what a self-contained page embeds once). */
+export function plotlyBundleScript(): string {
+  return '<script type="text/javascript">' + plotlyBundleSource() + '</script>';
+}
+
+/**
+ * Where a Jupyter Notebook server started with the project's settings (lib/report/kernel) serves
+ * {@link plotlyBundleSource}, relative to its base URL: the `custom/` folder of the project's Jupyter config.
+ */
+export const JUPYTER_PLOTLY_PATH = 'custom/ser-plotly.js';
+
 export interface FigureHtmlOptions {
-  /** Prepend the plotly.js bundle (needed once per page). */
+  /**
+   * Prepend the plotly.js bundle: for a standalone page, once per page. Notebook outputs leave it out (a report
+   * embeds it once in its head; a live notebook page fetches it once from the Jupyter server).
+   */
   includeBundle: boolean;
   /** Element id; random by default. */
   id?: string;
 }
 
-/** A figure as HTML: a sized `<div>` and the script that draws into it. */
+/**
+ * A figure as HTML: a sized `<div>` and the script that draws into it. Where the page has no `window.Plotly`
+ * and is a Jupyter Notebook page (its body carries `data-base-url`), the script fetches the bundle from the
+ * server once per page (every figure waits on the same promise), so figures draw after a page reload and in
+ * cells re-run after it, whatever the kernel sent before.
+ */
 export function figureHtml(fig: DrawableFigure, options: FigureHtmlOptions): string {
   const id = options.id ?? `ser-fig-${randomBytes(6).toString('hex')}`;
   const height = fig.layout.height ?? 450;
@@ -64,12 +80,29 @@ export function figureHtml(fig: DrawableFigure, options: FigureHtmlOptions): str
   const draw =
     `(function () {\n` +
     `  var el = document.getElementById(${scriptJson(id)});\n` +
-    `  if (!window.Plotly) {\n` +
-    // A page without the bundle: an output saved after its bundle cell was re-run or cleared.
-    `    el.textContent = 'plotly.js is not loaded on this page: re-run the notebook from the top.';\n` +
+    `  var draw = function () {\n` +
+    `    window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, ${scriptJson(config)});\n` +
+    `  };\n` +
+    `  if (window.Plotly) return draw();\n` +
+    `  var base = document.body && document.body.getAttribute('data-base-url');\n` +
+    `  if (base === null || !window.fetch) {\n` +
+    `    el.textContent = 'plotly.js is not loaded on this page: open the notebook with npm run notebook, or re-run it from the top.';\n` +
     `    return;\n` +
     `  }\n` +
-    `  window.Plotly.newPlot(el, ${scriptJson(fig.data)}, ${scriptJson(fig.layout)}, ${scriptJson(config)});\n` +
+    `  if (!window.serPlotlyLoading) {\n` +
+    `    window.serPlotlyLoading = fetch(base.replace(/\\/?$/, '/') + ${scriptJson(JUPYTER_PLOTLY_PATH)})\n` +
+    `      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })\n` +
+    `      .then(function (source) {\n` +
+    `        var s = document.createElement('script');\n` +
+    `        s.text = source;\n` +
+    `        document.head.appendChild(s);\n` +
+    `        if (!window.Plotly) throw new Error('the bundle did not define Plotly');\n` +
+    `      });\n` +
+    `    window.serPlotlyLoading.catch(function () { window.serPlotlyLoading = undefined; });\n` +
+    `  }\n` +
+    `  window.serPlotlyLoading.then(draw, function (e) {\n` +
+    `    el.textContent = 'plotly.js could not be loaded from the Jupyter server (' + e.message + '): start Jupyter with npm run notebook.';\n` +
+    `  });\n` +
     `})();`;
   return (
     (options.includeBundle ? plotlyBundleScript() + '\n' : '') +

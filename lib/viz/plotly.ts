@@ -64,6 +64,11 @@ export interface BarTrace {
   name?: string;
   text?: string[];
   textposition?: 'auto' | 'inside' | 'outside' | 'none';
+  /** Angle of the bar labels; plotly.js turns labels that do not fit a bar's width to vertical unless 0. */
+  textangle?: number;
+  textfont?: { [key: string]: PlotlyJson };
+  /** False lets 'outside' labels extend beyond the plot area instead of being cut. */
+  cliponaxis?: boolean;
   marker?: { color?: string };
   hovertemplate?: string;
   /** Error bars, e.g. `{ type: 'data', symmetric: false, array: [...], arrayminus: [...] }`. */
@@ -127,7 +132,14 @@ export interface PlotlyAxis {
 }
 
 export interface PlotlyLayout {
-  title?: { text: string; x?: number; xanchor?: 'auto' | 'left' | 'center' | 'right' };
+  title?: {
+    text: string;
+    x?: number;
+    xanchor?: 'auto' | 'left' | 'center' | 'right';
+    /** Height on the page, 0–1 of the figure (default: the middle of the top margin). */
+    y?: number;
+    yanchor?: 'auto' | 'top' | 'middle' | 'bottom';
+  };
   xaxis?: PlotlyAxis;
   yaxis?: PlotlyAxis;
   xaxis2?: PlotlyAxis;

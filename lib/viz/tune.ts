@@ -188,9 +188,17 @@ export function parallelCoordinatesFigure(
     else if (a.log) {
       const logs = a.values.map(Math.log10);
       const lo = Math.floor(Math.min(...logs));
-      const hi = Math.ceil(Math.max(...logs));
+      const hi = Math.max(lo + 1, Math.ceil(Math.max(...logs)));
       const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-      dims.push({ label: n, values: logs, tickvals: ticks, ticktext: ticks.map((p) => `1e${p}`) });
+      // The axis spans whole decades: ticks outside a dimension's range would be drawn beyond its ends, up
+      // into the title.
+      dims.push({
+        label: n,
+        values: logs,
+        range: [lo, hi],
+        tickvals: ticks,
+        ticktext: ticks.map((p) => `1e${p}`),
+      });
     } else dims.push({ label: n, values: a.values });
   }
   return {
@@ -201,7 +209,13 @@ export function parallelCoordinatesFigure(
         line: { color: values, colorscale: 'Blues', showscale: true, reversescale: direction === 'minimize' },
       },
     ],
-    layout: { title: { text: title }, height: 460 },
+    // Parcoords writes each axis's label and top tick above the plot area: a top margin of two title lines
+    // plus that band keeps a two-line title clear of the labels.
+    layout: {
+      title: { text: title, y: 0.97, yanchor: 'top' },
+      height: 520,
+      margin: { t: 160, l: 70, r: 70, b: 40 },
+    },
   };
 }
 

@@ -5,12 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import * as dfd from 'danfojs-node';
-import { claimPlotlyBundle, METRICS_FILE_ENV, recordMetrics } from '../../lib/notebook';
+import { METRICS_FILE_ENV, recordMetrics } from '../../lib/notebook';
 import {
   barFigure,
   escapeHtml,
   figureHtml,
   formatCell,
+  JUPYTER_PLOTLY_PATH,
+  plotlyBundleSource,
   isDataFrameLike,
   scriptJson,
   tableHtml,
@@ -35,8 +37,7 @@ test('figureHtml: sized div plus a script that calls Plotly.newPlot with the spe
   assert.match(html, /<div id="fig1" class="ser-figure" style="width:100%;height:380px;"><\/div>/);
   assert.ok(!html.includes('plotly.js v'), 'no bundle');
   // Run the drawing script against a fake page and check what reaches Plotly.newPlot.
-  const script = /<script type="text\/javascript">\n([\s\S]*)\n<\/script>/.exec(html)?.[1];
-  assert.ok(script);
+  const script = drawScript(html);
   const el = { textContent: '' };
   const calls: unknown[][] = [];
   const window = { Plotly: { newPlot: (...args: unknown[]) => calls.push(args) } };
@@ -48,14 +49,104 @@ test('figureHtml: sized div plus a script that calls Plotly.newPlot with the spe
   assert.equal(calls[0][0], el);
   assert.deepEqual(JSON.parse(JSON.stringify(calls[0][1])), fig.data);
   assert.deepEqual(JSON.parse(JSON.stringify(calls[0][2])), fig.layout);
-  // Without plotly.js on the page, the figure says so instead of failing silently.
-  vm.runInNewContext(script, { window: {}, document: { getElementById: () => el } });
+  // Without plotly.js on a page that is not a Jupyter page, the figure says so instead of failing silently.
+  vm.runInNewContext(script, {
+    window: {},
+    document: { getElementById: () => el, body: bodyWithBase(null) },
+  });
   assert.match(el.textContent, /plotly\.js is not loaded/);
+});
+
+function bodyWithBase(base: string | null): { getAttribute(name: string): string | null } {
+  return { getAttribute: (name) => (name === 'data-base-url' ? base : null) };
+}
+
+/** The drawing script of a figure's HTML. */
+function drawScript(html: string): string {
+  const script = /<script type="text\/javascript">\n([\s\S]*)\n<\/script>/.exec(html)?.[1];
+  assert.ok(script);
+  return script;
+}
+
+/**
+ * A Jupyter Notebook page as the drawing scripts see it: `window` is the global object, the body carries
+ * `data-base-url`, `fetch` answers with `respond`, and appending a script element runs it.
+ */
+function jupyterPage(respond: (url: string) => { ok: boolean; status: number; text: string }) {
+  const elements = new Map<string, { textContent: string }>();
+  const fetched: string[] = [];
+  const drawn: unknown[] = [];
+  const page: Record<string, unknown> = {
+    fetch: (url: string) => {
+      fetched.push(url);
+      const r = respond(url);
+      return Promise.resolve({ ok: r.ok, status: r.status, text: () => Promise.resolve(r.text) });
+    },
+    drawn,
+  };
+  page.window = page;
+  const context = vm.createContext(page);
+  page.document = {
+    getElementById: (id: string) => {
+      if (!elements.has(id)) elements.set(id, { textContent: '' });
+      return elements.get(id);
+    },
+    body: bodyWithBase('/base/'),
+    createElement: () => ({ text: '' }),
+    head: { appendChild: (s: { text: string }) => vm.runInContext(s.text, context) },
+  };
+  const settle = async (): Promise<void> => {
+    await (page.serPlotlyLoading as Promise<void> | undefined)?.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  return { page, context, elements, fetched, drawn, settle };
+}
+
+test('figures on a Jupyter page without plotly.js fetch the bundle once from the server, then all draw', async () => {
+  // A stand-in bundle: defines window.Plotly whose newPlot records the element it draws into.
+  const bundle = 'window.Plotly = { newPlot: function (el) { window.drawn.push(el); } };';
+  const p = jupyterPage(() => ({ ok: true, status: 200, text: bundle }));
+  const figure = (i: number) =>
+    figureHtml(barFigure({ categories: ['a'], values: [i] }), { includeBundle: false, id: `f${i}` });
+  for (const i of [1, 2, 3]) vm.runInContext(drawScript(figure(i)), p.context);
+  assert.equal(p.drawn.length, 0, 'nothing drawn before the bundle arrives');
+  await p.settle();
+  assert.deepEqual(p.fetched, ['/base/' + JUPYTER_PLOTLY_PATH], 'one fetch for three figures');
+  assert.deepEqual(
+    p.drawn,
+    ['f1', 'f2', 'f3'].map((id) => p.elements.get(id)),
+  );
+  // A cell re-run later draws at once with the page's Plotly.
+  vm.runInContext(drawScript(figure(4)), p.context);
+  assert.equal(p.drawn.length, 4);
+  assert.equal(p.fetched.length, 1);
+});
+
+test('a figure on a Jupyter page whose server lacks the bundle says how to start Jupyter, and a later one retries', async () => {
+  let status = 404;
+  const p = jupyterPage(() => ({
+    ok: status === 200,
+    status,
+    text: 'window.Plotly = { newPlot: function () {} };',
+  }));
+  const html = figureHtml(barFigure({ categories: ['a'], values: [1] }), { includeBundle: false, id: 'x' });
+  vm.runInContext(drawScript(html), p.context);
+  await p.settle();
+  assert.match(
+    p.elements.get('x')?.textContent ?? '',
+    /could not be loaded from the Jupyter server \(HTTP 404\): start Jupyter with npm run notebook/,
+  );
+  status = 200;
+  vm.runInContext(drawScript(html), p.context);
+  await p.settle();
+  assert.equal(p.fetched.length, 2);
+  assert.equal(typeof p.page.Plotly, 'object');
 });
 
 test('figureHtml with the bundle defines window.Plotly even where an AMD loader exists', () => {
   const html = figureHtml(barFigure({ categories: ['a'], values: [1] }), { includeBundle: true, id: 'f' });
   assert.ok(html.startsWith('<script type="text/javascript">(function () { var define, module, exports;'));
+  assert.ok(html.includes(plotlyBundleSource()));
   assert.ok(html.includes('plotly.js v2.'));
   assert.equal(html.match(/<\/script>/g)?.length, 2, 'bundle script and draw script only');
   assert.ok(html.indexOf('var define') < html.indexOf('<div id="f"'));
@@ -114,12 +205,4 @@ test('recordMetrics merges groups into the file named by the environment, and is
     else process.env[METRICS_FILE_ENV] = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('claimPlotlyBundle: the first figure of a session takes the bundle, later ones only when forced', () => {
-  assert.equal(claimPlotlyBundle(), true);
-  assert.equal(claimPlotlyBundle(), false);
-  assert.equal(claimPlotlyBundle(true), true);
-  assert.equal(claimPlotlyBundle(false), false);
-  assert.equal(claimPlotlyBundle(), false);
 });

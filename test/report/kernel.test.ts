@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureTslabKernel, jupyterEnv } from '../../lib/report';
+import { plotlyBundleSource } from '../../lib/viz/html';
+import { ensureTslabKernel, jupyterEnv, jupyterPlotlyFile } from '../../lib/report';
 import { projectRoot } from '../../lib/util/paths';
 
 test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotently', () => {
@@ -16,12 +17,18 @@ test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotent
     const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as { argv: string[]; display_name: string };
     assert.deepEqual(spec.argv, [
       process.execPath,
+      '--require',
+      path.join(projectRoot(), 'dist', 'lib', 'report', 'kernel-preload.js'),
       path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'),
       'kernel',
       '--config-path',
       '{connection_file}',
     ]);
     assert.equal(spec.display_name, 'TypeScript');
+    // plotly.js where Jupyter Notebook serves its config's custom/ folder (at <base_url>custom/).
+    const bundle = jupyterPlotlyFile(root);
+    assert.equal(bundle, path.join(root, '.jupyter', 'config', 'custom', 'ser-plotly.js'));
+    assert.equal(fs.readFileSync(bundle, 'utf8'), plotlyBundleSource());
     // A second run leaves the file alone (same inode, same mtime) and adds no stray files.
     const before = fs.statSync(file);
     assert.equal(ensureTslabKernel(root), file);
@@ -31,6 +38,32 @@ test('ensureTslabKernel writes the kernel spec under <root>/.jupyter, idempotent
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['kernel.json']);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the kernel preload quiets tfjs's orthogonal-initializer notice and nothing else", () => {
+  const notice =
+    'Orthogonal initializer is being called on a matrix with more than 2000 (65536) elements: Slowness may result.';
+  const warnings: unknown[][] = [];
+  const saved = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    // Loading the preload wraps the console.warn of the moment, as it does in a kernel at start-up.
+    const file = require.resolve('../../lib/report/kernel-preload');
+    delete require.cache[file];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const preload = require(file) as typeof import('../../lib/report/kernel-preload');
+    assert.ok(preload.isQuietNotice([notice]));
+    console.warn(notice);
+    console.warn('Orthogonal initializer is being called on a matrix: something else');
+    console.warn(notice, 'with more arguments');
+    console.warn(new Error('boom'));
+    assert.deepEqual(
+      warnings.map((w) => String(w[0])),
+      ['Orthogonal initializer is being called on a matrix: something else', notice, 'Error: boom'],
+    );
+  } finally {
+    console.warn = saved;
   }
 });
 

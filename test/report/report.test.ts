@@ -55,6 +55,11 @@ const goodNotebook = notebook([
       `recordMetrics('evaluation', { accuracy: 0.85, quick: process.env.SER_QUICK ?? 'unset' });`,
     ].join('\n'),
   },
+  {
+    // What tfjs prints when an LSTM is built: the kernel's preload keeps it out of the report.
+    type: 'code',
+    source: `console.warn('Orthogonal initializer is being called on a matrix with more than 2000 (65536) elements: Slowness may result.');`,
+  },
 ]);
 
 const failingNotebook = notebook([
@@ -148,7 +153,7 @@ test('runReports reports each notebook, goes on after a failure and says not ok'
   const cells = progress.filter((e) => e.type === 'cell' && e.name === '01-tiny');
   assert.deepEqual(
     cells.map((e) => (e.type === 'cell' ? `${e.cell}/${e.of}` : '')),
-    ['1/4', '2/4', '3/4', '4/4'],
+    ['1/5', '2/5', '3/5', '4/5', '5/5'],
   );
   assert.equal(progress.at(-1)?.type, 'index');
   // Written atomically: no temp files left behind.
@@ -169,8 +174,18 @@ test('running reports writes nothing into $HOME', () => {
 test('a report is self-contained: plotly.js inlined exactly once, no external scripts', () => {
   const html = fs.readFileSync(path.join(outDir, '01-tiny.html'), 'utf8');
   assert.equal(html.match(/plotly\.js v2\.\d+\.\d+/g)?.length, 1);
+  assert.ok(html.indexOf('plotly.js v2') < html.indexOf('</head>'), 'in the head, before any figure');
   assert.ok(!/<script[^>]+src=/.test(html), 'no <script src=...>');
   assert.ok(!/<link[^>]+href="http/.test(html), 'no remote stylesheet');
+  assert.equal(
+    html.split('Slowness may result').length - 1,
+    1,
+    "tfjs's orthogonal-initializer notice is quieted: it is only in the cell's source",
+  );
+  assert.ok(!html.includes('data-mime-type="application/vnd.jupyter.stderr"'), 'no stderr box');
+  // A report without figures does not carry the 4.5 MB bundle.
+  const plain = fs.readFileSync(path.join(outDir, '02-failing.html'), 'utf8');
+  assert.ok(!plain.includes('plotly.js v2'));
 });
 
 test('the failed report is still written, with a banner and the error', () => {

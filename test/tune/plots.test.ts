@@ -63,13 +63,27 @@ test('tuning figures: history is monotone, one line per reporting trial, log axe
   assert.deepEqual((paramImportancesFigure(trials).data[0] as { x: string[] }).x.sort(), ['act', 'lr', 'x']);
 
   const par = parallelCoordinatesFigure(trials, 'minimize').data[0] as {
-    dimensions: { label: string; ticktext?: string[] }[];
+    dimensions: {
+      label: string;
+      values: number[];
+      ticktext?: string[];
+      tickvals?: number[];
+      range?: number[];
+    }[];
   };
   assert.deepEqual(
     par.dimensions.map((d) => d.label),
     ['Objective value', 'act', 'lr', 'x'],
   );
   assert.deepEqual(par.dimensions[1].ticktext, ['relu', 'tanh']);
+  // The log axis spans whole decades holding every value, and every tick lies on it (none drawn past its ends).
+  const lr = par.dimensions[2];
+  assert.ok(lr.range && lr.tickvals);
+  assert.ok(
+    lr.tickvals[0] === lr.range[0] && lr.tickvals.at(-1) === lr.range[1],
+    `${lr.tickvals} on ${lr.range}`,
+  );
+  assert.ok(lr.values.every((v) => v >= lr.range![0] && v <= lr.range![1]));
 
   assert.equal(sliceFigure(trials, 'lr').layout.xaxis?.type, 'log');
   const contour = contourFigure(trials, 'x', 'lr', 20);
