@@ -335,6 +335,7 @@ function* flacFrames(bytes: Uint8Array, info: StreamInfo, framesStart: number): 
   const scale = 1 / 2 ** (bitsPerSample - 1);
   const work = Array.from({ length: channelCount }, () => new Float64Array(65536));
   const reader = new BitReader(bytes, framesStart);
+  let largestFrame = 0;
 
   while (reader.byteOffset + 2 <= bytes.length) {
     const frameStart = reader.byteOffset;
@@ -342,10 +343,13 @@ function* flacFrames(bytes: Uint8Array, info: StreamInfo, framesStart: number): 
     try {
       blockSize = readFrame(reader, bytes, frameStart, info, work, written);
     } catch (err) {
-      // A file cut inside a frame keeps its whole frames (as a cut WAV keeps its whole samples).
-      if (err instanceof FlacFormatError && err.message === 'truncated frame' && written > 0) return;
+      // A file cut inside its last frame keeps its whole frames (as a cut WAV keeps its whole samples). A frame
+      // that runs to the end from further back than twice the largest frame so far is damage, not a cut.
+      const cut = bytes.length - frameStart <= 2 * largestFrame;
+      if (err instanceof FlacFormatError && err.message === 'truncated frame' && written > 0 && cut) return;
       throw err;
     }
+    largestFrame = Math.max(largestFrame, reader.byteOffset - frameStart);
     if (blockSize === 0) return;
     const out: Float32Array[] = [];
     for (let c = 0; c < channelCount; c++) {
