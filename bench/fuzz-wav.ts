@@ -4,7 +4,11 @@
  * time budget is a hang. Cases are derived from real corpus files (TESS WAV with and without LIST
  * chunks, float32 WAV, AIFF, stereo RAVDESS, FLAC from the shared corpus, and real samples re-encoded as
  * 8/24/32-bit, float64 and WAVE_FORMAT_EXTENSIBLE) by random bytes, truncation at every kind of
- * boundary, bit flips, chunk-size lies, huge or zero header fields and byte splices.
+ * boundary, bit flips, chunk-size lies, huge or zero header fields and byte splices. The `header` kind
+ * sets one deliberate bad header (a rate of 1 Hz to 0xFFFFFFFF, 257 to 65535 channels, data cut short, a
+ * zeroed channel) and runs what `ser predict` does before its model (header and rate checks, reading up to
+ * the clip limit or every block of longer audio, notes): each must give its own one-line message, or its
+ * note; anything else is `invalid`.
  *
  * Cases run in a worker thread so a hang can be stopped (the watchdog terminates the worker and starts
  * a fresh one after the hanging case). Case i is a pure function of (--seed, i): rerun one with
@@ -16,19 +20,26 @@
  * loadAudio does), where a damaged header's sample rate meets the resampler.
  *
  * Prints one JSON object: {cases, ok, typedErrors, crashes, hangs, invalid, byKind, failures, ...}.
- * `invalid` counts decodes that returned but broke the DecodedAudio contract (counted apart from crashes).
+ * `invalid` counts decodes that returned but broke the DecodedAudio contract, and header cases without their
+ * message (counted apart from crashes).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   AudioError,
+  audioNotes,
+  checkPlausibleRate,
   decodeAudio,
   encodeWav,
+  openAudio,
   prepareAudio,
+  truncationNote,
   type DecodedAudio,
   type WavEncoding,
 } from '../lib/audio';
+import { noSamples } from '../lib/audio/decode';
+import { routeAudio } from '../lib/infer/long-audio';
 import { resolveDataRoot } from '../lib/data/root';
 import { projectRoot } from '../lib/util/paths';
 import { Rng } from '../lib/util/rng';
@@ -54,6 +65,7 @@ const KINDS = [
   'huge-field',
   'splice',
   'combined',
+  'header',
 ] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -328,6 +340,60 @@ function splice(rng: Rng, bytes: Uint8Array): Uint8Array {
 
 const MAGICS = ['RIFF\0\0\0\0WAVE', 'RIFX\0\0\0\0WAVE', 'FORM\0\0\0\0AIFF', 'FORM\0\0\0\0AIFC', 'fLaC'];
 
+/** Header values no recording has, and the message kind each must get (see {@link headerCase}). */
+const BAD_RATES = [1, 999, 768_001, 1_000_000, 2 ** 31, 0xffffffff];
+const BAD_CHANNELS = [257, 4096, 65535];
+
+/** Offset of a RIFF file's fmt chunk body, or -1. */
+function fmtBody(bytes: Uint8Array): number {
+  if (fourcc(bytes, 0) !== 'RIFF') return -1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 12; at + 8 <= bytes.length; ) {
+    const size = view.getUint32(at + 4, true);
+    if (fourcc(bytes, at) === 'fmt ') return at + 8;
+    at += 8 + size + (size & 1);
+  }
+  return -1;
+}
+
+/**
+ * One deliberate bad header, on a real file: an implausible rate, an implausible channel count, data cut
+ * short of its declared length, or (stereo) one channel zeroed. `expect` is what predict must say: an error
+ * matching it, or a note matching it.
+ */
+function headerCase(rng: Rng, seed: SeedFile): { bytes: Uint8Array; expect: string } {
+  const bytes = seed.bytes.slice();
+  const fmt = fmtBody(bytes);
+  const view = new DataView(bytes.buffer);
+  const pick = rng.int(4);
+  if (fmt < 0 || pick === 2) {
+    // Cut inside the samples: the second half of the file.
+    const cut = Math.floor(bytes.length * (0.5 + 0.45 * rng.next()));
+    return { bytes: bytes.slice(0, cut), expect: 'note:truncated' };
+  }
+  if (pick === 0) {
+    const rate = BAD_RATES[rng.int(BAD_RATES.length)];
+    view.setUint32(fmt + 4, rate, true);
+    return { bytes, expect: `error:implausible sample rate ${rate} Hz` };
+  }
+  if (pick === 1) {
+    const channels = BAD_CHANNELS[rng.int(BAD_CHANNELS.length)];
+    view.setUint16(fmt + 2, channels, true);
+    return { bytes, expect: `error:implausible channel count ${channels}` };
+  }
+  // A silent channel: the file re-encoded with its channels, one of them (of two or more) zeroed.
+  const decoded = decodeAudio(seed.bytes, seed.name);
+  if (decoded.channels.length < 2) {
+    const cut = Math.floor(bytes.length * (0.5 + 0.45 * rng.next()));
+    return { bytes: bytes.slice(0, cut), expect: 'note:truncated' };
+  }
+  const channels = decoded.channels.map((c) => c.slice());
+  channels[rng.int(channels.length)].fill(0);
+  // All silent (a quiet file in 8 bits) is no silent channel among others: that file is "no speech" later.
+  const silent = channels.every((c) => c.every((x) => x === 0));
+  return { bytes: encodeWav(channels, decoded.sampleRate), expect: silent ? 'note:' : 'note:silent' };
+}
+
 /** The kind and seed of case `index` (no randomness, so the watchdog can name a case it stopped). */
 function caseIdentity(index: number, seeds: readonly SeedFile[]): { kind: Kind; seed: SeedFile } {
   return { kind: KINDS[index % KINDS.length], seed: seeds[Math.floor(index / KINDS.length) % seeds.length] };
@@ -338,7 +404,7 @@ export function makeCase(
   index: number,
   baseSeed: number,
   seeds: readonly SeedFile[],
-): { kind: Kind; seed: string; bytes: Uint8Array } {
+): { kind: Kind; seed: string; bytes: Uint8Array; expect?: string } {
   const { kind, seed } = caseIdentity(index, seeds);
   const rng = new Rng(Math.imul(baseSeed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
   let bytes: Uint8Array = seed.bytes.slice();
@@ -369,6 +435,10 @@ export function makeCase(
     case 'splice':
       bytes = splice(rng, bytes);
       break;
+    case 'header': {
+      const made = headerCase(rng, seed);
+      return { kind, seed: seed.name, bytes: made.bytes, expect: made.expect };
+    }
     case 'combined':
       lieAboutSize(rng, seed, bytes);
       setHugeField(rng, seed, bytes);
@@ -405,9 +475,27 @@ function contractViolation(decoded: DecodedAudio): string | undefined {
 
 const LOAD_RATE = 16000;
 
+/**
+ * What `ser predict` does before its model: header checks, the rate check, reading up to the clip limit (or, for
+ * longer audio, every block), notes. Returns its notes; throws its errors.
+ */
+function predictChecks(bytes: Uint8Array): string[] {
+  const source = openAudio(bytes, 'fuzz.wav');
+  checkPlausibleRate(source.sampleRate, 'fuzz.wav');
+  const routed = routeAudio(source);
+  if (routed.kind === 'long') {
+    let frames = 0;
+    for (const block of routed.blocks) frames += block[0].length;
+    return truncationNote(frames, source.declaredFrames, source.sampleRate);
+  }
+  if (routed.audio.channels[0].length === 0) throw noSamples('fuzz.wav');
+  return audioNotes(routed.audio);
+}
+
 function runCase(index: number, baseSeed: number, seeds: readonly SeedFile[], load: boolean): CaseResult {
-  const { kind, seed, bytes } = makeCase(index, baseSeed, seeds);
+  const { kind, seed, bytes, expect } = makeCase(index, baseSeed, seeds);
   const result = (outcome: Outcome, detail: string): CaseResult => ({ index, kind, seed, outcome, detail });
+  if (expect !== undefined) return runHeaderCase(bytes, expect, result);
   try {
     const decoded = decodeAudio(bytes, 'fuzz.wav');
     const violation = contractViolation(decoded);
@@ -425,6 +513,29 @@ function runCase(index: number, baseSeed: number, seeds: readonly SeedFile[], lo
       return result('typedError', err.code);
     const e = err as Error;
     return result('crash', `${e?.name}: ${e?.message}`.slice(0, 300));
+  }
+}
+
+/** A deliberate bad header: predict's checks must give its one message (an error, or a note). */
+function runHeaderCase(
+  bytes: Uint8Array,
+  expect: string,
+  result: (outcome: Outcome, detail: string) => CaseResult,
+): CaseResult {
+  const [want, text] = [expect.slice(0, expect.indexOf(':')), expect.slice(expect.indexOf(':') + 1)];
+  try {
+    const notes = predictChecks(bytes);
+    if (want === 'note' && (text === '' ? notes.length === 0 : notes.some((n) => n.includes(text))))
+      return result('ok', expect);
+    return result('invalid', `expected ${expect}, got notes ${JSON.stringify(notes)}`);
+  } catch (err) {
+    if (!(err instanceof AudioError && ERROR_CODES.has(err.code) && !/[\r\n]/.test(err.message))) {
+      const e = err as Error;
+      return result('crash', `${e?.name}: ${e?.message}`.slice(0, 300));
+    }
+    if (want === 'error' && err.message === `fuzz.wav: ${err.problem}` && err.problem.startsWith(text))
+      return result('typedError', err.code);
+    return result('invalid', `expected ${expect}, got ${err.message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { AudioError } from './errors';
-import { bytesPerSample, deinterleave, fourcc } from './pcm';
+import { bytesPerSample, checkChannelCount, decodePcm, fourcc, type PcmLayout } from './pcm';
 import type { DecodedAudio, SampleEncoding } from './types';
 
 /** The 80-bit IEEE 754 extended float AIFF uses for its sample rate. */
@@ -41,6 +41,11 @@ function encodingFor(
  * {@link decodeAudio} sniffs magic bytes instead of trusting extensions.
  */
 export function decodeAiff(bytes: Uint8Array, path: string): DecodedAudio {
+  return decodePcm(bytes, aiffLayout(bytes, path), 'aiff');
+}
+
+/** The sample layout of an AIFF or AIFF-C file, from its header (see {@link decodeAiff}). */
+export function aiffLayout(bytes: Uint8Array, path: string): PcmLayout {
   const kind = fourcc(bytes, 8);
   if (fourcc(bytes, 0) !== 'FORM' || (kind !== 'AIFF' && kind !== 'AIFC')) {
     throw new AudioError('corrupt', path, 'not an AIFF file');
@@ -84,7 +89,7 @@ export function decodeAiff(bytes: Uint8Array, path: string): DecodedAudio {
       `unsupported AIFF encoding (compression '${common.compression}', ${common.bits} bits)`,
     );
   }
-  if (common.channels < 1) throw new AudioError('corrupt', path, 'AIFF file declares 0 channels');
+  checkChannelCount(common.channels, 'AIFF file', path);
   const rate = Math.round(common.rate);
   // WAV and FLAC cannot store rates beyond 32 bits either; an 80-bit float can hold Infinity or 1e300.
   if (!(rate >= 1 && rate <= 0xffffffff))
@@ -93,15 +98,11 @@ export function decodeAiff(bytes: Uint8Array, path: string): DecodedAudio {
   const frameCount = Math.min(common.frames, Math.floor(sound.size / frameBytes));
   return {
     sampleRate: rate,
-    channels: deinterleave(
-      bytes,
-      sound.start,
-      frameCount,
-      common.channels,
-      layout.encoding,
-      layout.littleEndian,
-    ),
-    container: 'aiff',
+    channelCount: common.channels,
     encoding: layout.encoding,
+    littleEndian: layout.littleEndian,
+    dataStart: sound.start,
+    frames: frameCount,
+    ...(common.frames > frameCount ? { declaredFrames: common.frames } : {}),
   };
 }

@@ -1,9 +1,9 @@
-import { decodeAiff } from './aiff';
+import { aiffLayout, decodeAiff } from './aiff';
 import { AudioError } from './errors';
-import { decodeFlac } from './flac';
-import { fourcc } from './pcm';
-import type { AudioContainer, DecodedAudio } from './types';
-import { decodeWav } from './wav';
+import { decodeFlac, flacStream } from './flac';
+import { fourcc, pcmBlocks } from './pcm';
+import type { AudioContainer, DecodedAudio, SampleEncoding } from './types';
+import { decodeWav, wavLayout } from './wav';
 
 /** The container a file really is, from its first bytes; undefined when it is none this library reads. */
 export function sniffContainer(bytes: Uint8Array): AudioContainer | undefined {
@@ -36,7 +36,7 @@ function describeForeign(bytes: Uint8Array): string {
  * @throws {AudioError} `unsupported` for real audio in a format not handled, `corrupt` for malformed files
  */
 export function decodeAudio(bytes: Uint8Array, path = '<memory>'): DecodedAudio {
-  const container = sniffContainer(bytes);
+  const container = knownContainer(bytes, path);
   let decoded: DecodedAudio;
   switch (container) {
     case 'wav':
@@ -48,12 +48,94 @@ export function decodeAudio(bytes: Uint8Array, path = '<memory>'): DecodedAudio 
     case 'flac':
       decoded = decodeFlac(bytes, path);
       break;
-    default: {
-      const what = describeForeign(bytes);
-      throw new AudioError(what.includes('not supported') ? 'unsupported' : 'corrupt', path, `${what}`);
-    }
   }
-  if (decoded.channels[0].length === 0)
-    throw new AudioError('corrupt', path, 'the file holds no audio samples');
+  if (decoded.channels[0].length === 0) throw noSamples(path);
   return decoded;
+}
+
+function knownContainer(bytes: Uint8Array, path: string): AudioContainer {
+  const container = sniffContainer(bytes);
+  if (container !== undefined) return container;
+  const what = describeForeign(bytes);
+  throw new AudioError(what.includes('not supported') ? 'unsupported' : 'corrupt', path, what);
+}
+
+/** The error for a file whose header is sound but which holds no sample. */
+export function noSamples(path: string): AudioError {
+  return new AudioError('corrupt', path, 'the file holds no audio samples');
+}
+
+/** An audio file's header, with its samples decoded block by block on demand. */
+export interface AudioBlocks {
+  sampleRate: number;
+  channelCount: number;
+  container: AudioContainer;
+  encoding: SampleEncoding;
+  /** Frames per channel the header declares; undefined when it does not say (a FLAC stream may not). */
+  declaredFrames?: number;
+  /**
+   * The samples in blocks (one array per channel each) of about `blockFrames` frames (FLAC's whole frames
+   * gathered, so up to one frame more). A truncated file ends at its last whole frame.
+   */
+  blocks(blockFrames: number): Generator<Float32Array[]>;
+}
+
+/** FLAC's short frames gathered into blocks of about `blockFrames` (fewer, larger pushes downstream). */
+function* regroup(
+  frames: Iterable<Float32Array[]>,
+  blockFrames: number,
+  channelCount: number,
+): Generator<Float32Array[]> {
+  let held: Float32Array[][] = [];
+  let count = 0;
+  const flush = (): Float32Array[] => {
+    const block = Array.from({ length: channelCount }, (_, c) => {
+      if (held.length === 1) return held[0][c];
+      const out = new Float32Array(count);
+      let at = 0;
+      for (const f of held) {
+        out.set(f[c], at);
+        at += f[c].length;
+      }
+      return out;
+    });
+    held = [];
+    count = 0;
+    return block;
+  };
+  for (const frame of frames) {
+    held.push(frame);
+    count += frame[0].length;
+    if (count >= blockFrames) yield flush();
+  }
+  if (count > 0) yield flush();
+}
+
+/**
+ * Read an audio file's header and decode its samples lazily, so that memory stays bounded by the block size
+ * whatever the duration (the encoded bytes are held, not the decoded signal). Same checks and errors as
+ * {@link decodeAudio}.
+ */
+export function openAudio(bytes: Uint8Array, path = '<memory>'): AudioBlocks {
+  const container = knownContainer(bytes, path);
+  if (container === 'flac') {
+    const flac = flacStream(bytes, path);
+    return {
+      sampleRate: flac.sampleRate,
+      channelCount: flac.channelCount,
+      container,
+      encoding: flac.encoding,
+      ...(flac.totalSamples > 0 ? { declaredFrames: flac.totalSamples } : {}),
+      blocks: (blockFrames) => regroup(flac.frames(), blockFrames, flac.channelCount),
+    };
+  }
+  const layout = container === 'wav' ? wavLayout(bytes, path) : aiffLayout(bytes, path);
+  return {
+    sampleRate: layout.sampleRate,
+    channelCount: layout.channelCount,
+    container,
+    encoding: layout.encoding,
+    declaredFrames: layout.declaredFrames ?? layout.frames,
+    blocks: (blockFrames) => pcmBlocks(bytes, layout, Math.max(1, Math.floor(blockFrames))),
+  };
 }

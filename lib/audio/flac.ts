@@ -252,14 +252,21 @@ function readStreamInfo(bytes: Uint8Array): { info: StreamInfo; framesStart: num
   return { info, framesStart: at };
 }
 
-/**
- * Decode a FLAC stream (any block size, fixed or LPC predictors, stereo decorrelation, 4–32 bits).
- * Every frame's CRC-16 is checked. Samples are scaled like PCM of the same width (value / 2^(bits-1)),
- * so a FLAC file decodes to exactly what its WAV original does.
- */
-export function decodeFlac(bytes: Uint8Array, path: string): DecodedAudio {
+/** A FLAC file's header fields and its frames, decoded one at a time. */
+export interface FlacStream {
+  sampleRate: number;
+  channelCount: number;
+  encoding: SampleEncoding;
+  /** Frames per channel STREAMINFO declares (0: unknown). */
+  totalSamples: number;
+  /** Each frame's samples, one array per channel; a file cut inside a frame ends at its last whole frame. */
+  frames(): Generator<Float32Array[]>;
+}
+
+/** Wrap the decoder's own errors as one-line {@link AudioError}s naming the file. */
+function named<T>(path: string, run: () => T): T {
   try {
-    return decodeFlacStream(bytes);
+    return run();
   } catch (err) {
     if (err instanceof FlacFormatError)
       throw new AudioError('corrupt', path, `bad FLAC stream: ${err.message}`);
@@ -267,81 +274,20 @@ export function decodeFlac(bytes: Uint8Array, path: string): DecodedAudio {
   }
 }
 
-function decodeFlacStream(bytes: Uint8Array): DecodedAudio {
-  const { info, framesStart } = readStreamInfo(bytes);
-  const { channels: channelCount, bitsPerSample } = info;
+/**
+ * Decode a FLAC stream (any block size, fixed or LPC predictors, stereo decorrelation, 4–32 bits).
+ * Every frame's CRC-16 is checked. Samples are scaled like PCM of the same width (value / 2^(bits-1)),
+ * so a FLAC file decodes to exactly what its WAV original does.
+ */
+export function decodeFlac(bytes: Uint8Array, path: string): DecodedAudio {
+  const stream = flacStream(bytes, path);
   // totalSamples 0 means unknown: grow as frames arrive. A damaged header can claim up to 2^36 samples,
   // so trust it only up to a generous multiple of the file size (growing covers the rest).
-  let capacity = info.totalSamples > 0 ? Math.min(info.totalSamples, 8 * bytes.length + 65536) : 1 << 16;
-  let channels = Array.from({ length: channelCount }, () => new Float32Array(capacity));
+  let capacity = stream.totalSamples > 0 ? Math.min(stream.totalSamples, 8 * bytes.length + 65536) : 1 << 16;
+  let channels = Array.from({ length: stream.channelCount }, () => new Float32Array(capacity));
   let written = 0;
-  const scale = 1 / 2 ** (bitsPerSample - 1);
-  const work = Array.from({ length: channelCount }, () => new Float64Array(65536));
-  const reader = new BitReader(bytes, framesStart);
-
-  while (reader.byteOffset + 2 <= bytes.length) {
-    const frameStart = reader.byteOffset;
-    if (reader.bits(14) !== 0x3ffe) {
-      // Trailing garbage (e.g. ID3v1 tags) after the last frame ends the stream.
-      if (written > 0) break;
-      throw new FlacFormatError('no frame sync after metadata');
-    }
-    reader.bits(2); // reserved bit, blocking strategy
-    const blockCode = reader.bits(4);
-    const rateCode = reader.bits(4);
-    const assignment = reader.bits(4);
-    const sizeCode = reader.bits(3);
-    reader.bits(1);
-    // Frame/sample number, UTF-8-style coded: skip its continuation bytes.
-    const lead = reader.bits(8);
-    let extra = 0;
-    for (let mask = 0x80; lead & mask && mask > 1; mask >>= 1) extra++;
-    for (let i = 1; i < extra; i++) reader.bits(8);
-    let blockSize = BLOCK_SIZES[blockCode];
-    if (blockCode === 6) blockSize = reader.bits(8) + 1;
-    else if (blockCode === 7) blockSize = reader.bits(16) + 1;
-    if (blockSize === 0) throw new FlacFormatError('reserved block size');
-    // Rates in the header only repeat STREAMINFO's; skip their extra bytes.
-    if (rateCode === 12) reader.bits(8);
-    else if (rateCode === 13 || rateCode === 14) reader.bits(16);
-    reader.bits(8); // header CRC-8: the frame CRC-16 below covers the header too
-    const bits = sizeCode === 0 ? bitsPerSample : SAMPLE_SIZES[sizeCode];
-    if (bits !== bitsPerSample) throw new FlacFormatError(`frame at byte ${frameStart} changes bit depth`);
-    const frameChannels = assignment < 8 ? assignment + 1 : 2;
-    if (assignment > 10 || frameChannels !== channelCount) {
-      throw new FlacFormatError(`frame at byte ${frameStart} has channel assignment ${assignment}`);
-    }
-    if (blockSize > work[0].length)
-      for (let c = 0; c < channelCount; c++) work[c] = new Float64Array(blockSize);
-
-    for (let c = 0; c < channelCount; c++) {
-      // The side channel of a stereo pair carries one extra bit.
-      const side =
-        (assignment === 8 && c === 1) || (assignment === 9 && c === 0) || (assignment === 10 && c === 1);
-      readSubframe(reader, work[c], blockSize, bits + (side ? 1 : 0));
-    }
-    reader.alignToByte();
-    const crcAt = reader.byteOffset;
-    if (crcAt + 2 > bytes.length) throw new FlacFormatError('truncated frame');
-    if (crc16(bytes, frameStart, crcAt) !== reader.bits(16)) {
-      throw new FlacFormatError(`CRC mismatch in frame at byte ${frameStart}`);
-    }
-
-    if (assignment >= 8) {
-      const [a, b] = work;
-      for (let i = 0; i < blockSize; i++) {
-        if (assignment === 8)
-          b[i] = a[i] - b[i]; // left, side -> right
-        else if (assignment === 9)
-          a[i] = a[i] + b[i]; // side, right -> left
-        else {
-          const mid = a[i] * 2 + (b[i] % 2 !== 0 ? 1 : 0);
-          a[i] = (mid + b[i]) / 2;
-          b[i] = (mid - b[i]) / 2;
-        }
-      }
-    }
-
+  for (const frame of stream.frames()) {
+    const blockSize = frame[0].length;
     if (written + blockSize > capacity) {
       capacity = Math.max(capacity * 2, written + blockSize);
       channels = channels.map((old) => {
@@ -350,19 +296,145 @@ function decodeFlacStream(bytes: Uint8Array): DecodedAudio {
         return grown;
       });
     }
-    for (let c = 0; c < channelCount; c++) {
-      const out = channels[c];
-      const src = work[c];
-      for (let i = 0; i < blockSize; i++) out[written + i] = src[i] * scale;
-    }
+    for (let c = 0; c < frame.length; c++) channels[c].set(frame[c], written);
     written += blockSize;
   }
-  const encoding: SampleEncoding =
-    bitsPerSample <= 8 ? 'pcm8' : bitsPerSample <= 16 ? 'pcm16' : bitsPerSample <= 24 ? 'pcm24' : 'pcm32';
   return {
-    sampleRate: info.sampleRate,
+    sampleRate: stream.sampleRate,
     channels: channels.map((c) => (c.length === written ? c : c.slice(0, written))),
     container: 'flac',
-    encoding,
+    encoding: stream.encoding,
+    ...(stream.totalSamples > written ? { declaredFrames: stream.totalSamples } : {}),
   };
+}
+
+/** Read a FLAC file's header; its frames decode lazily (bounded memory for long files). */
+export function flacStream(bytes: Uint8Array, path: string): FlacStream {
+  const { info, framesStart } = named(path, () => readStreamInfo(bytes));
+  const { bitsPerSample } = info;
+  return {
+    sampleRate: info.sampleRate,
+    channelCount: info.channels,
+    encoding:
+      bitsPerSample <= 8 ? 'pcm8' : bitsPerSample <= 16 ? 'pcm16' : bitsPerSample <= 24 ? 'pcm24' : 'pcm32',
+    totalSamples: info.totalSamples,
+    frames: function* () {
+      const frames = flacFrames(bytes, info, framesStart);
+      for (;;) {
+        const next = named(path, () => frames.next());
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+  };
+}
+
+function* flacFrames(bytes: Uint8Array, info: StreamInfo, framesStart: number): Generator<Float32Array[]> {
+  const { channels: channelCount, bitsPerSample } = info;
+  let written = 0;
+  const scale = 1 / 2 ** (bitsPerSample - 1);
+  const work = Array.from({ length: channelCount }, () => new Float64Array(65536));
+  const reader = new BitReader(bytes, framesStart);
+  let largestFrame = 0;
+
+  while (reader.byteOffset + 2 <= bytes.length) {
+    const frameStart = reader.byteOffset;
+    let blockSize: number;
+    try {
+      blockSize = readFrame(reader, bytes, frameStart, info, work, written);
+    } catch (err) {
+      // A file cut inside its last frame keeps its whole frames (as a cut WAV keeps its whole samples). A frame
+      // that runs to the end from further back than twice the largest frame so far is damage, not a cut.
+      const cut = bytes.length - frameStart <= 2 * largestFrame;
+      if (err instanceof FlacFormatError && err.message === 'truncated frame' && written > 0 && cut) return;
+      throw err;
+    }
+    largestFrame = Math.max(largestFrame, reader.byteOffset - frameStart);
+    if (blockSize === 0) return;
+    const out: Float32Array[] = [];
+    for (let c = 0; c < channelCount; c++) {
+      const block = new Float32Array(blockSize);
+      const src = work[c];
+      for (let i = 0; i < blockSize; i++) block[i] = src[i] * scale;
+      out.push(block);
+    }
+    written += blockSize;
+    yield out;
+  }
+}
+
+/**
+ * Decode the frame at `frameStart` into `work` (one array per channel, grown as needed); returns its block
+ * size, or 0 at trailing garbage after the last frame.
+ */
+function readFrame(
+  reader: BitReader,
+  bytes: Uint8Array,
+  frameStart: number,
+  info: StreamInfo,
+  work: Float64Array[],
+  written: number,
+): number {
+  const { channels: channelCount, bitsPerSample } = info;
+  if (reader.bits(14) !== 0x3ffe) {
+    // Trailing garbage (e.g. ID3v1 tags) after the last frame ends the stream.
+    if (written > 0) return 0;
+    throw new FlacFormatError('no frame sync after metadata');
+  }
+  reader.bits(2); // reserved bit, blocking strategy
+  const blockCode = reader.bits(4);
+  const rateCode = reader.bits(4);
+  const assignment = reader.bits(4);
+  const sizeCode = reader.bits(3);
+  reader.bits(1);
+  // Frame/sample number, UTF-8-style coded: skip its continuation bytes.
+  const lead = reader.bits(8);
+  let extra = 0;
+  for (let mask = 0x80; lead & mask && mask > 1; mask >>= 1) extra++;
+  for (let i = 1; i < extra; i++) reader.bits(8);
+  let blockSize = BLOCK_SIZES[blockCode];
+  if (blockCode === 6) blockSize = reader.bits(8) + 1;
+  else if (blockCode === 7) blockSize = reader.bits(16) + 1;
+  if (blockSize === 0) throw new FlacFormatError('reserved block size');
+  // Rates in the header only repeat STREAMINFO's; skip their extra bytes.
+  if (rateCode === 12) reader.bits(8);
+  else if (rateCode === 13 || rateCode === 14) reader.bits(16);
+  reader.bits(8); // header CRC-8: the frame CRC-16 below covers the header too
+  const bits = sizeCode === 0 ? bitsPerSample : SAMPLE_SIZES[sizeCode];
+  if (bits !== bitsPerSample) throw new FlacFormatError(`frame at byte ${frameStart} changes bit depth`);
+  const frameChannels = assignment < 8 ? assignment + 1 : 2;
+  if (assignment > 10 || frameChannels !== channelCount) {
+    throw new FlacFormatError(`frame at byte ${frameStart} has channel assignment ${assignment}`);
+  }
+  if (blockSize > work[0].length)
+    for (let c = 0; c < channelCount; c++) work[c] = new Float64Array(blockSize);
+
+  for (let c = 0; c < channelCount; c++) {
+    // The side channel of a stereo pair carries one extra bit.
+    const side =
+      (assignment === 8 && c === 1) || (assignment === 9 && c === 0) || (assignment === 10 && c === 1);
+    readSubframe(reader, work[c], blockSize, bits + (side ? 1 : 0));
+  }
+  reader.alignToByte();
+  const crcAt = reader.byteOffset;
+  if (crcAt + 2 > bytes.length) throw new FlacFormatError('truncated frame');
+  if (crc16(bytes, frameStart, crcAt) !== reader.bits(16)) {
+    throw new FlacFormatError(`CRC mismatch in frame at byte ${frameStart}`);
+  }
+
+  if (assignment >= 8) {
+    const [a, b] = work;
+    for (let i = 0; i < blockSize; i++) {
+      if (assignment === 8)
+        b[i] = a[i] - b[i]; // left, side -> right
+      else if (assignment === 9)
+        a[i] = a[i] + b[i]; // side, right -> left
+      else {
+        const mid = a[i] * 2 + (b[i] % 2 !== 0 ? 1 : 0);
+        a[i] = (mid + b[i]) / 2;
+        b[i] = (mid - b[i]) / 2;
+      }
+    }
+  }
+  return blockSize;
 }

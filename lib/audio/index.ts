@@ -1,7 +1,8 @@
 /** lib/audio: decode audio files, mix to mono, resample (librosa.load semantics); trim, denoise, normalise, fix length. */
 export * from './types';
 export * from './errors';
-export { decodeAudio, sniffContainer } from './decode';
+export { decodeAudio, openAudio, sniffContainer, type AudioBlocks } from './decode';
+export * from './notes';
 export { toMono } from './mono';
 export { resample, type ResampleOptions } from './resample';
 export * from './load';

@@ -1,8 +1,63 @@
-import type { SampleEncoding } from './types';
+import { AudioError } from './errors';
+import type { AudioContainer, DecodedAudio, SampleEncoding } from './types';
 
 /** The four ASCII characters at `at` (a RIFF/IFF chunk id). */
 export function fourcc(bytes: Uint8Array, at: number): string {
   return String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]);
+}
+
+/** More channels than this in a header is damage, not audio (WAV's field allows 65535). */
+export const MAX_PLAUSIBLE_CHANNELS = 256;
+
+/** The one message for a channel count no recording has, found before any sample is read. */
+export function checkChannelCount(channels: number, what: string, path: string): void {
+  if (channels < 1) throw new AudioError('corrupt', path, `${what} declares 0 channels`);
+  if (channels > MAX_PLAUSIBLE_CHANNELS)
+    throw new AudioError(
+      'corrupt',
+      path,
+      `implausible channel count ${channels} in the header (expected 1–${MAX_PLAUSIBLE_CHANNELS})`,
+    );
+}
+
+/** Where a PCM container (WAV, AIFF) keeps its interleaved samples, from its header. */
+export interface PcmLayout {
+  sampleRate: number;
+  channelCount: number;
+  encoding: SampleEncoding;
+  littleEndian: boolean;
+  /** Byte offset of the first frame. */
+  dataStart: number;
+  /** Whole frames present in the file. */
+  frames: number;
+  /** Frames the header declares, when that is more than the file holds (a truncated file). */
+  declaredFrames?: number;
+}
+
+/** Decode a whole PCM layout. */
+export function decodePcm(bytes: Uint8Array, layout: PcmLayout, container: AudioContainer): DecodedAudio {
+  const { dataStart, frames, channelCount, encoding, littleEndian, declaredFrames } = layout;
+  return {
+    sampleRate: layout.sampleRate,
+    channels: deinterleave(bytes, dataStart, frames, channelCount, encoding, littleEndian),
+    container,
+    encoding,
+    ...(declaredFrames !== undefined ? { declaredFrames } : {}),
+  };
+}
+
+/** A PCM layout's frames in blocks of at most `blockFrames` (one array per channel each). */
+export function* pcmBlocks(
+  bytes: Uint8Array,
+  layout: PcmLayout,
+  blockFrames: number,
+): Generator<Float32Array[]> {
+  const { dataStart, frames, channelCount, encoding, littleEndian } = layout;
+  const frameBytes = bytesPerSample(encoding) * channelCount;
+  for (let f = 0; f < frames; f += blockFrames) {
+    const n = Math.min(blockFrames, frames - f);
+    yield deinterleave(bytes, dataStart + f * frameBytes, n, channelCount, encoding, littleEndian);
+  }
 }
 
 /** Bytes one sample occupies in the file for an encoding. */

@@ -43,6 +43,20 @@ export interface LoadedAudio extends MonoAudio {
   clipping: ClipReport;
 }
 
+/**
+ * Real recordings lie between telephone rates and 768 kHz; a header outside that range is damaged, and
+ * resampling from it would cost minutes or gigabytes, so it is refused up front (found by bench/fuzz-wav
+ * --load), with this one message whatever else is wrong with the file.
+ */
+export function checkPlausibleRate(native: number, path: string): void {
+  if (native < MIN_PLAUSIBLE_RATE || native > MAX_PLAUSIBLE_RATE)
+    throw new AudioError(
+      'unsupported',
+      path,
+      `implausible sample rate ${native} Hz in the header (expected ${MIN_PLAUSIBLE_RATE}–${MAX_PLAUSIBLE_RATE} Hz)`,
+    );
+}
+
 function checkSeconds(value: number | undefined, name: string, path: string): void {
   if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
     throw new AudioError('bad-option', path, `${name} must be a finite number of seconds >= 0, got ${value}`);
@@ -76,15 +90,7 @@ export function prepareAudio(decoded: DecodedAudio, path: string, options: LoadO
     );
   }
   const native = decoded.sampleRate;
-  // Real recordings lie between telephone rates and 768 kHz; a header outside that range is damaged, and
-  // resampling from it would cost minutes or gigabytes, so refuse it up front (found by bench/fuzz-wav --load).
-  if (target !== null && target !== native && (native < MIN_PLAUSIBLE_RATE || native > MAX_PLAUSIBLE_RATE)) {
-    throw new AudioError(
-      'unsupported',
-      path,
-      `implausible sample rate ${native} Hz in the header (expected ${MIN_PLAUSIBLE_RATE}–${MAX_PLAUSIBLE_RATE} Hz)`,
-    );
-  }
+  if (target !== null && target !== native) checkPlausibleRate(native, path);
   const total = decoded.channels[0].length;
   const start = Math.min(total, Math.trunc((offset ?? 0) * native));
   const end = duration === undefined ? total : Math.min(total, start + Math.trunc(duration * native));

@@ -15,6 +15,8 @@ export interface DecodedAudio {
   channels: Float32Array[];
   container: AudioContainer;
   encoding: SampleEncoding;
+  /** Set when the file ends before the length its header declares: the frames it declares per channel. */
+  declaredFrames?: number;
 }
 
 /** A mono signal and its rate: what every later stage (features, augmentation) consumes. */

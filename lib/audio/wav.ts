@@ -1,5 +1,5 @@
 import { AudioError } from './errors';
-import { bytesPerSample, deinterleave, fourcc } from './pcm';
+import { bytesPerSample, checkChannelCount, decodePcm, fourcc, type PcmLayout } from './pcm';
 import type { DecodedAudio, SampleEncoding } from './types';
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -22,6 +22,11 @@ function encodingFor(formatTag: number, bits: number): SampleEncoding | undefine
  * up to the last whole frame, as libsndfile does.
  */
 export function decodeWav(bytes: Uint8Array, path: string): DecodedAudio {
+  return decodePcm(bytes, wavLayout(bytes, path), 'wav');
+}
+
+/** The sample layout of a WAVE file, from its header (see {@link decodeWav}). */
+export function wavLayout(bytes: Uint8Array, path: string): PcmLayout {
   const riff = fourcc(bytes, 0);
   if ((riff !== 'RIFF' && riff !== 'RIFX') || fourcc(bytes, 8) !== 'WAVE') {
     throw new AudioError('corrupt', path, 'not a RIFF/WAVE file');
@@ -29,7 +34,7 @@ export function decodeWav(bytes: Uint8Array, path: string): DecodedAudio {
   const littleEndian = riff === 'RIFF';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let format: { tag: number; channels: number; rate: number; bits: number } | undefined;
-  let data: { start: number; size: number } | undefined;
+  let data: { start: number; size: number; declared: number } | undefined;
 
   for (let at = 12; at + 8 <= bytes.length; ) {
     const id = fourcc(bytes, at);
@@ -52,7 +57,7 @@ export function decodeWav(bytes: Uint8Array, path: string): DecodedAudio {
         bits: view.getUint16(body + 14, littleEndian),
       };
     } else if (id === 'data') {
-      data = { start: body, size: Math.min(size, bytes.length - body) };
+      data = { start: body, size: Math.min(size, bytes.length - body), declared: size };
       if (format) break;
     }
     at = body + size + (size & 1);
@@ -68,14 +73,20 @@ export function decodeWav(bytes: Uint8Array, path: string): DecodedAudio {
       `unsupported WAVE encoding (format tag 0x${format.tag.toString(16).padStart(4, '0')}, ${format.bits} bits)`,
     );
   }
-  if (format.channels < 1) throw new AudioError('corrupt', path, 'WAVE file declares 0 channels');
+  checkChannelCount(format.channels, 'WAVE file', path);
   if (format.rate < 1) throw new AudioError('corrupt', path, 'WAVE file declares a sample rate of 0');
   const frameBytes = bytesPerSample(encoding) * format.channels;
   const frameCount = Math.floor(data.size / frameBytes);
+  // Writers that never finish (a crash while recording) leave 0 or 0xFFFFFFFF; neither is a real length.
+  const declaredFrames = Math.floor(data.declared / frameBytes);
+  const truncated = data.declared > data.size && data.declared !== 0xffffffff;
   return {
     sampleRate: format.rate,
-    channels: deinterleave(bytes, data.start, frameCount, format.channels, encoding, littleEndian),
-    container: 'wav',
+    channelCount: format.channels,
     encoding,
+    littleEndian,
+    dataStart: data.start,
+    frames: frameCount,
+    ...(truncated && declaredFrames > frameCount ? { declaredFrames } : {}),
   };
 }

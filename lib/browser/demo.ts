@@ -8,7 +8,7 @@
  * microphone stream's `window` and `hop` (seconds) and `smoothing` (as `ser stream`'s options).
  */
 import { argmax } from '../metrics/summary';
-import { predictClips, type ClipInput, type ClipResult as PredictedClip } from '../infer/clips';
+import { NO_SPEECH, predictClips, type ClipInput, type ClipResult as PredictedClip } from '../infer/clips';
 import type { InferenceModel } from '../infer/model';
 import { inferenceModelOf, MIN_CLIPS_PER_SPEAKER } from '../infer/predictor';
 import type { Pipeline } from '../train/pipeline';
@@ -23,7 +23,7 @@ export interface ClipResult {
   label: string | null;
   scores: number[] | null;
   error?: string;
-  /** How the clip differs from training audio (narrowband, many channels, long). */
+  /** How the clip differs from training audio (narrowband, many or silent channels, truncated, long, no speech). */
   notes?: string[];
 }
 
@@ -122,6 +122,9 @@ function renderBars(container: HTMLElement, labels: string[], scores: number[] |
   });
 }
 
+/** Larger uploads are refused unread. Recordings longer than 60 s go through the streaming core's segments. */
+const MAX_UPLOAD_BYTES = 512 * 2 ** 20;
+
 /**
  * Uploaded files, predicted by lib/infer's predictClips as `ser predict` predicts files. A per-speaker model
  * normalises all uploads so far as one speaker, like one `ser predict` call, so they are kept and re-predicted.
@@ -139,6 +142,14 @@ class FilePanel {
     state.pending += files.length;
     const perSpeaker = this.inference.normalisation === 'per-speaker';
     for (const file of files) {
+      if (file.size > MAX_UPLOAD_BYTES) {
+        // Refused before reading: the page holds an upload whole (its decoding is bounded, the bytes are not).
+        const mb = (file.size / 2 ** 20).toFixed(0);
+        const error = `${file.name}: ${mb} MB is more than the page reads (${MAX_UPLOAD_BYTES / 2 ** 20} MB); use ser predict or ser stream`;
+        state.results.push({ name: file.name, label: null, scores: null, error });
+        state.pending--;
+        continue;
+      }
       const input = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
       this.inputs.push(input);
       state.results.push({ name: file.name, label: null, scores: null });
@@ -182,7 +193,14 @@ class FilePanel {
       const item = document.createElement('li');
       const title = document.createElement('div');
       title.className = 'file';
-      title.textContent = r.error ? `${r.name}: ${r.error}` : r.label ? `${r.name} → ${r.label}` : r.name;
+      const silent = r.notes?.includes(NO_SPEECH) === true;
+      title.textContent = r.error
+        ? `${r.name}: ${r.error}`
+        : r.label
+          ? `${r.name} → ${r.label}`
+          : silent
+            ? `${r.name} → ${NO_SPEECH}`
+            : r.name;
       item.append(title);
       for (const n of r.notes ?? []) {
         const p = document.createElement('p');
@@ -191,7 +209,8 @@ class FilePanel {
         item.append(p);
       }
       const bars = document.createElement('div');
-      if (!r.error) renderBars(bars, this.model.labels, r.scores, this.note ?? 'predicting…');
+      if (!r.error)
+        renderBars(bars, this.model.labels, r.scores, silent ? NO_SPEECH : (this.note ?? 'predicting…'));
       item.append(bars);
       list.append(item);
     }

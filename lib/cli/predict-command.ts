@@ -3,10 +3,10 @@
  * model loaded once; text table, JSON, JSON lines or CSV with every class's score, and a summary.
  */
 import * as fs from 'node:fs';
-import { loadInferenceModel, predictClips, type ClipResult } from '../infer';
+import { loadInferenceModel, NO_SPEECH, predictClips, type ClipResult } from '../infer';
 import { UserError } from '../util/errors';
 import { expandGlob, isGlob, listFiles } from '../util/files';
-import { progressBar } from '../util/progress';
+import { progressBar, type Progress } from '../util/progress';
 import { choiceOption, intOption, MODEL_DIR_OPTIONS, requireModelDir } from './args';
 import type { Command } from './commands';
 
@@ -61,14 +61,29 @@ function roundedScores(scores: Record<string, number>): Record<string, number> {
   return Object.fromEntries(labels.map((l, i) => [l, values[i]]));
 }
 
+/** Seconds to the millisecond, as `ser stream` prints times. */
+const round3 = (x: number) => Math.round(x * 1e3) / 1e3;
+
+/** A result as printed: scores to 4 decimals, seconds to the millisecond, segments' scores rounded too. */
 function rounded(r: ClipResult): ClipResult {
-  return r.scores ? { ...r, scores: roundedScores(r.scores) } : r;
+  return {
+    ...r,
+    ...(r.scores ? { scores: roundedScores(r.scores) } : {}),
+    ...(r.seconds !== undefined ? { seconds: round3(r.seconds) } : {}),
+    ...(r.segments
+      ? { segments: r.segments.map((g) => ({ ...g, scores: g.scores ? roundedScores(g.scores) : null })) }
+      : {}),
+  };
 }
 
 /** Counts and mean confidence per predicted label, as text lines. */
 export function summaryLines(results: ClipResult[], labels: string[]): string[] {
-  const ok = results.filter((r) => r.label !== undefined);
-  const lines = [`${ok.length} of ${results.length} files predicted`];
+  const ok = results.filter((r) => typeof r.label === 'string');
+  const silent = results.filter((r) => r.label === null).length;
+  const lines = [
+    `${ok.length} of ${results.length} files predicted` + (silent > 0 ? `, ${silent} without speech` : ''),
+  ];
+  if (ok.length === 0) return lines;
   const width = Math.max(...labels.map((l) => l.length), 5);
   lines.push(`  ${'label'.padEnd(width)}  files   share  mean score`);
   for (const l of labels) {
@@ -80,6 +95,26 @@ export function summaryLines(results: ClipResult[], labels: string[]): string[] 
     );
   }
   return lines;
+}
+
+/** Progress through long recordings in seconds of audio, one bar per recording. */
+function longProgress(): { tick: (file: string, seconds: number, total?: number) => void; done: () => void } {
+  let current: { file: string; bar: Progress; seconds: number } | undefined;
+  const done = () => {
+    current?.bar.done();
+    current = undefined;
+  };
+  return {
+    tick(file, seconds, total) {
+      if (current?.file !== file) {
+        done();
+        current = { file, bar: progressBar(`predict ${file} (s)`, Math.ceil(total ?? seconds)), seconds: 0 };
+      }
+      current.bar.tick(Math.floor(seconds) - current.seconds);
+      current.seconds = Math.floor(seconds);
+    },
+    done,
+  };
 }
 
 export const predict: Command = {
@@ -117,13 +152,15 @@ export const predict: Command = {
     const model = await loadInferenceModel(modelDir);
     let results: ClipResult[];
     try {
-      // A bar only on a terminal with several files (SER_PROGRESS=0 silences it too).
+      // A bar on a terminal with several files, and one per long recording (SER_PROGRESS=0 silences both).
       const bar = files.length > 1 && process.stderr.isTTY ? progressBar('predict', files.length) : undefined;
+      const long = longProgress();
       results = predictClips(
         model,
         files.map((f) => ({ name: f, path: f })),
-        { batchSize, onClip: () => bar?.tick() },
+        { batchSize, onClip: () => bar?.tick(), onLongProgress: long.tick },
       );
+      long.done();
       bar?.done();
     } finally {
       model.dispose();
@@ -148,20 +185,24 @@ export const predict: Command = {
         out(
           [
             r.file,
-            r.label,
+            r.label ?? undefined,
             ...labels.map((l) => (r.scores ? roundedScores(r.scores)[l] : undefined)),
-            r.seconds,
+            r.seconds === undefined ? undefined : round3(r.seconds),
             r.error,
           ]
             .map(csvField)
             .join(','),
         );
     } else {
-      const ok = results.filter((r) => r.label !== undefined);
+      const ok = results.filter((r) => r.label !== undefined && r.error === undefined);
       const width = Math.min(60, Math.max(4, ...ok.map((r) => r.file.length)));
       out(`${'file'.padEnd(width)}  ${'label'.padEnd(9)}  score  runner-up`);
       for (const r of ok) {
-        const [top, second] = Object.entries(r.scores!).sort((a, b) => b[1] - a[1]);
+        if (r.scores === null || r.scores === undefined) {
+          out(`${r.file.padEnd(width)}  ${'-'.padEnd(9)}  ${NO_SPEECH}`);
+          continue;
+        }
+        const [top, second] = Object.entries(r.scores).sort((a, b) => b[1] - a[1]);
         out(
           `${r.file.padEnd(width)}  ${r.label!.padEnd(9)}  ${top[1].toFixed(3)}  ${second ? `${second[0]} ${second[1].toFixed(3)}` : ''}`,
         );

@@ -24,8 +24,9 @@ setClipFileReader((path) => {
 
 export interface Prediction {
   file: string;
-  label: string;
-  scores: Record<string, number>;
+  /** Null (with null scores) where the file holds no speech. */
+  label: string | null;
+  scores: Record<string, number> | null;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function predictFiles(modelDir: string, files: string[]): Promise<P
     );
     const failed = results.find((r) => r.error !== undefined);
     if (failed) throw new UserError(failed.error!);
-    return results.map((r) => ({ file: r.file, label: r.label!, scores: r.scores! }));
+    return results.map((r) => ({ file: r.file, label: r.label ?? null, scores: r.scores ?? null }));
   } finally {
     model.dispose();
   }

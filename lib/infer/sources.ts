@@ -3,10 +3,12 @@
  * (`arecord -f S16_LE -r 16000 -c 1 | ser stream --model DIR -`).
  */
 import * as fs from 'node:fs';
-import { decodeAudio } from '../audio/decode';
-import { toMono } from '../audio/mono';
+import { noSamples, openAudio } from '../audio/decode';
+import { formatNotes, silentChannelNote, truncationNote } from '../audio/notes';
+import { checkPlausibleRate } from '../audio/prepare';
 import { UserError } from '../util/errors';
 import type { InferenceModel } from './model';
+import { BLOCK_SECONDS, pushBlocks } from './long-audio';
 import { EmotionStream, type StreamEvent, type StreamOptions } from './stream';
 
 export type PcmEncoding = 's16le' | 'f32le';
@@ -19,15 +21,7 @@ export interface RawPcmFormat {
 }
 
 /** Notes on a recording unlike the training audio (telephone rate, many channels). */
-export function inputNotes(rate: number, channels: number): string[] {
-  const notes: string[] = [];
-  if (rate < 16000)
-    notes.push(
-      `${rate} Hz audio has nothing above ${rate / 2} Hz; the model learned from wideband speech, expect lower accuracy`,
-    );
-  if (channels > 2) notes.push(`${channels} channels mixed down to mono`);
-  return notes;
-}
+export const inputNotes = formatNotes;
 
 /**
  * Turns byte chunks of raw PCM into mono float samples, carrying partial frames over to the next chunk.
@@ -68,14 +62,15 @@ export class PcmDecoder {
 export type EventSink = (events: StreamEvent[]) => void;
 
 /**
- * Stream a recording (WAV/AIFF/FLAC, any rate and channel count): decoded, mixed to mono, then pushed in
- * `chunkSeconds` pieces as a live input would arrive. Returns notes on the input.
+ * Stream a recording (WAV/AIFF/FLAC, any rate and channel count): decoded in blocks and mixed to mono block
+ * by block as a live input would arrive, so memory stays bounded whatever its duration. Returns notes on the
+ * input. `onSeconds` hears the seconds pushed so far.
  */
 export function streamRecording(
   model: InferenceModel,
   file: string,
   sink: EventSink,
-  options: StreamOptions & { chunkSeconds?: number } = {},
+  options: StreamOptions & { onSeconds?: (seconds: number) => void } = {},
 ): { seconds: number; notes: string[] } {
   let bytes: Buffer;
   try {
@@ -87,15 +82,20 @@ export function streamRecording(
     throw new UserError(`cannot read (${code ?? (err as Error).message})`, file);
   }
   if (bytes.length === 0) throw new UserError('empty file (0 bytes), not audio', file);
-  const audio = decodeAudio(bytes, file);
-  const mono = toMono(audio.channels);
-  const stream = new EmotionStream(model, audio.sampleRate, options);
-  const chunk = Math.max(1, Math.round((options.chunkSeconds ?? 10) * audio.sampleRate));
-  for (let at = 0; at < mono.length; at += chunk) sink(stream.push(mono.subarray(at, at + chunk)));
-  sink(stream.end());
+  const source = openAudio(bytes, file);
+  checkPlausibleRate(source.sampleRate, file);
+  const { onSeconds, ...streamOptions } = options;
+  const stream = new EmotionStream(model, source.sampleRate, streamOptions);
+  const blockFrames = Math.max(1, Math.round(BLOCK_SECONDS * source.sampleRate));
+  const pushed = pushBlocks(stream, source.blocks(blockFrames), source.channelCount, sink, onSeconds);
+  if (pushed.frames === 0) throw noSamples(file);
   return {
-    seconds: mono.length / audio.sampleRate,
-    notes: inputNotes(audio.sampleRate, audio.channels.length),
+    seconds: pushed.frames / source.sampleRate,
+    notes: [
+      ...formatNotes(source.sampleRate, source.channelCount),
+      ...silentChannelNote(pushed.silentChannels, source.channelCount),
+      ...truncationNote(pushed.frames, source.declaredFrames, source.sampleRate),
+    ],
   };
 }
 

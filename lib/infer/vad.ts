@@ -168,3 +168,13 @@ export class VoiceActivityDetector {
     if (this.speaking) this.flags[this.flags.length - 1] = candidate ? 2 : 1;
   }
 }
+
+/** Seconds of speech the detector finds in a whole signal (mono, at `sampleRate`), as a stream would. */
+export function speechSeconds(samples: Float32Array, sampleRate: number, options: VadOptions = {}): number {
+  const vad = new VoiceActivityDetector(sampleRate, options);
+  vad.push(samples);
+  vad.finish();
+  let frames = 0;
+  for (let i = 0; i < vad.decided; i++) if (vad.isSpeech(i)) frames++;
+  return (frames * vad.hopLength) / sampleRate;
+}

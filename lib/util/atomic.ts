@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -19,7 +20,12 @@ export async function writeDirAtomic(
 ): Promise<void> {
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  // mkdirSync, not mkdtempSync (always 0700): the directory gets the user's umask, as its files do (0755/0644).
+  const tmp = path.join(
+    parent,
+    `.${path.basename(dir)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`,
+  );
+  fs.mkdirSync(tmp);
   try {
     await fill(tmp);
     const old = fs.existsSync(dir) ? `${dir}.old-${process.pid}-${Date.now()}` : undefined;

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeAudio } from '../../lib/audio/decode';
+import { encodeWav } from '../../lib/audio/encode';
 import type { DemoState } from '../../lib/browser/demo';
 import { argmax } from '../../lib/metrics/summary';
 import { predictFiles, type Prediction } from '../../lib/infer/predict';
@@ -78,7 +79,7 @@ before(async () => {
   node = await predictFiles(modelDir, clips);
   // The microphone plays the least saturated clip Node still labels clearly (top score ≥ 0.9): its scores can
   // move with the capture path, but its label should not.
-  const confidence = node.map((p) => Math.max(...Object.values(p.scores)));
+  const confidence = node.map((p) => Math.max(...Object.values(p.scores!)));
   const clear = confidence.map((c, i) => [c, i]).filter(([c]) => c >= 0.9);
   assert.ok(clear.length > 0, 'no clip with a top score of 0.9: the model did not train');
   micClip = clips[clear.sort((a, b) => a[0] - b[0])[0][1]];
@@ -105,7 +106,7 @@ test('50 uploaded TESS clips: the page gives the labels and scores of ser predic
   results.forEach((r, i) => {
     assert.equal(r.name, path.basename(clips[i]));
     assert.equal(r.label, node[i].label, `${r.name}: page ${r.label}, node ${node[i].label}`);
-    labels.forEach((l, k) => (maxDiff = Math.max(maxDiff, Math.abs(r.scores![k] - node[i].scores[l]))));
+    labels.forEach((l, k) => (maxDiff = Math.max(maxDiff, Math.abs(r.scores![k] - node[i].scores![l]))));
   });
   t.diagnostic(`50 clips: labels equal, largest score difference ${maxDiff.toExponential(2)}`);
   assert.ok(maxDiff < 1e-3, `largest score difference ${maxDiff}`);
@@ -162,9 +163,9 @@ test('fake microphone playing a clip: the stream in the page is ser stream on th
   const file = node[clips.indexOf(micClip)];
   const agree = windows.filter((m) => m.label === file.label).length;
   const mean = labels.map((_, k) => windows.reduce((s, m) => s + m.scores![k], 0) / windows.length);
-  const meanDiff = Math.max(...labels.map((l, k) => Math.abs(mean[k] - file.scores[l])));
+  const meanDiff = Math.max(...labels.map((l, k) => Math.abs(mean[k] - file.scores![l])));
   const windowDiff = Math.max(
-    ...windows.flatMap((m) => labels.map((l, k) => Math.abs(m.scores![k] - file.scores[l]))),
+    ...windows.flatMap((m) => labels.map((l, k) => Math.abs(m.scores![k] - file.scores![l]))),
   );
   t.diagnostic(
     `mic vs ser predict on the file: ${agree}/${windows.length} windows labelled ${file.label}, ` +
@@ -188,8 +189,8 @@ test('a float16 export (ser export) loads in the page and scores as Node scores 
     const results = await upload(page, subset);
     results.forEach((r, i) => {
       assert.equal(r.label, expected[i].label);
-      Object.keys(expected[i].scores).forEach((label, k) =>
-        assert.ok(Math.abs(r.scores![k] - expected[i].scores[label]) < 1e-3, `${r.name} ${label}`),
+      Object.keys(expected[i].scores!).forEach((label, k) =>
+        assert.ok(Math.abs(r.scores![k] - expected[i].scores![label]) < 1e-3, `${r.name} ${label}`),
       );
     });
     await page.close();
@@ -220,8 +221,8 @@ test('the zoo best (RBF SVM, classic.json) with per-speaker normalisation: the p
     assert.equal(results.length, speaker.length);
     results.forEach((x, i) => {
       assert.equal(x.label, expected[i].label);
-      Object.keys(expected[i].scores).forEach((label, k) =>
-        assert.ok(Math.abs(x.scores![k] - expected[i].scores[label]) < 1e-3, `${x.name} ${label}`),
+      Object.keys(expected[i].scores!).forEach((label, k) =>
+        assert.ok(Math.abs(x.scores![k] - expected[i].scores![label]) < 1e-3, `${x.name} ${label}`),
       );
     });
     await page.close();
@@ -253,7 +254,7 @@ test('every registry model, saved and loaded in the page, gives the probabilitie
       const page = await openDemo('', modelServer.url);
       const results = await upload(page, picked);
       results.forEach((x, i) => {
-        const want = Object.values(expected[i].scores);
+        const want = Object.values(expected[i].scores!);
         const sum = x.scores!.reduce((a, b) => a + b, 0);
         assert.ok(Math.abs(sum - 1) < 1e-5, `${name} ${x.name}: page probabilities sum to ${sum}`);
         x.scores!.forEach((v, k) =>
@@ -268,4 +269,33 @@ test('every registry model, saved and loaded in the page, gives the probabilitie
       await modelServer.close();
     }
   }
+});
+
+test('uploaded digital silence and −45 dBFS white noise get no emotion in the page, only "no speech"', async () => {
+  const rate = 22050;
+  // Uniform noise in ±a has RMS a/√3: −45 dBFS RMS; a fixed LCG keeps it reproducible.
+  const a = Math.sqrt(3) * 10 ** (-45 / 20);
+  let x = 1;
+  const noise = Float32Array.from({ length: 3 * rate }, () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return a * (2 * (x / 2 ** 32) - 1);
+  });
+  const silence = path.join(tmp, 'silence.wav');
+  const hiss = path.join(tmp, 'noise-45dBFS.wav');
+  fs.writeFileSync(silence, encodeWav([new Float32Array(3 * rate)], rate));
+  fs.writeFileSync(hiss, encodeWav([noise], rate));
+  const page = await openDemo();
+  await page.setInputFiles('#files', [silence, hiss, clips[0]]);
+  await page.waitForFunction(() => serDemo.pending === 0 && serDemo.results.length === 3, null, {
+    timeout: 60_000,
+  });
+  const results = await page.evaluate(() => serDemo.results);
+  for (const r of results.slice(0, 2)) {
+    assert.equal(r.label, null, r.name);
+    assert.equal(r.scores, null, r.name);
+    assert.deepEqual(r.notes, ['no speech'], r.name);
+  }
+  assert.equal(results[2].label, node[0].label);
+  assert.match((await page.textContent('#results')) ?? '', /silence\.wav → no speech/);
+  await page.close();
 });

@@ -167,8 +167,8 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
     assert.ok(lines(s.stdout).some((e) => e.type === 'segment' && e.label !== null));
   }
 
-  // A 10-minute recording (two minutes of clips, then a long silence): one prediction with a note, or a timeline of
-  // ~600 windows, labelled where there is speech and null in the silence.
+  // A 10-minute recording (two minutes of clips, then a long silence): predicted as ser stream's segments, or a
+  // timeline of ~600 windows, labelled where there is speech and null in the silence.
   const picked = testSpeakerClips(48).map((c) => ({
     audio: loadAudioSync(c.path, { sampleRate: 16000 }),
     label: c.label,
@@ -181,10 +181,17 @@ test('bad and odd inputs through ser predict and ser stream: a result or a one-l
   writeWavSync(tenMinutes, [samples], 16000);
   const p = ser(['predict', '--model-dir', modelDir, tenMinutes, '--format', 'json']);
   assert.equal(p.code, 0, p.stderr);
+  const [long] = JSON.parse(p.stdout) as { label: string; notes: string[]; segments: StreamEvent[] }[];
   assert.match(
-    (JSON.parse(p.stdout) as { notes: string[] }[])[0].notes.join(' '),
-    /600 s predicted as one clip/,
+    long.notes.join(' '),
+    /600 s is longer than 60 s: classified as \d+ speech segments as ser stream does/,
   );
+  const segments = ser(['stream', '--model-dir', modelDir, tenMinutes, '--events', 'segments']);
+  assert.equal(segments.code, 0, segments.stderr);
+  const streamed = lines(segments.stdout).map(({ type, ...rest }) => (assert.equal(type, 'segment'), rest));
+  assert.ok(streamed.length > 20, `${streamed.length} segments`);
+  assert.deepEqual(long.segments, streamed);
+  assert.equal(typeof long.label, 'string');
   const s = ser(['stream', '--model-dir', modelDir, tenMinutes, '--events', 'windows']);
   assert.equal(s.code, 0, s.stderr);
   const windows = lines(s.stdout);

@@ -89,8 +89,8 @@ test('ser export --quantize float16|uint8: smaller weights, same labels almost e
       let sameLabel = 0;
       after.forEach((p, i) => {
         if (p.label === before[i].label) sameLabel++;
-        for (const [label, s] of Object.entries(p.scores))
-          maxDiff = Math.max(maxDiff, Math.abs(s - before[i].scores[label]));
+        for (const [label, s] of Object.entries(p.scores!))
+          maxDiff = Math.max(maxDiff, Math.abs(s - before[i].scores![label]));
       });
       const acc = accuracy(out);
       t.diagnostic(
