@@ -1,7 +1,7 @@
 /**
  * The public API of `ser`, one namespace per pipeline stage (lib/README.md lists them with an example each):
  *
- *   import { audio, data, features, augment, models, train, evaluate, tune, infer, viz, notebook } from 'ser';
+ *   import { audio, data, features, augment, models, metrics, train, evaluate, tune, infer, viz, notebook } from 'ser';
  *
  * Each stage is also a subpath (`ser/audio`, `ser/features`, …; package.json `exports`).
  */
@@ -21,18 +21,3 @@ export * as viz from './viz';
 export * as notebook from './notebook';
 export { UserError, isUserError } from './util/errors';
 export { Rng } from './util/rng';
-
-// Deprecated: use the namespaces above. The flat names stay only while the notebooks still import them.
-export * from './backend';
-export * from './dsp';
-export * from './audio';
-export * from './data';
-export * from './features';
-export * from './models';
-export * from './train';
-export * from './metrics';
-export * from './evaluate';
-export * from './infer';
-export * from './viz';
-export * from './notebook';
-export * from './augment';

@@ -87,6 +87,7 @@ export function rbfBlock(
 const WASM_BLOCK_ROWS = 256;
 /** Fewest rows of a for which a cross kernel goes to WebAssembly. */
 const WASM_MIN_ROWS = 32;
+const WASM_MAX_GRAM_BYTES = 256 * 2 ** 20;
 
 /**
  * {@link rbfBlock} through the engine's WebAssembly kernel (lib/engine/wasm/svm.c) on every thread; false when
@@ -153,7 +154,9 @@ export function rbfKernel(
   symmetric: boolean,
 ): void {
   // A few rows (one clip's prediction) stay in TypeScript: copying b into the module would cost more.
-  const wasm = symmetric || na >= WASM_MIN_ROWS;
+  // A Gram matrix is built whole in the module's memory (its mirror writes span it): past WASM_MAX_GRAM_BYTES
+  // (about 8000 rows) it stays in TypeScript rather than grow the module's memory for good.
+  const wasm = symmetric ? 4 * na * nb <= WASM_MAX_GRAM_BYTES : na >= WASM_MIN_ROWS;
   if (!wasm || !rbfBlockWasm(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric))
     rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
 }

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SPEAKER_AUGMENTATION, type SpeakerAugmentation } from '../augment/speaker';
-import { featureSet, setDims, type LibrosaSetConfig } from '../features/sets';
+import { featureSet, setDims } from '../features/sets';
 import { BEST_DEFAULTS, buildBest, type BestConfig } from './best';
 import { buildCnn2d, CNN2D_DEFAULTS, type Cnn2dConfig } from './cnn2d';
 import { DEFAULT_RANDOM_FOREST, fitRandomForest, predictForest, type RandomForestConfig, type RandomForestState } from './forest';
@@ -54,8 +54,6 @@ const TRAINING_DEFAULTS: NeuralTrainingConfig = {
   featureMaskWidth: 0,
 };
 
-/** @deprecated use {@link featureSet}: every feature set is in lib/features' registry. */
-export const zooFeatureSet: (name: string) => LibrosaSetConfig = featureSet;
 
 interface NeuralEntry<C> {
   kind: 'neural';

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { resolveDataRoot } from '../data/root';
 import { splitName } from '../data/split';
 import { readModelMeta, writeModelSideFile, type SerModelMeta } from '../models/model-dir';
-import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
+import { featureSet } from '../features/sets';
+import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import type { FoldChoice, Normalisation, SplitName } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
 import { trainModel, type TrainFoldResult, type TrainedModelPayload } from '../train/train-model';
@@ -142,7 +143,7 @@ export function zooModelMismatch(dir: string, request: ZooModelRequest): string 
   const p = meta.payload;
   if (p.model.name !== request.model || p.model.kind !== entry.kind) return 'another model';
   if (json(p.model.config) !== json(entry.defaults)) return 'the zoo config changed';
-  if (json(p.features) !== json(zooFeatureSet(entry.features))) return 'the zoo feature set changed';
+  if (json(p.features) !== json(featureSet(entry.features))) return 'the zoo feature set changed';
   const training = entry.kind === 'neural' ? { ...entry.training, ...request.training } : null;
   if (json(p.model.training) !== json(training)) return 'the zoo training settings changed';
   if (json(p.model.augment ?? null) !== json(entry.augment ?? null))

@@ -9,10 +9,10 @@ import { initBackend } from '../backend';
 import type { ManifestRow } from '../data/manifest';
 import { speakerKey, type Split } from '../data/split';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
-import type { LibrosaSetConfig } from '../features/sets';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
 import type { SerModelMeta } from '../models/model-format';
-import { zooEntry, zooFeatureSet, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
+import { featureSet, type LibrosaSetConfig } from '../features/sets';
+import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import type { SpeakerAugmentation } from '../augment/speaker';
 import { UserError } from '../util/errors';
 import { Rng } from '../util/rng';
@@ -342,7 +342,7 @@ export async function trainModel(
   const table = await loadFeatureTable(
     options.corpora,
     options.root,
-    zooFeatureSet(options.features ?? entry.features),
+    featureSet(options.features ?? entry.features),
     {
       limitPerClass: options.limitPerClass,
       seed: options.seed ?? 42,
