@@ -7,7 +7,9 @@
  *   dilation 1); the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
- * - MaxPoolGrad, Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
+ * - Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
  * lib/backend calls {@link registerFastKernels} through addKernelRegistrar; nothing is registered on
@@ -15,13 +17,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { addKernelRegistrar } from '../backend';
+import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
-import { maxPoolGrad, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
+import { reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
+import { maxPoolGrad } from './pool';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
+export {
+  batchNormTraining,
+  channelMoments,
+  installFusedBatchNorm,
+  uninstallFusedBatchNorm,
+} from './batchnorm';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -55,10 +65,16 @@ const reduction = (attrs: tf.NamedAttrMap): [number | number[], boolean] => {
 
 const KERNELS: [string, Impl][] = [
   ['Conv2D', (rt, be, i, a) => convForward(rt, be, i.x, i.filter, a)],
+  // tfjs-layers Conv2D; a PReLU activation (its weights input) stays stock.
+  [
+    'FusedConv2D',
+    (rt, be, i, a) => (i.preluActivationWeights ? null : convForward(rt, be, i.x, i.filter, a, i.bias)),
+  ],
+  ['FusedBatchNorm', (rt, be, i, a) => fusedBatchNorm(rt, be, i, a)],
   ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
-  ['MaxPoolGrad', (_rt, be, i, a) => maxPoolGrad(be, i.dy, i.input, a)],
+  ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
@@ -108,6 +124,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
     });
   }
   installFusedLstm(active);
+  installFusedBatchNorm(active);
   registeredOn.add(backendName);
   return true;
 }

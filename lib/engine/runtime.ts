@@ -16,6 +16,12 @@ export interface KernelExports {
   conv2d_forward(...args: number[]): void;
   conv2d_filter_grad(...args: number[]): void;
   conv_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
+  bias_act(...args: number[]): void;
+  bn_stats(rows: number, C: number, x: number, sum: number, mean: number, variance: number): void;
+  bn_apply(...args: number[]): void;
+  bn_grad_sums(...args: number[]): void;
+  bn_grad_apply(...args: number[]): void;
+  maxpool_grad(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   rfft_frames(...args: number[]): void;
@@ -33,6 +39,10 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'conv2d_filter_grad',
   'lstm_forward',
   'lstm_backward',
+  'bias_act',
+  'bn_apply',
+  'bn_grad_apply',
+  'maxpool_grad',
 ];
 
 /** Control block layout (Int32 slots) shared with the workers. */

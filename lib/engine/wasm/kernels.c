@@ -162,6 +162,131 @@ EXPORT void conv_flip_filter(int K, int Cin, int Cout, const float *f, float *ft
       for (int co = 0; co < Cout; co++) ft[((K - 1 - k) * Cout + co) * Cin + ci] = f[(k * Cin + ci) * Cout + co];
 }
 
+/* y[r][c] = max(y[r][c] + bias[c], 0 if relu) over rows [r0, r1) of y[rows][C] (bias may be 0: none). */
+EXPORT void bias_act(int r0, int r1, int C, float *y, const float *bias, int relu) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int r = r0; r < r1; r++) {
+    float *row = y + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_v128_load(row + c);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (relu) v = wasm_f32x4_max(v, zero);
+      wasm_v128_store(row + c, v);
+    }
+    for (; c < C; c++) {
+      float v = row[c] + (bias ? bias[c] : 0.f);
+      row[c] = relu && v < 0.f ? 0.f : v;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * BatchNorm over the leading axes of x[rows][C] (channels last), in float64 sums.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Per-channel mean and (biased) variance of x[rows][C], two passes. sum: scratch double[C]. */
+EXPORT void bn_stats(int rows, int C, const float *x, double *sum, float *mean, float *var) {
+  for (int c = 0; c < C; c++) sum[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) sum[c] += x[r * C + c];
+  for (int c = 0; c < C; c++) mean[c] = (float)(sum[c] / rows), sum[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) {
+      double d = (double)x[r * C + c] - mean[c];
+      sum[c] += d * d;
+    }
+  for (int c = 0; c < C; c++) var[c] = (float)(sum[c] / rows);
+}
+
+/* Rows [r0, r1): y = x * scale + shift, with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale
+ * precomputed per channel (scale_shift[2][C]). */
+EXPORT void bn_apply(int r0, int r1, int C, const float *x, const float *scale_shift, float *y) {
+  const float *scale = scale_shift, *shift = scale_shift + C;
+  for (int r = r0; r < r1; r++) {
+    const float *xr = x + r * C;
+    float *yr = y + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4)
+      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(scale + c)),
+                                             wasm_v128_load(shift + c)));
+    for (; c < C; c++) yr[c] = xr[c] * scale[c] + shift[c];
+  }
+}
+
+/* Gradient of y = gamma * (x - mean) / sqrt(var + eps) + beta with mean and var the batch's own:
+ *   dbeta = Σ dy, dgamma = Σ dy·x̂, dx = gamma·invstd / N · (N·dy − dbeta − x̂·dgamma),
+ * the last folded per channel into dx = k·dy + a·x + b: coef[3][C] = (k, a, b) for bn_grad_apply.
+ * sums: scratch double[2][C]. */
+EXPORT void bn_grad_sums(int rows, int C, const float *x, const float *dy, const float *mean, const float *var,
+                         const float *gamma, float eps, double *sums, float *dgamma, float *dbeta, float *coef) {
+  double *sdy = sums, *sdyx = sums + C;
+  for (int c = 0; c < C; c++) sdy[c] = sdyx[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) {
+      double g = dy[r * C + c];
+      sdy[c] += g;
+      sdyx[c] += g * ((double)x[r * C + c] - mean[c]);
+    }
+  for (int c = 0; c < C; c++) {
+    double invstd = 1.0 / __builtin_sqrt((double)var[c] + eps);
+    double k = gamma[c] * invstd;
+    double a = -k * sdyx[c] * invstd * invstd / rows;
+    dbeta[c] = (float)sdy[c];
+    dgamma[c] = (float)(sdyx[c] * invstd);
+    coef[c] = (float)k;
+    coef[C + c] = (float)a;
+    coef[2 * C + c] = (float)(-k * sdy[c] / rows - a * mean[c]);
+  }
+}
+
+/* Rows [r0, r1) of dx = k·dy + a·x + b (coef from bn_grad_sums). */
+EXPORT void bn_grad_apply(int r0, int r1, int C, const float *x, const float *dy, const float *coef, float *dx) {
+  const float *k = coef, *a = coef + C, *b = coef + 2 * C;
+  for (int r = r0; r < r1; r++) {
+    const float *xr = x + r * C, *gr = dy + r * C;
+    float *o = dx + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_mul(wasm_v128_load(k + c), wasm_v128_load(gr + c));
+      v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(xr + c)));
+      wasm_v128_store(o + c, wasm_f32x4_add(v, wasm_v128_load(b + c)));
+    }
+    for (; c < C; c++) o[c] = k[c] * gr[c] + a[c] * xr[c] + b[c];
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
+ * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). best: scratch
+ * float[C], at: scratch int[C].
+ * ------------------------------------------------------------------------------------------- */
+EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
+                         int pt, int pl, const float *x, const float *dy, float *dx, float *best, int *at) {
+  for (int i = b0 * H * W * C; i < b1 * H * W * C; i++) dx[i] = 0.f;
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < Ho; oh++)
+      for (int ow = 0; ow < Wo; ow++) {
+        for (int c = 0; c < C; c++) best[c] = -__builtin_inff(), at[c] = -1;
+        for (int kh = 0; kh < KH; kh++) {
+          int h = oh * sh - pt + kh;
+          if (h < 0 || h >= H) continue;
+          for (int kw = 0; kw < KW; kw++) {
+            int w = ow * sw - pl + kw;
+            if (w < 0 || w >= W) continue;
+            int row = ((b * H + h) * W + w) * C;
+            for (int c = 0; c < C; c++) {
+              float v = x[row + c];
+              if (v > best[c]) best[c] = v, at[c] = row + c;
+            }
+          }
+        }
+        const float *g = dy + ((b * Ho + oh) * Wo + ow) * C;
+        for (int c = 0; c < C; c++)
+          if (at[c] >= 0) dx[at[c]] += g[c];
+      }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Elementwise math (no libm): exp by range reduction + Cephes polynomial, |rel err| < 2e-7.
  * ------------------------------------------------------------------------------------------- */
