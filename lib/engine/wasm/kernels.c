@@ -13,95 +13,120 @@
 typedef unsigned int u32;
 
 /* ---------------------------------------------------------------------------------------------
- * GEMM: C[M x N] (+)= A[M x K] . B[K x N]. A is strided: A(i, p) = a[i * ars + p * acs], so the
- * same kernel reads row-major A, transposed A and overlapping conv windows without copying.
- * B and C are row-major with leading dimensions ldb / ldc.
+ * GEMM: C[M x N] (+)= A[M x K] . B[K x N]. A is strided and segmented: K = nseg * Ks, and
+ * A(i, s * Ks + p) = a[i * ars + s * sega + p * acs], so the same kernel reads row-major A, transposed A
+ * and the overlapping windows of every filter row of a conv (one segment per row) without copying,
+ * keeping C in registers across segments. B and C are row-major with leading dimensions ldb / ldc.
  * ------------------------------------------------------------------------------------------- */
 
-static inline void kernel_4x8(int K, const float *a, int ars, int acs, const float *b, int ldb, float *c,
-                              int ldc, int acc) {
+/* A tile of mr ≤ 4 rows × 8 columns: missing rows repeat row 0 (computed, not stored), so 2- and 3-row
+ * remainders still load each B row once per 4 multiply-adds. */
+static inline void kernel_4x8(int mr, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                              const float *b, int ldb, float *c, int ldc, int acc) {
   v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars;
-  for (int p = 0; p < K; p++) {
-    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    b += ldb;
-    v128_t x = wasm_f32x4_splat(*a0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
-    a0 += acs;
-    a1 += acs;
-    a2 += acs;
-    a3 += acs;
+  const int o1 = mr > 1 ? ars : 0, o2 = mr > 2 ? 2 * ars : 0, o3 = mr > 3 ? 3 * ars : 0;
+  for (int s = 0; s < nseg; s++) {
+    const float *a0 = a + s * sega, *a1 = a0 + o1, *a2 = a0 + o2, *a3 = a0 + o3;
+    for (int p = 0; p < Ks; p++) {
+      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+      b += ldb;
+      v128_t x = wasm_f32x4_splat(*a0);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a1);
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
+      c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a2);
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
+      c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a3);
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
+      c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+      a0 += acs;
+      a1 += acs;
+      a2 += acs;
+      a3 += acs;
+    }
   }
   float *r0 = c, *r1 = c + ldc, *r2 = c + 2 * ldc, *r3 = c + 3 * ldc;
   if (acc) {
     c00 = wasm_f32x4_add(c00, wasm_v128_load(r0));
     c01 = wasm_f32x4_add(c01, wasm_v128_load(r0 + 4));
-    c10 = wasm_f32x4_add(c10, wasm_v128_load(r1));
-    c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
-    c20 = wasm_f32x4_add(c20, wasm_v128_load(r2));
-    c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
-    c30 = wasm_f32x4_add(c30, wasm_v128_load(r3));
-    c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+    if (mr > 1) {
+      c10 = wasm_f32x4_add(c10, wasm_v128_load(r1));
+      c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
+    }
+    if (mr > 2) {
+      c20 = wasm_f32x4_add(c20, wasm_v128_load(r2));
+      c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
+    }
+    if (mr > 3) {
+      c30 = wasm_f32x4_add(c30, wasm_v128_load(r3));
+      c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+    }
   }
   wasm_v128_store(r0, c00);
   wasm_v128_store(r0 + 4, c01);
-  wasm_v128_store(r1, c10);
-  wasm_v128_store(r1 + 4, c11);
-  wasm_v128_store(r2, c20);
-  wasm_v128_store(r2 + 4, c21);
-  wasm_v128_store(r3, c30);
-  wasm_v128_store(r3 + 4, c31);
+  if (mr > 1) {
+    wasm_v128_store(r1, c10);
+    wasm_v128_store(r1 + 4, c11);
+  }
+  if (mr > 2) {
+    wasm_v128_store(r2, c20);
+    wasm_v128_store(r2 + 4, c21);
+  }
+  if (mr > 3) {
+    wasm_v128_store(r3, c30);
+    wasm_v128_store(r3 + 4, c31);
+  }
 }
 
-static inline void kernel_1x8(int K, const float *a, int acs, const float *b, int ldb, float *c, int acc) {
-  v128_t c0 = wasm_f32x4_splat(0.f), c1 = c0;
-  for (int p = 0; p < K; p++) {
-    v128_t x = wasm_f32x4_splat(*a);
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
-    a += acs;
-    b += ldb;
+/* One element of C past the last 8-column panel: a dot product, four lanes at a time when A's row and
+ * B's column are both contiguous (acs = ldb = 1: the 1-channel input gradient of a first conv layer). */
+static inline float dot_tail(int Ks, int nseg, int sega, const float *a, int acs, const float *b, int ldb) {
+  float s = 0.f;
+  if (acs == 1 && ldb == 1) {
+    v128_t v = wasm_f32x4_splat(0.f);
+    for (int g = 0; g < nseg; g++) {
+      const float *ag = a + g * sega;
+      int p = 0;
+      for (; p + 4 <= Ks; p += 4) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(ag + p), wasm_v128_load(b + p)));
+      for (; p < Ks; p++) s += ag[p] * b[p];
+      b += Ks;
+    }
+    return s + (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
+           (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
   }
-  if (acc) {
-    c0 = wasm_f32x4_add(c0, wasm_v128_load(c));
-    c1 = wasm_f32x4_add(c1, wasm_v128_load(c + 4));
-  }
-  wasm_v128_store(c, c0);
-  wasm_v128_store(c + 4, c1);
+  for (int g = 0; g < nseg; g++)
+    for (int p = 0; p < Ks; p++, b += ldb) s += a[g * sega + p * acs] * *b;
+  return s;
 }
 
-/* Rows [r0, r1) of C (+)= A . B. Rows are blocked so a block of A stays in L2 while every column
- * panel of B passes over it. */
-EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int acs, const float *b, int ldb,
-                      float *c, int ldc, int acc) {
+/* Rows [r0, r1) of C (+)= A . B with A segmented (see above). Rows are blocked so a block of A stays in
+ * cache while every column panel of B passes over it. */
+EXPORT void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                     const float *b, int ldb, float *c, int ldc, int acc) {
   const int MB = 32;
   int N8 = N & ~7;
   for (int m0 = r0; m0 < r1; m0 += MB) {
     int m1 = m0 + MB < r1 ? m0 + MB : r1;
-    for (int n = 0; n < N8; n += 8) {
-      int m = m0;
-      for (; m + 4 <= m1; m += 4) kernel_4x8(K, a + m * ars, ars, acs, b + n, ldb, c + m * ldc + n, ldc, acc);
-      for (; m < m1; m++) kernel_1x8(K, a + m * ars, acs, b + n, ldb, c + m * ldc + n, acc);
-    }
-    for (int m = m0; m < m1; m++) {
+    for (int n = 0; n < N8; n += 8)
+      for (int m = m0; m < m1; m += 4)
+        kernel_4x8(m1 - m < 4 ? m1 - m : 4, Ks, nseg, sega, a + m * ars, ars, acs, b + n, ldb, c + m * ldc + n, ldc,
+                   acc);
+    for (int m = m0; m < m1; m++)
       for (int n = N8; n < N; n++) {
-        float s = 0.f;
-        for (int p = 0; p < K; p++) s += a[m * ars + p * acs] * b[p * ldb + n];
+        float s = dot_tail(Ks, nseg, sega, a + m * ars, acs, b + n, ldb);
         c[m * ldc + n] = acc ? c[m * ldc + n] + s : s;
       }
-    }
   }
+}
+
+/* Rows [r0, r1) of C (+)= A . B, A unsegmented. */
+EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int acs, const float *b, int ldb,
+                      float *c, int ldc, int acc) {
+  gemm_seg(r0, r1, N, K, 1, 0, a, ars, acs, b, ldb, c, ldc, acc);
 }
 
 /* dst[C x R] = transpose(src[R x C]). */
@@ -131,27 +156,24 @@ EXPORT void conv2d_forward(int b0, int b1, int Hp, int Wp, int Cin, int KH, int 
   for (int b = b0; b < b1; b++)
     for (int oh = 0; oh < Hout; oh++) {
       float *yr = y + ((b * Hout + oh) * Wout) * Cout;
-      for (int kh = 0; kh < KH; kh++) {
-        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
-        gemm_rows(0, Wout, Cout, window, xr, sw * Cin, 1, f + kh * window * Cout, Cout, yr, Cout, kh > 0);
-      }
+      const float *xr = xp + ((b * Hp + oh * sh) * Wp) * Cin;
+      gemm_seg(0, Wout, Cout, window, KH, Wp * Cin, xr, sw * Cin, 1, f, Cout, yr, Cout, 0);
     }
 }
 
-/* df[KH*KW*Cin][Cout] = sum over examples b0..b1 and output rows of window(xp row)^T . dy row
- * (overwrites df). */
+/* df[KH*KW*Cin][Cout] = sum over examples b0..b1 of window(xp)^T . dy, per filter row: the K axis runs
+ * over an example's output positions, one segment per output row (overwrites df). */
 EXPORT void conv2d_filter_grad(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout,
                                int Wout, int sh, int sw, const float *xp, const float *dy, float *df) {
   const int window = KW * Cin;
-  for (int b = b0; b < b1; b++)
-    for (int oh = 0; oh < Hout; oh++) {
-      const float *dyr = dy + ((b * Hout + oh) * Wout) * Cout;
-      for (int kh = 0; kh < KH; kh++) {
-        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
-        gemm_rows(0, window, Cout, Wout, xr, 1, sw * Cin, dyr, Cout, df + kh * window * Cout, Cout,
-                  b > b0 || oh > 0);
-      }
+  for (int b = b0; b < b1; b++) {
+    const float *dyb = dy + b * Hout * Wout * Cout;
+    for (int kh = 0; kh < KH; kh++) {
+      const float *xr = xp + ((b * Hp + kh) * Wp) * Cin;
+      gemm_seg(0, window, Cout, Wout, Hout, sh * Wp * Cin, xr, 1, sw * Cin, dyb, Cout, df + kh * window * Cout, Cout,
+               b > b0);
     }
+  }
 }
 
 /* ft[k][co][ci] = f[K-1-k][ci][co] over the K = KH*KW filter taps: reversing the flattened tap index
