@@ -46,6 +46,8 @@ export interface EngineInfo {
   threads: number;
   /** Path of the WebAssembly module, or null when it was not built (no clang). */
   wasmPath: string | null;
+  /** Whether the native AVX2/FMA addon runs the GEMM-bound kernels (conv, BatchMatMul). */
+  native: boolean;
   /** One line on what runs: 'wasm-simd kernels, N threads' or why stock kernels run. */
   summary: string;
 }
@@ -129,6 +131,17 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   return true;
 }
 
+/**
+ * Routes the GEMM-bound kernels to the native addon (when it loaded) or to WebAssembly; tests and benches
+ * compare both in one process. Returns whether the addon is in use afterwards.
+ */
+export function setNativeKernelsEnabled(on: boolean): boolean {
+  const rt = getRuntime();
+  if (!rt) return false;
+  rt.useNative = on && rt.nativePath !== null;
+  return rt.useNative;
+}
+
 /** The engine's state in this process. */
 export function engineInfo(): EngineInfo {
   const wasmPath = findKernelsWasm() ?? null;
@@ -140,8 +153,10 @@ export function engineInfo(): EngineInfo {
       : 'engine: kernels.wasm not built (no clang); stock tfjs kernels run'
     : backends.length === 0
       ? 'engine: not registered on any backend; stock tfjs kernels run'
-      : `engine: wasm-simd kernels on ${backends.join(', ')}, ${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
-  return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, summary };
+      : `engine: wasm-simd kernels${rt.useNative ? ' (GEMM: native avx2/fma)' : ''} on ${backends.join(', ')}, ` +
+        `${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
+  const native = rt?.useNative ?? false;
+  return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, native, summary };
 }
 
 addKernelRegistrar(async (backend) => registerFastKernels(backend));
