@@ -38,6 +38,9 @@ const root = path.resolve(__dirname, '..', '..');
 interface Timing {
   train_ms: number | null;
   predict_ms: number | null;
+  /** Process CPU ms (all threads) per call, median: less swayed by other jobs than wall time. */
+  train_cpu_ms?: number | null;
+  predict_cpu_ms?: number | null;
   note?: string;
   profile?: { train: Profile | null; predict: Profile };
 }
@@ -57,16 +60,25 @@ const MODELS: ModelSpec[] = [
   { name: 'best-cnn2d', build: () => buildCnn2d({}, [87, 64], 7), inputShape: [87, 64] },
 ].filter((m) => only === null || only.includes(m.name)) as ModelSpec[];
 
-/** Median ms per call over n calls: robust to other processes sharing the CPU. */
-async function timeMs(n: number, f: () => Promise<void>): Promise<number> {
-  const times: number[] = [];
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+};
+
+/** Median wall ms and process CPU ms per call over n calls: robust to other processes sharing the CPU. */
+async function timeCall(n: number, f: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** ms per trainOnBatch and per predict on the current backend; training may be skipped or fail. */
@@ -92,14 +104,18 @@ async function timeTfjs(
   try {
     if (train) {
       try {
-        await timeMs(warmup, step);
-        out.train_ms = await timeMs(steps, step);
+        await timeCall(warmup, step);
+        const t = await timeCall(steps, step);
+        out.train_ms = t.wall;
+        out.train_cpu_ms = t.cpu;
       } catch (err) {
         out.note = `cannot train: ${(err as Error).message}`;
       }
     }
-    await timeMs(warmup, predict);
-    out.predict_ms = await timeMs(steps, predict);
+    await timeCall(warmup, predict);
+    const p = await timeCall(steps, predict);
+    out.predict_ms = p.wall;
+    out.predict_cpu_ms = p.cpu;
     if (withProfile) {
       out.profile = {
         train: out.train_ms === null ? null : await profileOps(step),
@@ -136,10 +152,14 @@ function timeTorch(model: string, steps: number, warmup: number): Timing & { tor
 
 const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : Math.round((a / b) * 1000) / 1000;
+const r1 = (x: number | null | undefined): number | null | undefined =>
+  x === null || x === undefined ? x : Math.round(x * 10) / 10;
 const round = (t: Timing): Timing => ({
   ...t,
-  train_ms: t.train_ms === null ? null : Math.round(t.train_ms * 10) / 10,
-  predict_ms: t.predict_ms === null ? null : Math.round(t.predict_ms * 10) / 10,
+  train_ms: r1(t.train_ms) ?? null,
+  predict_ms: r1(t.predict_ms) ?? null,
+  train_cpu_ms: r1(t.train_cpu_ms),
+  predict_cpu_ms: r1(t.predict_cpu_ms),
 });
 
 async function main(): Promise<void> {
@@ -173,6 +193,8 @@ async function main(): Promise<void> {
       ratios: {
         train_engine_over_pytorch: ratio(engine.train_ms, torch.train_ms),
         predict_engine_over_pytorch: ratio(engine.predict_ms, torch.predict_ms),
+        train_cpu_engine_over_pytorch: ratio(engine.train_cpu_ms ?? null, torch.train_cpu_ms ?? null),
+        predict_cpu_engine_over_pytorch: ratio(engine.predict_cpu_ms ?? null, torch.predict_cpu_ms ?? null),
         train_stock_cpu_over_engine: ratio(stockCpu.train_ms, engine.train_ms),
         predict_stock_wasm_over_engine: ratio(stockWasm.predict_ms, engine.predict_ms),
       },

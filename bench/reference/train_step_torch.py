@@ -139,24 +139,25 @@ def time_model(model, shape, batch, steps, warmup):
         opt.step()
 
     def median_ms(f):
-        # Median of per-call times: robust to other processes sharing the CPU.
-        times = []
+        # Median wall and process CPU ms per call: robust to other processes sharing the CPU.
+        wall, cpu = [], []
         for _ in range(steps):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             f()
-            times.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(times)
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        return statistics.median(wall), statistics.median(cpu)
 
     model.train()
     for _ in range(warmup):
         step()
-    train_ms = median_ms(step)
+    train_ms, train_cpu_ms = median_ms(step)
     model.eval()
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
-        predict_ms = median_ms(lambda: model(x))
-    return {"train_ms": train_ms, "predict_ms": predict_ms}
+        predict_ms, predict_cpu_ms = median_ms(lambda: model(x))
+    return {"train_ms": train_ms, "predict_ms": predict_ms, "train_cpu_ms": train_cpu_ms, "predict_cpu_ms": predict_cpu_ms}
 
 
 # name → (constructor, input shape [time, features]), as bench/train-step builds them.

@@ -8,7 +8,7 @@
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
  * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
- * - Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - Identity (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { addKernelRegistrar } from '../backend';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
-import { reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
+import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { maxPoolGrad } from './pool';
@@ -77,6 +77,7 @@ const KERNELS: [string, Impl][] = [
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
+  ['Identity', (_rt, be, i) => identityShared(be, i.x)],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],

@@ -1,11 +1,22 @@
 /**
- * Small memory-bound kernels where the stock wasm backend is slow (per-element index math or a transpose
- * first): Reverse (used twice per Bidirectional layer and in its gradient), Tile and
+ * Small memory-bound kernels where the stock wasm backend is slow (per-element index math, a copy or a
+ * transpose first): Identity, Reverse (used twice per Bidirectional layer and in its gradient), Tile and
  * Sum / Mean over leading axes (BatchNorm's statistics and gradient over [batch, height, width] of NHWC
  * activations). Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFloats, writeFloats } from './io';
+
+/**
+ * Identity as a new reference to x's data, as the cpu backend and the wasm backend's own Reshape do (tensors
+ * are immutable). Stock wasm copies the data: clones of activations saved for gradients cost a copy each
+ * (a fifteenth of a 2-D CNN's step). Null for strings.
+ */
+export function identityShared(backend: tf.KernelBackend, x: tf.TensorInfo): tf.TensorInfo | null {
+  if (x.dtype === 'string') return null;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
 
 /** x reversed along `dims` (float32 only; null otherwise). */
 export function reverseFloat32(

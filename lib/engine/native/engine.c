@@ -57,6 +57,28 @@ SIMD static inline void tile_4x16(int mr, int two, int Ks, int nseg, int sega, c
     }
 }
 
+/* One element of C past the last 8-column panel: a dot product, 8 lanes at a time when A's row and B's
+ * column are both contiguous (acs = ldb = 1: the 1-channel input gradient of a first conv layer). */
+SIMD static inline float dot_tail(int Ks, int nseg, int sega, const float *a, int acs, const float *b, int ldb) {
+  float s = 0.f;
+  if (acs == 1 && ldb == 1) {
+    __m256 v = _mm256_setzero_ps();
+    for (int g = 0; g < nseg; g++) {
+      const float *ag = a + (intptr_t)g * sega;
+      int p = 0;
+      for (; p + 8 <= Ks; p += 8) v = _mm256_fmadd_ps(_mm256_loadu_ps(ag + p), _mm256_loadu_ps(b + p), v);
+      for (; p < Ks; p++) s += ag[p] * b[p];
+      b += Ks;
+    }
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    return s + _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+  }
+  for (int g = 0; g < nseg; g++)
+    for (int p = 0; p < Ks; p++, b += ldb) s += a[(intptr_t)g * sega + (intptr_t)p * acs] * *b;
+  return s;
+}
+
 /* Rows [r0, r1) of C (+)= A . B, A segmented; the same contract as kernels.c's gemm_seg. */
 SIMD static void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, const float *a, int ars, int acs,
                           const float *b, int ldb, float *c, int ldc, int acc) {
@@ -74,10 +96,7 @@ SIMD static void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, con
                   c + (intptr_t)m * ldc + n, ldc, acc);
     for (int m = m0; m < m1; m++)
       for (int n = N8; n < N; n++) {
-        float s = 0.f;
-        const float *bp = b + n;
-        for (int g = 0; g < nseg; g++)
-          for (int p = 0; p < Ks; p++, bp += ldb) s += a[(intptr_t)m * ars + (intptr_t)g * sega + p * acs] * *bp;
+        float s = dot_tail(Ks, nseg, sega, a + (intptr_t)m * ars, acs, b + n, ldb);
         c[(intptr_t)m * ldc + n] = acc ? c[(intptr_t)m * ldc + n] + s : s;
       }
   }
