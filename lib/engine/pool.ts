@@ -33,29 +33,7 @@ export function maxPoolGrad(
   const x = upload(rt, backend, input);
   const g = upload(rt, backend, dy);
   const dx = rt.alloc(B * H * W * C);
-  const parts = Math.min(rt.threads, B);
-  const best = Array.from({ length: parts }, () => rt.alloc(C));
-  const at = Array.from({ length: parts }, () => rt.alloc(C));
   const { top, left } = info.padInfo;
-  rt.parallel('maxpool_grad', B, (b0, b1, p) => [
-    b0,
-    b1,
-    H,
-    W,
-    C,
-    Ho,
-    Wo,
-    KH,
-    KW,
-    sh,
-    sw,
-    top,
-    left,
-    x,
-    g,
-    dx,
-    best[p],
-    at[p],
-  ]);
+  rt.parallel('maxpool_grad', B, (b0, b1) => [b0, b1, H, W, C, Ho, Wo, KH, KW, sh, sw, top, left, x, g, dx]);
   return download(rt, backend, dx, input.shape);
 }

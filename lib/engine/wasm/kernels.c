@@ -248,32 +248,47 @@ EXPORT void bn_grad_apply(int r0, int r1, int C, const float *x, const float *dy
 
 /* ---------------------------------------------------------------------------------------------
  * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
- * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). best: scratch
- * float[C], at: scratch int[C].
+ * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). Four channels at a
+ * time: the running maximum and its index advance only where a value is strictly greater.
  * ------------------------------------------------------------------------------------------- */
 EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
-                         int pt, int pl, const float *x, const float *dy, float *dx, float *best, int *at) {
+                         int pt, int pl, const float *x, const float *dy, float *dx) {
   for (int i = b0 * H * W * C; i < b1 * H * W * C; i++) dx[i] = 0.f;
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
   for (int b = b0; b < b1; b++)
     for (int oh = 0; oh < Ho; oh++)
       for (int ow = 0; ow < Wo; ow++) {
-        for (int c = 0; c < C; c++) best[c] = -__builtin_inff(), at[c] = -1;
-        for (int kh = 0; kh < KH; kh++) {
-          int h = oh * sh - pt + kh;
-          if (h < 0 || h >= H) continue;
-          for (int kw = 0; kw < KW; kw++) {
-            int w = ow * sw - pl + kw;
-            if (w < 0 || w >= W) continue;
-            int row = ((b * H + h) * W + w) * C;
-            for (int c = 0; c < C; c++) {
-              float v = x[row + c];
-              if (v > best[c]) best[c] = v, at[c] = row + c;
-            }
-          }
-        }
         const float *g = dy + ((b * Ho + oh) * Wo + ow) * C;
-        for (int c = 0; c < C; c++)
-          if (at[c] >= 0) dx[at[c]] += g[c];
+        int kh0 = pt - oh * sh > 0 ? pt - oh * sh : 0, kw0 = pl - ow * sw > 0 ? pl - ow * sw : 0;
+        int kh1 = H - oh * sh + pt < KH ? H - oh * sh + pt : KH, kw1 = W - ow * sw + pl < KW ? W - ow * sw + pl : KW;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff()), at = wasm_i32x4_splat(-1);
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
+              v128_t v = wasm_v128_load(x + i);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(i), lanes), at, gt);
+            }
+          int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
+          int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
+          if (a0 >= 0) dx[a0] += g[c];
+          if (a1 >= 0) dx[a1] += g[c + 1];
+          if (a2 >= 0) dx[a2] += g[c + 2];
+          if (a3 >= 0) dx[a3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int at = -1;
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
+              if (x[i] > best) best = x[i], at = i;
+            }
+          if (at >= 0) dx[at] += g[c];
+        }
       }
 }
 
