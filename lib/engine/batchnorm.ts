@@ -18,6 +18,24 @@ function perChannel(t: tf.TensorInfo | undefined, C: number): boolean {
   return t.dtype === 'float32' && t.shape[t.shape.length - 1] === C && tf.util.sizeFromShape(t.shape) === C;
 }
 
+/** Per channel [scale…, shift…] with y = x·scale + shift ≡ gamma·(x − mean)/√(variance + eps) + beta. */
+function scaleShift(
+  mean: Float32Array,
+  variance: Float32Array,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  eps: number,
+): Float32Array {
+  const C = mean.length;
+  const out = new Float32Array(2 * C);
+  for (let c = 0; c < C; c++) {
+    const s = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + eps);
+    out[c] = s;
+    out[C + c] = (beta ? beta[c] : 0) - mean[c] * s;
+  }
+  return out;
+}
+
 /** The FusedBatchNorm kernel when every parameter is per last-axis channel; null otherwise. */
 export function fusedBatchNorm(
   rt: WasmRuntime,
@@ -30,63 +48,56 @@ export function fusedBatchNorm(
   if (x.dtype !== 'float32' || x.shape.length < 2) return null;
   const C = x.shape[x.shape.length - 1];
   if (![mean, variance, offset, scale].every((t) => perChannel(t, C)) || !mean || !variance) return null;
-  const m = readFloats(backend, mean);
-  const v = readFloats(backend, variance);
   const gamma = scale ? readFloats(backend, scale) : null;
   const beta = offset ? readFloats(backend, offset) : null;
-  const scaleShift = new Float32Array(2 * C);
-  for (let c = 0; c < C; c++) {
-    const s = (gamma ? gamma[c] : 1) / Math.sqrt(v[c] + eps);
-    scaleShift[c] = s;
-    scaleShift[C + c] = (beta ? beta[c] : 0) - m[c] * s;
-  }
+  const ss = scaleShift(readFloats(backend, mean), readFloats(backend, variance), gamma, beta, eps);
   rt.reset();
   const px = upload(rt, backend, x);
-  const ss = rt.put(scaleShift);
+  const pss = rt.put(ss);
   const rows = tf.util.sizeFromShape(x.shape) / C;
   const y = rt.alloc(rows * C);
-  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, y]);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y]);
   return download(rt, backend, y, x.shape);
 }
 
-/** Per-channel mean and biased variance of x over all but its last axis (as tf.moments gives them). */
-export function channelMoments(rt: WasmRuntime, x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+/**
+ * Training-mode BatchNorm over all but the last axis: returns y = gamma · (x − mean) / √(variance + eps) + beta
+ * with mean and (biased) variance x's own batch statistics, and those statistics (for the moving averages).
+ * y is differentiable in x, gamma and beta, the gradient including the statistics' dependence on x. The
+ * statistics and y come from one upload of x.
+ */
+export function batchNormTrain(
+  rt: WasmRuntime,
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   const C = x.shape[x.rank - 1];
   const rows = x.size / C;
+  const backend = tf.backend();
   rt.reset();
   const px = uploadTensor(rt, x);
   const sum = rt.allocF64(C);
   const m = rt.alloc(C);
   const v = rt.alloc(C);
   rt.kernels.bn_stats(rows, C, px, sum, m, v);
-  return { mean: downloadTensor(rt, m, [C]), variance: downloadTensor(rt, v, [C]) };
-}
-
-/**
- * y = gamma · (x − mean) / √(variance + eps) + beta with mean and variance x's own batch statistics
- * (given, from {@link channelMoments}); differentiable in x, gamma and beta, the gradient including the
- * statistics' dependence on x. The statistics get zero gradients.
- */
-export function batchNormTraining(
-  rt: WasmRuntime,
-  x: tf.Tensor,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  mean: tf.Tensor1D,
-  variance: tf.Tensor1D,
-  eps: number,
-): tf.Tensor {
-  const C = x.shape[x.rank - 1];
-  const rows = x.size / C;
+  const ss = rt.put(
+    scaleShift(rt.view(m, C), rt.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
+  );
+  const py = rt.alloc(rows * C);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py]);
+  const normalized = downloadTensor(rt, py, x.shape);
+  const mean = downloadTensor<tf.Rank.R1>(rt, m, [C]);
+  const variance = downloadTensor<tf.Rank.R1>(rt, v, [C]);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, g, b, m, v] = args as tf.Tensor[];
-    const save = args[5] as tf.GradSaveFunc;
-    save([xs, g, m, v]);
-    const value = tf.batchNorm(xs, m, v, b, g, eps);
+    const [xs, g] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    save([xs, g, mean, variance]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [sx, sg, sm, sv] = saved;
       rt.reset();
-      const px = uploadTensor(rt, sx);
+      const pxs = uploadTensor(rt, sx);
       const pdy = uploadTensor(rt, dy);
       const pm = uploadTensor(rt, sm);
       const pv = uploadTensor(rt, sv);
@@ -95,20 +106,21 @@ export function batchNormTraining(
       const dgamma = rt.alloc(C);
       const dbeta = rt.alloc(C);
       const coef = rt.alloc(3 * C);
-      rt.kernels.bn_grad_sums(rows, C, px, pdy, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
+      rt.kernels.bn_grad_sums(rows, C, pxs, pdy, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
       const dx = rt.alloc(rows * C);
-      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, px, pdy, coef, dx]);
+      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx]);
       return [
         downloadTensor(rt, dx, sx.shape),
         downloadTensor(rt, dgamma, [C]),
         downloadTensor(rt, dbeta, [C]),
-        tf.zerosLike(sm),
-        tf.zerosLike(sv),
       ];
     };
-    return { value, gradFunc };
+    // The value was computed above with the statistics; Identity only adds a reference to it.
+    return { value: tf.clone(normalized), gradFunc };
   });
-  return op(x, gamma, beta, mean, variance);
+  const y = op(x, gamma, beta);
+  normalized.dispose();
+  return { y, mean, variance };
 }
 
 /** The parts of tfjs-layers' BatchNormalization that decide whether the fused path applies. */
@@ -133,7 +145,7 @@ type LayerCall = (
 let installed: { original: LayerCall; proto: { call: LayerCall } } | undefined;
 
 /**
- * Routes tfjs-layers' BatchNormalization.call in training through {@link batchNormTraining} whenever
+ * Routes tfjs-layers' BatchNormalization.call in training through {@link batchNormTrain} whenever
  * runtimeFor() returns a runtime and the layer normalizes the last axis with both gamma and beta; the
  * moving statistics are updated exactly as tfjs-layers does. Inference keeps tfjs-layers' path (its
  * FusedBatchNorm kernel is the engine's). Idempotent.
@@ -164,14 +176,11 @@ export function installFusedBatchNorm(runtimeFor: () => WasmRuntime | null): voi
     const gamma = this.gamma;
     const beta = this.beta;
     return tf.tidy(() => {
-      const { mean, variance } = channelMoments(rt, x);
-      const y = batchNormTraining(
+      const { y, mean, variance } = batchNormTrain(
         rt,
         x,
         gamma.read() as tf.Tensor1D,
         beta.read() as tf.Tensor1D,
-        mean,
-        variance,
         this.epsilon,
       );
       // tfjs-layers' moving averages: v ← v − (v − batch value) · (1 − momentum).

@@ -26,12 +26,7 @@ import { maxPoolGrad } from './pool';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
-export {
-  batchNormTraining,
-  channelMoments,
-  installFusedBatchNorm,
-  uninstallFusedBatchNorm,
-} from './batchnorm';
+export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
