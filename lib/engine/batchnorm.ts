@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { download, downloadTensor, readFloats, upload, uploadTensor } from './io';
-import type { WasmRuntime } from './runtime';
+import { rowsPerThread, type WasmRuntime } from './runtime';
 
 /** Whether t (absent counts) holds one float per channel: shape [C] or [1, …, 1, C]. */
 function perChannel(t: tf.TensorInfo | undefined, C: number): boolean {
@@ -56,7 +56,7 @@ export function fusedBatchNorm(
   const pss = rt.put(ss);
   const rows = tf.util.sizeFromShape(x.shape) / C;
   const y = rt.alloc(rows * C);
-  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y]);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y], rowsPerThread(C));
   return download(rt, backend, y, x.shape);
 }
 
@@ -86,7 +86,7 @@ export function batchNormTrain(
     scaleShift(rt.view(m, C), rt.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
   );
   const py = rt.alloc(rows * C);
-  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py]);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py], rowsPerThread(C));
   const normalized = downloadTensor(rt, py, x.shape);
   const mean = downloadTensor<tf.Rank.R1>(rt, m, [C]);
   const variance = downloadTensor<tf.Rank.R1>(rt, v, [C]);
@@ -108,7 +108,7 @@ export function batchNormTrain(
       const coef = rt.alloc(3 * C);
       rt.kernels.bn_grad_sums(rows, C, pxs, pdy, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
       const dx = rt.alloc(rows * C);
-      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx]);
+      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx], rowsPerThread(C));
       return [
         downloadTensor(rt, dx, sx.shape),
         downloadTensor(rt, dgamma, [C]),

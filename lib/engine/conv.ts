@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { countCopyIn, download, readFloats, upload } from './io';
-import type { WasmRuntime } from './runtime';
+import { rowsPerThread, type WasmRuntime } from './runtime';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -173,7 +173,12 @@ export function convForward(
   rt.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
   if (bias || activation === 'relu') {
     const relu = activation === 'relu' ? 1 : 0;
-    rt.parallel('bias_act', rows, (r0, r1) => [r0, r1, g.outChannels, y, b, relu]);
+    rt.parallel(
+      'bias_act',
+      rows,
+      (r0, r1) => [r0, r1, g.outChannels, y, b, relu],
+      rowsPerThread(g.outChannels),
+    );
   }
   return download(rt, backend, y, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
 }

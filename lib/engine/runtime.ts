@@ -224,14 +224,16 @@ export class WasmRuntime {
   /**
    * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part)
    * gives the call's arguments for part `part`. The calling thread runs part 0; it returns when
-   * every part is done. Parts with an empty range are skipped.
+   * every part is done. Parts with an empty range are skipped. minPerPart: the fewest units worth a
+   * thread hand-off (memory-bound kernels on small tensors run on the calling thread alone).
    */
   parallel(
     kernel: KernelName,
     total: number,
     args: (r0: number, r1: number, part: number) => number[],
+    minPerPart = 1,
   ): void {
-    const parts = Math.max(1, Math.min(this.threads, total));
+    const parts = Math.max(1, Math.min(this.threads, Math.floor(total / minPerPart)));
     const bounds = (p: number): number => Math.round((total * p) / parts);
     const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
     if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
@@ -270,6 +272,14 @@ export class WasmRuntime {
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     this.workers.length = 0;
   }
+}
+
+/** Elements below which a memory-bound kernel is not worth splitting over threads. */
+export const ELEMENTWISE_MIN_PER_THREAD = 1 << 15;
+
+/** minPerPart for a row-wise memory-bound kernel over rows of `cols` floats. */
+export function rowsPerThread(cols: number): number {
+  return Math.ceil(ELEMENTWISE_MIN_PER_THREAD / Math.max(1, cols));
 }
 
 function align(n: number): number {
