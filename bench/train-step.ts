@@ -1,24 +1,34 @@
 /**
  * Training-step bench (issue 5): ms per Adam training step and per predict, batch 32, for the
- * seed-000 and seed-001 models and best-cnn2d (2-D convolutions) on
+ * seed-000 … seed-003 models, best and best-cnn2d (2-D convolutions) on
  *   - the engine (tfjs wasm backend + lib/engine kernels),
  *   - stock tfjs wasm (which cannot train a Conv1D or Conv2D: it has no Conv2DBackpropFilter kernel),
  *   - stock tfjs cpu (pure JS),
  *   - PyTorch (Debian python3-torch, same architecture, 2 threads), run by this bench in the same run.
- * Times are medians over the timed steps. Prints one JSON object with the ratios. `--quick` runs fewer steps and skips stock cpu training.
+ * Times are medians over the timed steps. Prints one JSON object with the ratios. `--quick` runs fewer steps and
+ * skips stock cpu training; `--profile` adds the engine's per-op profile of one step and one predict (see
+ * lib/engine/profile.ts); `--models a,b` times only those models; `--engine-only` skips stock wasm and cpu.
  *
- *   npx tsc -p . && node dist/bench/train-step.js [--quick]
+ *   npx tsc -p . && node dist/bench/train-step.js [--quick] [--profile] [--models seed001,best-cnn2d]
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, tf } from '../lib/backend';
 import { engineInfo, setFastKernelsEnabled } from '../lib/engine';
-import { buildSeed000 } from '../lib/models/seed000';
+import { profileOps, type Profile } from '../lib/engine/profile';
+import { buildBest } from '../lib/models/best';
 import { buildCnn2d } from '../lib/models/cnn2d';
+import { buildSeed000 } from '../lib/models/seed000';
 import { buildSeed001 } from '../lib/models/seed001';
+import { buildSeed002 } from '../lib/models/seed002';
+import { buildSeed003 } from '../lib/models/seed003';
 
 const quick = process.argv.includes('--quick');
+const profile = process.argv.includes('--profile');
+const engineOnly = process.argv.includes('--engine-only');
+const modelsArg = process.argv.indexOf('--models');
+const only = modelsArg > 0 ? (process.argv[modelsArg + 1] ?? '').split(',') : null;
 const BATCH = 32;
 const STEPS = quick ? 5 : 20;
 const WARMUP = quick ? 2 : 3;
@@ -28,11 +38,15 @@ const root = path.resolve(__dirname, '..', '..');
 interface Timing {
   train_ms: number | null;
   predict_ms: number | null;
+  /** Process CPU ms (all threads) per call, median: less swayed by other jobs than wall time. */
+  train_cpu_ms?: number | null;
+  predict_cpu_ms?: number | null;
   note?: string;
+  profile?: { train: Profile | null; predict: Profile };
 }
 
 interface ModelSpec {
-  name: 'seed000' | 'seed001' | 'best-cnn2d';
+  name: 'seed000' | 'seed001' | 'seed002' | 'seed003' | 'best' | 'best-cnn2d';
   build: () => tf.LayersModel;
   inputShape: [number, number];
 }
@@ -40,23 +54,41 @@ interface ModelSpec {
 const MODELS: ModelSpec[] = [
   { name: 'seed000', build: () => buildSeed000({}, [128, 40], 7), inputShape: [128, 40] },
   { name: 'seed001', build: () => buildSeed001({}, [87, 128], 7), inputShape: [87, 128] },
+  { name: 'seed002', build: () => buildSeed002({}, [128, 42], 7), inputShape: [128, 42] },
+  { name: 'seed003', build: () => buildSeed003({}, [128, 42], 7), inputShape: [128, 42] },
+  { name: 'best', build: () => buildBest({}, [87, 128], 7), inputShape: [87, 128] },
   { name: 'best-cnn2d', build: () => buildCnn2d({}, [87, 64], 7), inputShape: [87, 64] },
-];
+].filter((m) => only === null || only.includes(m.name)) as ModelSpec[];
 
-/** Median ms per call over n calls: robust to other processes sharing the CPU. */
-async function timeMs(n: number, f: () => Promise<void>): Promise<number> {
-  const times: number[] = [];
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const n = v.length;
+  return n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+};
+
+/** Median wall ms and process CPU ms per call over n calls: robust to other processes sharing the CPU. */
+async function timeCall(n: number, f: () => Promise<void>): Promise<{ wall: number; cpu: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await f();
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  return n % 2 ? times[(n - 1) / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  return { wall: median(wall), cpu: median(cpu) };
 }
 
 /** ms per trainOnBatch and per predict on the current backend; training may be skipped or fail. */
-async function timeTfjs(spec: ModelSpec, steps: number, warmup: number, train: boolean): Promise<Timing> {
+async function timeTfjs(
+  spec: ModelSpec,
+  steps: number,
+  warmup: number,
+  train: boolean,
+  withProfile = false,
+): Promise<Timing> {
   const model = spec.build();
   const x = tf.randomNormal([BATCH, ...spec.inputShape]);
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, 7, 'int32') as tf.Tensor1D, 7);
@@ -72,14 +104,24 @@ async function timeTfjs(spec: ModelSpec, steps: number, warmup: number, train: b
   try {
     if (train) {
       try {
-        await timeMs(warmup, step);
-        out.train_ms = await timeMs(steps, step);
+        await timeCall(warmup, step);
+        const t = await timeCall(steps, step);
+        out.train_ms = t.wall;
+        out.train_cpu_ms = t.cpu;
       } catch (err) {
         out.note = `cannot train: ${(err as Error).message}`;
       }
     }
-    await timeMs(warmup, predict);
-    out.predict_ms = await timeMs(steps, predict);
+    await timeCall(warmup, predict);
+    const p = await timeCall(steps, predict);
+    out.predict_ms = p.wall;
+    out.predict_cpu_ms = p.cpu;
+    if (withProfile) {
+      out.profile = {
+        train: out.train_ms === null ? null : await profileOps(step),
+        predict: await profileOps(predict),
+      };
+    }
   } finally {
     model.dispose();
     tf.dispose([x, y]);
@@ -110,10 +152,14 @@ function timeTorch(model: string, steps: number, warmup: number): Timing & { tor
 
 const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null ? null : Math.round((a / b) * 1000) / 1000;
+const r1 = (x: number | null | undefined): number | null | undefined =>
+  x === null || x === undefined ? x : Math.round(x * 10) / 10;
 const round = (t: Timing): Timing => ({
   ...t,
-  train_ms: t.train_ms === null ? null : Math.round(t.train_ms * 10) / 10,
-  predict_ms: t.predict_ms === null ? null : Math.round(t.predict_ms * 10) / 10,
+  train_ms: r1(t.train_ms) ?? null,
+  predict_ms: r1(t.predict_ms) ?? null,
+  train_cpu_ms: r1(t.train_cpu_ms),
+  predict_cpu_ms: r1(t.predict_cpu_ms),
 });
 
 async function main(): Promise<void> {
@@ -122,18 +168,23 @@ async function main(): Promise<void> {
   let torchVersion = '';
   for (const spec of MODELS) {
     setFastKernelsEnabled(true);
-    const engine = await timeTfjs(spec, STEPS, WARMUP, true);
+    const engine = await timeTfjs(spec, STEPS, WARMUP, true, profile);
     const torch = timeTorch(spec.name, STEPS, WARMUP);
     torchVersion = torch.torch ?? torchVersion;
     delete torch.torch;
-    setFastKernelsEnabled(false);
-    const stockWasm = await timeTfjs(spec, quick ? 2 : 5, 1, true);
-    await tf.setBackend('cpu');
-    // Pure-JS training takes seconds per step: a few steps suffice, none in --quick.
-    const stockCpu = await timeTfjs(spec, quick ? 1 : 2, 1, !quick);
-    if (quick) stockCpu.note = 'training not timed in --quick';
-    await tf.setBackend('wasm');
-    setFastKernelsEnabled(true);
+    const skipped: Timing = { train_ms: null, predict_ms: null, note: 'skipped (--engine-only)' };
+    let stockWasm = skipped;
+    let stockCpu = skipped;
+    if (!engineOnly) {
+      setFastKernelsEnabled(false);
+      stockWasm = await timeTfjs(spec, quick ? 2 : 5, 1, true);
+      await tf.setBackend('cpu');
+      // Pure-JS training takes seconds per step: a few steps suffice, none in --quick.
+      stockCpu = await timeTfjs(spec, quick ? 1 : 2, 1, !quick);
+      if (quick) stockCpu.note = 'training not timed in --quick';
+      await tf.setBackend('wasm');
+      setFastKernelsEnabled(true);
+    }
     results[spec.name] = {
       engine: round(engine),
       stock_wasm: round(stockWasm),
@@ -142,6 +193,8 @@ async function main(): Promise<void> {
       ratios: {
         train_engine_over_pytorch: ratio(engine.train_ms, torch.train_ms),
         predict_engine_over_pytorch: ratio(engine.predict_ms, torch.predict_ms),
+        train_cpu_engine_over_pytorch: ratio(engine.train_cpu_ms ?? null, torch.train_cpu_ms ?? null),
+        predict_cpu_engine_over_pytorch: ratio(engine.predict_cpu_ms ?? null, torch.predict_cpu_ms ?? null),
         train_stock_cpu_over_engine: ratio(stockCpu.train_ms, engine.train_ms),
         predict_stock_wasm_over_engine: ratio(stockWasm.predict_ms, engine.predict_ms),
       },
@@ -152,11 +205,16 @@ async function main(): Promise<void> {
     quick,
     batch: BATCH,
     steps: STEPS,
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
     tfjs: { backend: backend.name, version: backend.tfjsVersion },
     engine: engineInfo().summary,
     pytorch: { version: torchVersion, threads: TORCH_THREADS },
-    target: 'train_engine_over_pytorch <= 2 on seed000 and seed001',
+    target: 'train and predict engine_over_pytorch <= 1 on every model (idle machine)',
     models: results,
   };
   console.log(JSON.stringify(report, null, 2));

@@ -1,4 +1,4 @@
-"""PyTorch reference for bench/train-step: the seed-000, seed-001 and best-cnn2d models of lib/models, timed
+"""PyTorch reference for bench/train-step: the seed-000 … seed-003, best and best-cnn2d models of lib/models, timed
 per Adam training step and per predict, batch 32, on the CPU with a fixed thread count.
 
 Run by bench/train-step.ts with Debian's /usr/bin/python3 (python3-torch); prints one JSON object:
@@ -59,6 +59,48 @@ class Seed001(nn.Module):
         return self.out(self.drop(torch.relu(self.dense(h))))
 
 
+def conv_bn_blocks(cin, filters, k, pool, dropout):
+    """lib/models/seed002 convBlock: Conv1D (no bias) → BatchNorm (Keras eps 1e-3, momentum 0.99) → ReLU → MaxPool
+    → Dropout, per filter count."""
+    layers = []
+    for f in filters:
+        layers += [nn.Conv1d(cin, f, k, padding=k // 2, bias=False), nn.BatchNorm1d(f, eps=1e-3, momentum=0.01),
+                   nn.ReLU(), nn.MaxPool1d(pool), nn.Dropout(dropout)]
+        cin = f
+    return nn.Sequential(*layers), cin
+
+
+class ConvBnGap(nn.Module):
+    """seed-002 and best: conv-BN blocks → global average over time → Dense → Dropout → Dense."""
+
+    def __init__(self, features, filters, dropout, dense=128, n_classes=7, k=5, pool=2):
+        super().__init__()
+        self.convs, cin = conv_bn_blocks(features, filters, k, pool, dropout)
+        self.dense = nn.Linear(cin, dense)
+        self.drop = nn.Dropout(0.4)
+        self.out = nn.Linear(dense, n_classes)
+
+    def forward(self, x):  # x: [B, T, F]
+        h = self.convs(x.transpose(1, 2)).mean(2)
+        return self.out(self.drop(torch.relu(self.dense(h))))
+
+
+class Seed003(nn.Module):
+    """2 conv-BN blocks (64, 128) → LSTM 128 (last output) → Dense 64 → Dropout → Dense."""
+
+    def __init__(self, features=42, n_classes=7, filters=(64, 128), units=128, dense=64):
+        super().__init__()
+        self.convs, cin = conv_bn_blocks(features, filters, 5, 2, 0.2)
+        self.lstm = nn.LSTM(cin, units, batch_first=True)
+        self.dense = nn.Linear(units, dense)
+        self.drop = nn.Dropout(0.4)
+        self.out = nn.Linear(dense, n_classes)
+
+    def forward(self, x):  # x: [B, T, F]
+        h, _ = self.lstm(self.convs(x.transpose(1, 2)).transpose(1, 2))
+        return self.out(self.drop(torch.relu(self.dense(h[:, -1]))))
+
+
 class Cnn2d(nn.Module):
     """best-cnn2d: Gaussian noise → 4 × (Conv2D 3×3 no bias → BatchNorm → ReLU → MaxPool 2×2 → Dropout)
     → global average pooling → Dense 64 → Dropout → Dense."""
@@ -97,24 +139,36 @@ def time_model(model, shape, batch, steps, warmup):
         opt.step()
 
     def median_ms(f):
-        # Median of per-call times: robust to other processes sharing the CPU.
-        times = []
+        # Median wall and process CPU ms per call: robust to other processes sharing the CPU.
+        wall, cpu = [], []
         for _ in range(steps):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             f()
-            times.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(times)
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        return statistics.median(wall), statistics.median(cpu)
 
     model.train()
     for _ in range(warmup):
         step()
-    train_ms = median_ms(step)
+    train_ms, train_cpu_ms = median_ms(step)
     model.eval()
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
-        predict_ms = median_ms(lambda: model(x))
-    return {"train_ms": train_ms, "predict_ms": predict_ms}
+        predict_ms, predict_cpu_ms = median_ms(lambda: model(x))
+    return {"train_ms": train_ms, "predict_ms": predict_ms, "train_cpu_ms": train_cpu_ms, "predict_cpu_ms": predict_cpu_ms}
+
+
+# name → (constructor, input shape [time, features]), as bench/train-step builds them.
+MODELS = {
+    "seed000": (Seed000, (128, 40)),
+    "seed001": (Seed001, (87, 128)),
+    "seed002": (lambda: ConvBnGap(42, (64, 128, 128), 0.25), (128, 42)),
+    "seed003": (Seed003, (128, 42)),
+    "best": (lambda: ConvBnGap(128, (64, 128, 128), 0.2), (87, 128)),
+    "best-cnn2d": (Cnn2d, (87, 64)),
+}
 
 
 def main():
@@ -123,17 +177,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--model", choices=["seed000", "seed001", "best-cnn2d", "all"], default="all")
+    ap.add_argument("--model", choices=[*MODELS, "all"], default="all")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    if args.model in ("seed000", "all"):
-        out["seed000"] = time_model(Seed000(), (128, 40), args.batch, args.steps, args.warmup)
-    if args.model in ("seed001", "all"):
-        out["seed001"] = time_model(Seed001(), (87, 128), args.batch, args.steps, args.warmup)
-    if args.model in ("best-cnn2d", "all"):
-        out["best-cnn2d"] = time_model(Cnn2d(), (87, 64), args.batch, args.steps, args.warmup)
+    for name, (build, shape) in MODELS.items():
+        if args.model in (name, "all"):
+            out[name] = time_model(build(), shape, args.batch, args.steps, args.warmup)
     print(json.dumps(out))
 
 

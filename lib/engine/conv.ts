@@ -5,8 +5,8 @@
  * kernel when it has one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { download, readFloats, upload } from './io';
-import type { WasmRuntime } from './runtime';
+import { countCopyIn, download, readFloats, upload } from './io';
+import { rowsPerThread, type WasmRuntime } from './runtime';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 
@@ -73,6 +73,7 @@ function uploadPlaced(
   [rowStep, colStep]: [number, number] = [1, 1],
 ): number {
   const ptr = rt.zeros(B * Hp * Wp * C);
+  countCopyIn(B * H * W * C);
   const f32 = rt.f32;
   const base = ptr / 4;
   for (let b = 0; b < B; b++) {
@@ -144,22 +145,41 @@ function kernelDims(g: ConvGeometry): number[] {
   ];
 }
 
-/** y = conv(x, filter); null when the engine does not handle the call. */
+/**
+ * y = activation(conv(x, filter) + bias); null when the engine does not handle the call. Bias and
+ * activation ('linear' or 'relu') come from FusedConv2D, which tfjs-layers Conv2D runs; plain Conv2D
+ * has neither.
+ */
 export function convForward(
   rt: WasmRuntime,
   backend: tf.KernelBackend,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
   attrs: tf.NamedAttrMap,
+  bias?: tf.TensorInfo,
 ): tf.TensorInfo | null {
+  const activation = (attrs as unknown as tf.FusedConv2DAttrs).activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
   const g = geometry(convInfoOf(x.shape, filter.shape, attrs, true));
   if (!g) return null;
+  if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== g.outChannels)) return null;
   rt.reset();
   const xp = uploadPadded(rt, readFloats(backend, x), g);
   const f = upload(rt, backend, filter);
-  const y = rt.alloc(g.batch * g.outHeight * g.outWidth * g.outChannels);
+  const b = bias ? upload(rt, backend, bias) : 0;
+  const rows = g.batch * g.outHeight * g.outWidth;
+  const y = rt.alloc(rows * g.outChannels);
   const dims = kernelDims(g);
   rt.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
+  if (bias || activation === 'relu') {
+    const relu = activation === 'relu' ? 1 : 0;
+    rt.parallel(
+      'bias_act',
+      rows,
+      (r0, r1) => [r0, r1, g.outChannels, y, b, relu],
+      rowsPerThread(g.outChannels),
+    );
+  }
   return download(rt, backend, y, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
 }
 

@@ -7,20 +7,25 @@
  *   dilation 1); the stock wasm backend has no Conv2DBackpropFilter at all, so without the engine it
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
- * - MaxPoolGrad, Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
+ * - Identity (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
-import { maxPoolGrad, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
+import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
+import { maxPoolGrad } from './pool';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
+export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -35,6 +40,8 @@ export interface EngineInfo {
   threads: number;
   /** Path of the WebAssembly module, or null when it was not built (no clang). */
   wasmPath: string | null;
+  /** Whether the native AVX2/FMA addon runs the GEMM-bound kernels (conv, BatchMatMul). */
+  native: boolean;
   /** One line on what runs: 'wasm-simd kernels, N threads' or why stock kernels run. */
   summary: string;
 }
@@ -54,10 +61,17 @@ const reduction = (attrs: tf.NamedAttrMap): [number | number[], boolean] => {
 
 const KERNELS: [string, Impl][] = [
   ['Conv2D', (rt, be, i, a) => convForward(rt, be, i.x, i.filter, a)],
+  // tfjs-layers Conv2D; a PReLU activation (its weights input) stays stock.
+  [
+    'FusedConv2D',
+    (rt, be, i, a) => (i.preluActivationWeights ? null : convForward(rt, be, i.x, i.filter, a, i.bias)),
+  ],
+  ['FusedBatchNorm', (rt, be, i, a) => fusedBatchNorm(rt, be, i, a)],
   ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
-  ['MaxPoolGrad', (_rt, be, i, a) => maxPoolGrad(be, i.dy, i.input, a)],
+  ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
+  ['Identity', (_rt, be, i) => identityShared(be, i.x)],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
@@ -107,8 +121,20 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
     });
   }
   installFusedLstm(active);
+  installFusedBatchNorm(active);
   registeredOn.add(backendName);
   return true;
+}
+
+/**
+ * Routes the GEMM-bound kernels to the native addon (when it loaded) or to WebAssembly; tests and benches
+ * compare both in one process. Returns whether the addon is in use afterwards.
+ */
+export function setNativeKernelsEnabled(on: boolean): boolean {
+  const rt = getRuntime();
+  if (!rt) return false;
+  rt.useNative = on && rt.nativePath !== null;
+  return rt.useNative;
 }
 
 /** The engine's state in this process. */
@@ -122,6 +148,8 @@ export function engineInfo(): EngineInfo {
       : 'engine: kernels.wasm not built (no clang); stock tfjs kernels run'
     : backends.length === 0
       ? 'engine: not registered on any backend; stock tfjs kernels run'
-      : `engine: wasm-simd kernels on ${backends.join(', ')}, ${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
-  return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, summary };
+      : `engine: wasm-simd kernels${rt.useNative ? ' (GEMM: native avx2/fma)' : ''} on ${backends.join(', ')}, ` +
+        `${rt.threads} thread(s)${enabled ? '' : ' (disabled)'}`;
+  const native = rt?.useNative ?? false;
+  return { backends, enabled, threads: rt?.threads ?? 0, wasmPath, native, summary };
 }

@@ -8,6 +8,15 @@ import type { WasmRuntime } from './runtime';
 
 type TensorInfo = tf.TensorInfo;
 
+/** Copies into and out of the engine's memory since start (read by profile.ts). */
+export const copyStats = { in: 0, inBytes: 0, out: 0, outBytes: 0 };
+
+/** Records one copy of n floats into the engine's memory. */
+export function countCopyIn(n: number): void {
+  copyStats.in++;
+  copyStats.inBytes += 4 * n;
+}
+
 /** Structural view of tfjs-backend-cpu's MathBackendCPU (not a direct dependency). */
 interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
@@ -28,7 +37,9 @@ export function readFloats(backend: tf.KernelBackend, t: TensorInfo): Float32Arr
 
 /** Copies t into a fresh scratch buffer of rt; returns its offset. */
 export function upload(rt: WasmRuntime, backend: tf.KernelBackend, t: TensorInfo): number {
-  return rt.put(readFloats(backend, t));
+  const data = readFloats(backend, t);
+  countCopyIn(data.length);
+  return rt.put(data);
 }
 
 /** A new backend tensor of the given shape holding a copy of rt's buffer at ptr. */
@@ -39,6 +50,8 @@ export function download(
   shape: number[],
 ): TensorInfo {
   const n = shape.reduce((a, b) => a * b, 1);
+  copyStats.out++;
+  copyStats.outBytes += 4 * n;
   if (isWasm(backend)) {
     const out = backend.makeOutput(shape, 'float32');
     (backend.typedArrayFromHeap(out) as Float32Array).set(rt.view(ptr, n));

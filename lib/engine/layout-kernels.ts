@@ -1,11 +1,22 @@
 /**
- * Small memory-bound kernels where the stock wasm backend is slow (per-element index math or a transpose
- * first): Reverse (used twice per Bidirectional layer and in its gradient), the MaxPool gradient, Tile and
+ * Small memory-bound kernels where the stock wasm backend is slow (per-element index math, a copy or a
+ * transpose first): Identity, Reverse (used twice per Bidirectional layer and in its gradient), Tile and
  * Sum / Mean over leading axes (BatchNorm's statistics and gradient over [batch, height, width] of NHWC
  * activations). Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFloats, writeFloats } from './io';
+
+/**
+ * Identity as a new reference to x's data, as the cpu backend and the wasm backend's own Reshape do (tensors
+ * are immutable). Stock wasm copies the data: clones of activations saved for gradients cost a copy each
+ * (a fifteenth of a 2-D CNN's step). Null for strings.
+ */
+export function identityShared(backend: tf.KernelBackend, x: tf.TensorInfo): tf.TensorInfo | null {
+  if (x.dtype === 'string') return null;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
 
 /** x reversed along `dims` (float32 only; null otherwise). */
 export function reverseFloat32(
@@ -31,64 +42,6 @@ export function reverseFloat32(
     data = out;
   }
   return writeFloats(backend, data, x.shape);
-}
-
-/**
- * Gradient of a max pool (NHWC, 1-D pools being height 1): each dy goes to the first maximum of its
- * window in row-major order, as tfjs's own kernels do. Null for dilated pools and non-float input.
- */
-export function maxPoolGrad(
-  backend: tf.KernelBackend,
-  dy: tf.TensorInfo,
-  input: tf.TensorInfo,
-  attrs: tf.NamedAttrMap,
-): tf.TensorInfo | null {
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
-  if (input.dtype !== 'float32') return null;
-  const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
-  if (info.dilationWidth !== 1 || info.dilationHeight !== 1) return null;
-  const { batchSize: B, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, inChannels: C } = info;
-  const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: KH, effectiveFilterWidth: KW } = info;
-  const { top: padTop, left: padLeft } = info.padInfo;
-  const x = readFloats(backend, input);
-  const g = readFloats(backend, dy);
-  const dx = new Float32Array(B * H * W * C);
-  const best = new Float32Array(C);
-  const at = new Int32Array(C);
-  for (let b = 0; b < B; b++) {
-    for (let oh = 0; oh < Ho; oh++) {
-      for (let ow = 0; ow < Wo; ow++) {
-        best.fill(-Infinity);
-        at.fill(-1);
-        for (let kh = 0; kh < KH; kh++) {
-          const h = oh * sh - padTop + kh;
-          if (h < 0 || h >= H) continue;
-          for (let kw = 0; kw < KW; kw++) {
-            const w = ow * sw - padLeft + kw;
-            if (w < 0 || w >= W) continue;
-            const row = ((b * H + h) * W + w) * C;
-            for (let c = 0; c < C; c++) {
-              const v = x[row + c];
-              if (v > best[c]) {
-                best[c] = v;
-                at[c] = row + c;
-              }
-            }
-          }
-        }
-        const dyRow = ((b * Ho + oh) * Wo + ow) * C;
-        for (let c = 0; c < C; c++) if (at[c] >= 0) dx[at[c]] += g[dyRow + c];
-      }
-    }
-  }
-  return writeFloats(backend, dx, input.shape);
 }
 
 /**

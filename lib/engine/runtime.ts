@@ -16,6 +16,12 @@ export interface KernelExports {
   conv2d_forward(...args: number[]): void;
   conv2d_filter_grad(...args: number[]): void;
   conv_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
+  bias_act(...args: number[]): void;
+  bn_stats(rows: number, C: number, x: number, sum: number, mean: number, variance: number): void;
+  bn_apply(...args: number[]): void;
+  bn_grad_sums(...args: number[]): void;
+  bn_grad_apply(...args: number[]): void;
+  maxpool_grad(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   rfft_frames(...args: number[]): void;
@@ -36,10 +42,56 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'lstm_forward',
   'lstm_backward',
   'rbf_kernel_rows',
+  'bias_act',
+  'bn_apply',
+  'bn_grad_apply',
+  'maxpool_grad',
 ];
 
+/** Kernels the native addon (native/engine.c) also has, by its index for `run`. */
+export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
+  gemm_rows: 0,
+  conv2d_forward: 1,
+  conv2d_filter_grad: 2,
+};
+
+/** The native addon: run(kernel, memory view, ...args) with the wasm kernel's arguments. */
+export interface NativeAddon {
+  run(kernel: number, memory: Uint8Array, ...args: number[]): void;
+  supported(): boolean;
+}
+
+/** Candidate locations of the native addon, from lib/engine (ts-node) or dist/lib/engine (tsc). */
+function nativeCandidates(): string[] {
+  return [
+    path.join(__dirname, 'native', 'engine.node'),
+    path.resolve(__dirname, '..', '..', '..', 'lib', 'engine', 'native', 'engine.node'),
+  ];
+}
+
+/**
+ * Path of the native addon when it was built and this CPU runs it (AVX2 + FMA), else undefined;
+ * SER_NATIVE_KERNELS=0 turns it off.
+ */
+export function findNativeAddon(): string | undefined {
+  if (process.env.SER_NATIVE_KERNELS === '0') return undefined;
+  const file = nativeCandidates().find((p) => fs.existsSync(p));
+  if (!file) return undefined;
+  try {
+    return loadNativeAddon(file).supported() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the addon at file (also from worker threads: Node-API addons are context-aware). */
+export function loadNativeAddon(file: string): NativeAddon {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as NativeAddon;
+}
+
 /** Control block layout (Int32 slots) shared with the workers. */
-export const CTRL = { seq: 0, done: 1, kernel: 2, nargs: 3, args: 4, maxArgs: 28 } as const;
+export const CTRL = { seq: 0, done: 1, kernel: 2, nargs: 3, native: 4, args: 5, maxArgs: 28 } as const;
 
 const PAGE = 65536;
 const WORKER_TIMEOUT_MS = 120_000;
@@ -67,6 +119,12 @@ export class WasmRuntime {
   readonly memory: WebAssembly.Memory;
   readonly kernels: KernelExports;
   readonly threads: number;
+  /** The native addon's path when it runs the GEMM-bound kernels (see {@link useNative}). */
+  readonly nativePath: string | null;
+  /** Whether parallel calls of NATIVE_KERNELS go to the native addon (when it loaded). */
+  useNative: boolean;
+  private readonly native: NativeAddon | null;
+  private bytesView: Uint8Array;
   private readonly module: WebAssembly.Module;
   private readonly heapBase: number;
   private top: number;
@@ -74,7 +132,10 @@ export class WasmRuntime {
   private readonly workers: WorkerSlot[] = [];
   private seq = 0;
 
-  constructor(wasmPath: string, threads: number) {
+  constructor(wasmPath: string, threads: number, nativePath?: string) {
+    this.nativePath = nativePath ?? null;
+    this.native = nativePath ? loadNativeAddon(nativePath) : null;
+    this.useNative = this.native !== null;
     this.module = new WebAssembly.Module(fs.readFileSync(wasmPath));
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
@@ -83,6 +144,7 @@ export class WasmRuntime {
     this.heapBase = align(Number(exports.__heap_base.value));
     this.top = this.heapBase;
     this.f32View = new Float32Array(this.memory.buffer);
+    this.bytesView = new Uint8Array(this.memory.buffer);
     for (let i = 1; i < threads; i++) this.workers.push(this.startWorker());
     this.threads = threads;
   }
@@ -90,7 +152,7 @@ export class WasmRuntime {
   private startWorker(): WorkerSlot {
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.args + CTRL.maxArgs)));
     const worker = new Worker(path.join(__dirname, 'worker.js'), {
-      workerData: { wasmModule: this.module, memory: this.memory, ctrl },
+      workerData: { wasmModule: this.module, memory: this.memory, ctrl, nativePath: this.nativePath },
     });
     // Idle workers sleep in Atomics.wait; they must not keep the process alive.
     worker.unref();
@@ -106,6 +168,13 @@ export class WasmRuntime {
       this.f32View = new Float32Array(this.memory.buffer);
     }
     return this.f32View;
+  }
+
+  /** Byte view of the whole memory (refreshed after growth), for the native addon. */
+  private get bytes(): Uint8Array {
+    if (this.bytesView.length !== this.memory.buffer.byteLength)
+      this.bytesView = new Uint8Array(this.memory.buffer);
+    return this.bytesView;
   }
 
   /** Forget every scratch buffer (start of a kernel call). */
@@ -158,30 +227,35 @@ export class WasmRuntime {
   /**
    * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part)
    * gives the call's arguments for part `part`. The calling thread runs part 0; it returns when
-   * every part is done. Parts with an empty range are skipped.
+   * every part is done. Parts with an empty range are skipped. minPerPart: the fewest units worth a
+   * thread hand-off (memory-bound kernels on small tensors run on the calling thread alone).
    */
   parallel(
     kernel: KernelName,
     total: number,
     args: (r0: number, r1: number, part: number) => number[],
+    minPerPart = 1,
   ): void {
-    const parts = Math.max(1, Math.min(this.threads, total));
+    const parts = Math.max(1, Math.min(this.threads, Math.floor(total / minPerPart)));
     const bounds = (p: number): number => Math.round((total * p) / parts);
     const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
     if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
+    const nativeIndex = this.useNative && this.native ? NATIVE_KERNELS[kernel] : undefined;
     this.seq++;
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
       const a = args(bounds(p), bounds(p + 1), p);
       if (a.length > CTRL.maxArgs) throw new Error('engine: too many kernel arguments');
       ctrl[CTRL.kernel] = kernelIndex;
+      ctrl[CTRL.native] = nativeIndex ?? -1;
       ctrl[CTRL.nargs] = a.length;
       for (let i = 0; i < a.length; i++) ctrl[CTRL.args + i] = a[i];
       Atomics.store(ctrl, CTRL.seq, this.seq);
       Atomics.notify(ctrl, CTRL.seq);
     }
-    const fn = this.kernels[kernel] as (...a: number[]) => void;
-    fn(...args(bounds(0), bounds(1), 0));
+    const own = args(bounds(0), bounds(1), 0);
+    if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, this.bytes, ...own);
+    else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
       const deadline = Date.now() + WORKER_TIMEOUT_MS;
@@ -203,6 +277,14 @@ export class WasmRuntime {
   }
 }
 
+/** Elements below which a memory-bound kernel is not worth splitting over threads. */
+export const ELEMENTWISE_MIN_PER_THREAD = 1 << 15;
+
+/** minPerPart for a row-wise memory-bound kernel over rows of `cols` floats. */
+export function rowsPerThread(cols: number): number {
+  return Math.ceil(ELEMENTWISE_MIN_PER_THREAD / Math.max(1, cols));
+}
+
 function align(n: number): number {
   return (n + 63) & ~63;
 }
@@ -221,7 +303,7 @@ export function getRuntime(): WasmRuntime | null {
   if (shared === undefined) {
     const file = findKernelsWasm();
     try {
-      shared = file ? new WasmRuntime(file, defaultThreads()) : null;
+      shared = file ? new WasmRuntime(file, defaultThreads(), findNativeAddon()) : null;
     } catch {
       shared = null;
     }

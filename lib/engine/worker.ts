@@ -3,17 +3,19 @@
  * calls that WasmRuntime.parallel posts in its control block, forever (see runtime.ts).
  */
 import { workerData } from 'node:worker_threads';
-import { CTRL, PARALLEL_KERNELS, type KernelExports } from './runtime';
+import { CTRL, PARALLEL_KERNELS, loadNativeAddon, type KernelExports } from './runtime';
 
 interface WorkerInit {
   wasmModule: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctrl: Int32Array;
+  nativePath: string | null;
 }
 
 // (`module` would shadow CommonJS's own binding and make Node load this file as ESM.)
-const { wasmModule, memory, ctrl } = workerData as WorkerInit;
+const { wasmModule, memory, ctrl, nativePath } = workerData as WorkerInit;
 const kernels = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports as unknown as KernelExports;
+const native = nativePath ? loadNativeAddon(nativePath) : null;
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, CTRL.seq, seen);
@@ -21,7 +23,9 @@ for (;;) {
   const args: number[] = [];
   for (let i = 0; i < ctrl[CTRL.nargs]; i++) args.push(ctrl[CTRL.args + i]);
   try {
-    (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...a: number[]) => void)(...args);
+    const nativeIndex = ctrl[CTRL.native];
+    if (native && nativeIndex >= 0) native.run(nativeIndex, new Uint8Array(memory.buffer), ...args);
+    else (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...a: number[]) => void)(...args);
     Atomics.store(ctrl, CTRL.done, seen);
   } catch {
     Atomics.store(ctrl, CTRL.done, -1);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
+import { engineInfo, setNativeKernelsEnabled } from '../../lib/engine';
 import { assertClose, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
 
 interface Case {
@@ -123,6 +124,33 @@ describe('engine Conv1D/Conv2D kernels (Conv2D, Conv2DBackpropInput, Conv2DBackp
       tf.dispose([x, f]);
     });
   }
+
+  it('the native AVX2/FMA and the WebAssembly GEMM kernels agree to 1e-5 (conv forward and both gradients, BatchMatMul)', (t) => {
+    if (!engineInfo().native) {
+      t.skip('native addon not built or this CPU lacks AVX2/FMA: only the wasm kernels run here');
+      return;
+    }
+    const run = (): Float32Array[] =>
+      tf.tidy(() => [
+        ...convAndGrads(CASES[5], 61),
+        ...convAndGrads(CASES[6], 62),
+        ...convAndGrads(CASES[0], 63),
+        tf
+          .matMul(
+            tf.tensor(randomArray(70 * 90, 64), [70, 90]),
+            tf.tensor(randomArray(90 * 37, 65), [90, 37]),
+          )
+          .dataSync() as Float32Array,
+      ]);
+    const native = run();
+    setNativeKernelsEnabled(false);
+    try {
+      const wasm = run();
+      wasm.forEach((w, i) => assertClose(native[i], w, 1e-5, `output ${i}`));
+    } finally {
+      setNativeKernelsEnabled(true);
+    }
+  });
 
   it('gradients match central finite differences (the op is linear, so they are exact): 1-D', () => {
     checkFiniteDifferences(CASES[2]);

@@ -152,6 +152,18 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     fast.forEach((a, i) => assert.deepEqual(Array.from(a), Array.from(stock[i]), `output ${i}`));
   });
 
+  it('Identity (tf.clone) shares the data without a copy: the clone outlives its source, memory is freed with both', () => {
+    const before = tf.memory().numDataBuffers;
+    const x = tensor([4, 6, 5, 3], 71);
+    const expected = x.dataSync().slice();
+    const y = tf.clone(x);
+    assert.equal(tf.memory().numDataBuffers, before + 1, 'one buffer for both tensors');
+    x.dispose();
+    assert.deepEqual(y.dataSync(), expected);
+    y.dispose();
+    assert.equal(tf.memory().numDataBuffers, before);
+  });
+
   it('Reverse along one or several axes agrees with stock', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() => {

@@ -3,22 +3,59 @@
 // Run by scripts/build.js before tsc. Skips the rebuild when the .wasm is newer than its sources;
 // without clang it prints one line and exits 0 (the engine then reports that it runs stock kernels).
 // The module imports a shared memory so worker threads can run the same kernels on the same data.
+// On x86-64 it then compiles the native AVX2/FMA twin of the GEMM kernels (../native/engine.c) into
+// ../native/engine.node with the system C compiler and Node's headers, skipping silently without
+// either (the wasm kernels run instead).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dir = __dirname;
-const sources = [path.join(dir, 'kernels.c'), path.join(dir, 'svm.c'), __filename];
+const sources = [
+  path.join(dir, 'kernels.c'),
+  path.join(dir, 'svm.c'),
+  path.join(dir, 'conv-loops.h'),
+  __filename,
+];
 const output = path.join(dir, 'kernels.wasm');
+const nativeDir = path.join(dir, '..', 'native');
+const nativeSources = [path.join(nativeDir, 'engine.c'), path.join(dir, 'conv-loops.h'), __filename];
+const nativeOutput = path.join(nativeDir, 'engine.node');
 
-function newerThanSources(file) {
+function newerThan(file, inputs) {
   if (!fs.existsSync(file)) return false;
   const built = fs.statSync(file).mtimeMs;
-  return sources.every((s) => fs.statSync(s).mtimeMs <= built);
+  return inputs.every((s) => fs.statSync(s).mtimeMs <= built);
 }
 
-if (newerThanSources(output)) process.exit(0);
+/** Node-API headers: next to this node binary, else the Debian package's. */
+function nodeHeaders() {
+  const dirs = [path.resolve(path.dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'];
+  return dirs.find((d) => fs.existsSync(path.join(d, 'node_api.h')));
+}
+
+function buildNative() {
+  if (process.arch !== 'x64' || process.env.SER_NATIVE_KERNELS === '0') return;
+  if (newerThan(nativeOutput, nativeSources)) return;
+  const headers = nodeHeaders();
+  if (!headers) return;
+  const tmp = `${nativeOutput}.${process.pid}.tmp`;
+  try {
+    execFileSync(
+      process.env.CC ?? 'cc',
+      ['-O3', '-shared', '-fPIC', '-Wall', `-I${headers}`, '-o', tmp, nativeSources[0]],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    fs.renameSync(tmp, nativeOutput);
+  } catch {
+    // No compiler or a failed build: the wasm kernels run.
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+buildNative();
+if (newerThan(output, sources)) process.exit(0);
 
 const clang = process.env.CLANG ?? 'clang';
 const args = [

@@ -13,95 +13,120 @@
 typedef unsigned int u32;
 
 /* ---------------------------------------------------------------------------------------------
- * GEMM: C[M x N] (+)= A[M x K] . B[K x N]. A is strided: A(i, p) = a[i * ars + p * acs], so the
- * same kernel reads row-major A, transposed A and overlapping conv windows without copying.
- * B and C are row-major with leading dimensions ldb / ldc.
+ * GEMM: C[M x N] (+)= A[M x K] . B[K x N]. A is strided and segmented: K = nseg * Ks, and
+ * A(i, s * Ks + p) = a[i * ars + s * sega + p * acs], so the same kernel reads row-major A, transposed A
+ * and the overlapping windows of every filter row of a conv (one segment per row) without copying,
+ * keeping C in registers across segments. B and C are row-major with leading dimensions ldb / ldc.
  * ------------------------------------------------------------------------------------------- */
 
-static inline void kernel_4x8(int K, const float *a, int ars, int acs, const float *b, int ldb, float *c,
-                              int ldc, int acc) {
+/* A tile of mr ≤ 4 rows × 8 columns: missing rows repeat row 0 (computed, not stored), so 2- and 3-row
+ * remainders still load each B row once per 4 multiply-adds. */
+static inline void kernel_4x8(int mr, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                              const float *b, int ldb, float *c, int ldc, int acc) {
   v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const float *a0 = a, *a1 = a + ars, *a2 = a + 2 * ars, *a3 = a + 3 * ars;
-  for (int p = 0; p < K; p++) {
-    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    b += ldb;
-    v128_t x = wasm_f32x4_splat(*a0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
-    x = wasm_f32x4_splat(*a3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
-    a0 += acs;
-    a1 += acs;
-    a2 += acs;
-    a3 += acs;
+  const int o1 = mr > 1 ? ars : 0, o2 = mr > 2 ? 2 * ars : 0, o3 = mr > 3 ? 3 * ars : 0;
+  for (int s = 0; s < nseg; s++) {
+    const float *a0 = a + s * sega, *a1 = a0 + o1, *a2 = a0 + o2, *a3 = a0 + o3;
+    for (int p = 0; p < Ks; p++) {
+      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+      b += ldb;
+      v128_t x = wasm_f32x4_splat(*a0);
+      c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
+      c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a1);
+      c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
+      c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a2);
+      c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
+      c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+      x = wasm_f32x4_splat(*a3);
+      c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
+      c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+      a0 += acs;
+      a1 += acs;
+      a2 += acs;
+      a3 += acs;
+    }
   }
   float *r0 = c, *r1 = c + ldc, *r2 = c + 2 * ldc, *r3 = c + 3 * ldc;
   if (acc) {
     c00 = wasm_f32x4_add(c00, wasm_v128_load(r0));
     c01 = wasm_f32x4_add(c01, wasm_v128_load(r0 + 4));
-    c10 = wasm_f32x4_add(c10, wasm_v128_load(r1));
-    c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
-    c20 = wasm_f32x4_add(c20, wasm_v128_load(r2));
-    c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
-    c30 = wasm_f32x4_add(c30, wasm_v128_load(r3));
-    c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+    if (mr > 1) {
+      c10 = wasm_f32x4_add(c10, wasm_v128_load(r1));
+      c11 = wasm_f32x4_add(c11, wasm_v128_load(r1 + 4));
+    }
+    if (mr > 2) {
+      c20 = wasm_f32x4_add(c20, wasm_v128_load(r2));
+      c21 = wasm_f32x4_add(c21, wasm_v128_load(r2 + 4));
+    }
+    if (mr > 3) {
+      c30 = wasm_f32x4_add(c30, wasm_v128_load(r3));
+      c31 = wasm_f32x4_add(c31, wasm_v128_load(r3 + 4));
+    }
   }
   wasm_v128_store(r0, c00);
   wasm_v128_store(r0 + 4, c01);
-  wasm_v128_store(r1, c10);
-  wasm_v128_store(r1 + 4, c11);
-  wasm_v128_store(r2, c20);
-  wasm_v128_store(r2 + 4, c21);
-  wasm_v128_store(r3, c30);
-  wasm_v128_store(r3 + 4, c31);
+  if (mr > 1) {
+    wasm_v128_store(r1, c10);
+    wasm_v128_store(r1 + 4, c11);
+  }
+  if (mr > 2) {
+    wasm_v128_store(r2, c20);
+    wasm_v128_store(r2 + 4, c21);
+  }
+  if (mr > 3) {
+    wasm_v128_store(r3, c30);
+    wasm_v128_store(r3 + 4, c31);
+  }
 }
 
-static inline void kernel_1x8(int K, const float *a, int acs, const float *b, int ldb, float *c, int acc) {
-  v128_t c0 = wasm_f32x4_splat(0.f), c1 = c0;
-  for (int p = 0; p < K; p++) {
-    v128_t x = wasm_f32x4_splat(*a);
-    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
-    a += acs;
-    b += ldb;
+/* One element of C past the last 8-column panel: a dot product, four lanes at a time when A's row and
+ * B's column are both contiguous (acs = ldb = 1: the 1-channel input gradient of a first conv layer). */
+static inline float dot_tail(int Ks, int nseg, int sega, const float *a, int acs, const float *b, int ldb) {
+  float s = 0.f;
+  if (acs == 1 && ldb == 1) {
+    v128_t v = wasm_f32x4_splat(0.f);
+    for (int g = 0; g < nseg; g++) {
+      const float *ag = a + g * sega;
+      int p = 0;
+      for (; p + 4 <= Ks; p += 4) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(ag + p), wasm_v128_load(b + p)));
+      for (; p < Ks; p++) s += ag[p] * b[p];
+      b += Ks;
+    }
+    return s + (wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) +
+           (wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3));
   }
-  if (acc) {
-    c0 = wasm_f32x4_add(c0, wasm_v128_load(c));
-    c1 = wasm_f32x4_add(c1, wasm_v128_load(c + 4));
-  }
-  wasm_v128_store(c, c0);
-  wasm_v128_store(c + 4, c1);
+  for (int g = 0; g < nseg; g++)
+    for (int p = 0; p < Ks; p++, b += ldb) s += a[g * sega + p * acs] * *b;
+  return s;
 }
 
-/* Rows [r0, r1) of C (+)= A . B. Rows are blocked so a block of A stays in L2 while every column
- * panel of B passes over it. */
-EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int acs, const float *b, int ldb,
-                      float *c, int ldc, int acc) {
+/* Rows [r0, r1) of C (+)= A . B with A segmented (see above). Rows are blocked so a block of A stays in
+ * cache while every column panel of B passes over it. */
+EXPORT void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                     const float *b, int ldb, float *c, int ldc, int acc) {
   const int MB = 32;
   int N8 = N & ~7;
   for (int m0 = r0; m0 < r1; m0 += MB) {
     int m1 = m0 + MB < r1 ? m0 + MB : r1;
-    for (int n = 0; n < N8; n += 8) {
-      int m = m0;
-      for (; m + 4 <= m1; m += 4) kernel_4x8(K, a + m * ars, ars, acs, b + n, ldb, c + m * ldc + n, ldc, acc);
-      for (; m < m1; m++) kernel_1x8(K, a + m * ars, acs, b + n, ldb, c + m * ldc + n, acc);
-    }
-    for (int m = m0; m < m1; m++) {
+    for (int n = 0; n < N8; n += 8)
+      for (int m = m0; m < m1; m += 4)
+        kernel_4x8(m1 - m < 4 ? m1 - m : 4, Ks, nseg, sega, a + m * ars, ars, acs, b + n, ldb, c + m * ldc + n, ldc,
+                   acc);
+    for (int m = m0; m < m1; m++)
       for (int n = N8; n < N; n++) {
-        float s = 0.f;
-        for (int p = 0; p < K; p++) s += a[m * ars + p * acs] * b[p * ldb + n];
+        float s = dot_tail(Ks, nseg, sega, a + m * ars, acs, b + n, ldb);
         c[m * ldc + n] = acc ? c[m * ldc + n] + s : s;
       }
-    }
   }
+}
+
+/* Rows [r0, r1) of C (+)= A . B, A unsegmented. */
+EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int acs, const float *b, int ldb,
+                      float *c, int ldc, int acc) {
+  gemm_seg(r0, r1, N, K, 1, 0, a, ars, acs, b, ldb, c, ldc, acc);
 }
 
 /* dst[C x R] = transpose(src[R x C]). */
@@ -117,42 +142,7 @@ EXPORT void add_into(int n, float *dst, const float *src) {
   for (; i < n; i++) dst[i] += src[i];
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Conv2D, channels last (a 1-D conv is the case KH = Hp = Hout = 1). x is given pre-padded:
- * xp[B][Hp][Wp][Cin] with Hp = (Hout - 1) * sh + KH and Wp = (Wout - 1) * sw + KW. Filter
- * f[KH][KW][Cin][Cout]; y[B][Hout][Wout][Cout]. Within one input row, a window of KW positions is
- * KW*Cin contiguous floats, so one output row is a sum over the KH filter rows of GEMMs whose A rows
- * overlap (row stride sw*Cin) — no im2col copy.
- * ------------------------------------------------------------------------------------------- */
-
-EXPORT void conv2d_forward(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout, int Wout,
-                           int sh, int sw, const float *xp, const float *f, float *y) {
-  const int window = KW * Cin;
-  for (int b = b0; b < b1; b++)
-    for (int oh = 0; oh < Hout; oh++) {
-      float *yr = y + ((b * Hout + oh) * Wout) * Cout;
-      for (int kh = 0; kh < KH; kh++) {
-        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
-        gemm_rows(0, Wout, Cout, window, xr, sw * Cin, 1, f + kh * window * Cout, Cout, yr, Cout, kh > 0);
-      }
-    }
-}
-
-/* df[KH*KW*Cin][Cout] = sum over examples b0..b1 and output rows of window(xp row)^T . dy row
- * (overwrites df). */
-EXPORT void conv2d_filter_grad(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout,
-                               int Wout, int sh, int sw, const float *xp, const float *dy, float *df) {
-  const int window = KW * Cin;
-  for (int b = b0; b < b1; b++)
-    for (int oh = 0; oh < Hout; oh++) {
-      const float *dyr = dy + ((b * Hout + oh) * Wout) * Cout;
-      for (int kh = 0; kh < KH; kh++) {
-        const float *xr = xp + ((b * Hp + oh * sh + kh) * Wp) * Cin;
-        gemm_rows(0, window, Cout, Wout, xr, 1, sw * Cin, dyr, Cout, df + kh * window * Cout, Cout,
-                  b > b0 || oh > 0);
-      }
-    }
-}
+#include "conv-loops.h"
 
 /* ft[k][co][ci] = f[K-1-k][ci][co] over the K = KH*KW filter taps: reversing the flattened tap index
  * flips both spatial axes, giving the filter that turns the input gradient into a forward conv. */
@@ -160,6 +150,146 @@ EXPORT void conv_flip_filter(int K, int Cin, int Cout, const float *f, float *ft
   for (int k = 0; k < K; k++)
     for (int ci = 0; ci < Cin; ci++)
       for (int co = 0; co < Cout; co++) ft[((K - 1 - k) * Cout + co) * Cin + ci] = f[(k * Cin + ci) * Cout + co];
+}
+
+/* y[r][c] = max(y[r][c] + bias[c], 0 if relu) over rows [r0, r1) of y[rows][C] (bias may be 0: none). */
+EXPORT void bias_act(int r0, int r1, int C, float *y, const float *bias, int relu) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int r = r0; r < r1; r++) {
+    float *row = y + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_v128_load(row + c);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + c));
+      if (relu) v = wasm_f32x4_max(v, zero);
+      wasm_v128_store(row + c, v);
+    }
+    for (; c < C; c++) {
+      float v = row[c] + (bias ? bias[c] : 0.f);
+      row[c] = relu && v < 0.f ? 0.f : v;
+    }
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * BatchNorm over the leading axes of x[rows][C] (channels last), in float64 sums.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Per-channel mean and (biased) variance of x[rows][C], two passes. sum: scratch double[C]. */
+EXPORT void bn_stats(int rows, int C, const float *x, double *sum, float *mean, float *var) {
+  for (int c = 0; c < C; c++) sum[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) sum[c] += x[r * C + c];
+  for (int c = 0; c < C; c++) mean[c] = (float)(sum[c] / rows), sum[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) {
+      double d = (double)x[r * C + c] - mean[c];
+      sum[c] += d * d;
+    }
+  for (int c = 0; c < C; c++) var[c] = (float)(sum[c] / rows);
+}
+
+/* Rows [r0, r1): y = x * scale + shift, with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale
+ * precomputed per channel (scale_shift[2][C]). */
+EXPORT void bn_apply(int r0, int r1, int C, const float *x, const float *scale_shift, float *y) {
+  const float *scale = scale_shift, *shift = scale_shift + C;
+  for (int r = r0; r < r1; r++) {
+    const float *xr = x + r * C;
+    float *yr = y + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4)
+      wasm_v128_store(yr + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(scale + c)),
+                                             wasm_v128_load(shift + c)));
+    for (; c < C; c++) yr[c] = xr[c] * scale[c] + shift[c];
+  }
+}
+
+/* Gradient of y = gamma * (x - mean) / sqrt(var + eps) + beta with mean and var the batch's own:
+ *   dbeta = Σ dy, dgamma = Σ dy·x̂, dx = gamma·invstd / N · (N·dy − dbeta − x̂·dgamma),
+ * the last folded per channel into dx = k·dy + a·x + b: coef[3][C] = (k, a, b) for bn_grad_apply.
+ * sums: scratch double[2][C]. */
+EXPORT void bn_grad_sums(int rows, int C, const float *x, const float *dy, const float *mean, const float *var,
+                         const float *gamma, float eps, double *sums, float *dgamma, float *dbeta, float *coef) {
+  double *sdy = sums, *sdyx = sums + C;
+  for (int c = 0; c < C; c++) sdy[c] = sdyx[c] = 0;
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < C; c++) {
+      double g = dy[r * C + c];
+      sdy[c] += g;
+      sdyx[c] += g * ((double)x[r * C + c] - mean[c]);
+    }
+  for (int c = 0; c < C; c++) {
+    double invstd = 1.0 / __builtin_sqrt((double)var[c] + eps);
+    double k = gamma[c] * invstd;
+    double a = -k * sdyx[c] * invstd * invstd / rows;
+    dbeta[c] = (float)sdy[c];
+    dgamma[c] = (float)(sdyx[c] * invstd);
+    coef[c] = (float)k;
+    coef[C + c] = (float)a;
+    coef[2 * C + c] = (float)(-k * sdy[c] / rows - a * mean[c]);
+  }
+}
+
+/* Rows [r0, r1) of dx = k·dy + a·x + b (coef from bn_grad_sums). */
+EXPORT void bn_grad_apply(int r0, int r1, int C, const float *x, const float *dy, const float *coef, float *dx) {
+  const float *k = coef, *a = coef + C, *b = coef + 2 * C;
+  for (int r = r0; r < r1; r++) {
+    const float *xr = x + r * C, *gr = dy + r * C;
+    float *o = dx + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_mul(wasm_v128_load(k + c), wasm_v128_load(gr + c));
+      v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(a + c), wasm_v128_load(xr + c)));
+      wasm_v128_store(o + c, wasm_f32x4_add(v, wasm_v128_load(b + c)));
+    }
+    for (; c < C; c++) o[c] = k[c] * gr[c] + a[c] * xr[c] + b[c];
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
+ * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). Four channels at a
+ * time: the running maximum and its index advance only where a value is strictly greater.
+ * ------------------------------------------------------------------------------------------- */
+EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
+                         int pt, int pl, const float *x, const float *dy, float *dx) {
+  for (int i = b0 * H * W * C; i < b1 * H * W * C; i++) dx[i] = 0.f;
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < Ho; oh++)
+      for (int ow = 0; ow < Wo; ow++) {
+        const float *g = dy + ((b * Ho + oh) * Wo + ow) * C;
+        int kh0 = pt - oh * sh > 0 ? pt - oh * sh : 0, kw0 = pl - ow * sw > 0 ? pl - ow * sw : 0;
+        int kh1 = H - oh * sh + pt < KH ? H - oh * sh + pt : KH, kw1 = W - ow * sw + pl < KW ? W - ow * sw + pl : KW;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff()), at = wasm_i32x4_splat(-1);
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
+              v128_t v = wasm_v128_load(x + i);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(i), lanes), at, gt);
+            }
+          int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
+          int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
+          if (a0 >= 0) dx[a0] += g[c];
+          if (a1 >= 0) dx[a1] += g[c + 1];
+          if (a2 >= 0) dx[a2] += g[c + 2];
+          if (a3 >= 0) dx[a3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int at = -1;
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
+              if (x[i] > best) best = x[i], at = i;
+            }
+          if (at >= 0) dx[at] += g[c];
+        }
+      }
 }
 
 /* ---------------------------------------------------------------------------------------------

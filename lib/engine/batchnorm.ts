@@ -1,0 +1,207 @@
+/**
+ * BatchNorm over the leading axes of channels-last activations (tfjs-layers BatchNormalization with axis -1,
+ * after Conv1D / Conv2D / Dense) on the engine's C kernels:
+ * - FusedBatchNorm (inference, and the training forward) as one pass y = x·scale + shift;
+ * - training as one differentiable op: batch statistics in one call, the gradient in two passes (per-channel
+ *   sums, then dx), where tfjs-layers builds it from moments, tiles, means and elementwise ops (about 40
+ *   tfjs ops per layer; a third of a 2-D CNN's step).
+ * BatchNormalization.call is routed here while the engine is active, as the LSTM is (lstm.ts): models stay
+ * ordinary tfjs-layers models.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { download, downloadTensor, readFloats, upload, uploadTensor } from './io';
+import { rowsPerThread, type WasmRuntime } from './runtime';
+
+/** Whether t (absent counts) holds one float per channel: shape [C] or [1, …, 1, C]. */
+function perChannel(t: tf.TensorInfo | undefined, C: number): boolean {
+  if (!t) return true;
+  return t.dtype === 'float32' && t.shape[t.shape.length - 1] === C && tf.util.sizeFromShape(t.shape) === C;
+}
+
+/** Per channel [scale…, shift…] with y = x·scale + shift ≡ gamma·(x − mean)/√(variance + eps) + beta. */
+function scaleShift(
+  mean: Float32Array,
+  variance: Float32Array,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  eps: number,
+): Float32Array {
+  const C = mean.length;
+  const out = new Float32Array(2 * C);
+  for (let c = 0; c < C; c++) {
+    const s = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + eps);
+    out[c] = s;
+    out[C + c] = (beta ? beta[c] : 0) - mean[c] * s;
+  }
+  return out;
+}
+
+/** The FusedBatchNorm kernel when every parameter is per last-axis channel; null otherwise. */
+export function fusedBatchNorm(
+  rt: WasmRuntime,
+  backend: tf.KernelBackend,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: tf.NamedAttrMap,
+): tf.TensorInfo | null {
+  const { x, mean, variance, offset, scale } = inputs;
+  const eps = (attrs as unknown as tf.FusedBatchNormAttrs).varianceEpsilon;
+  if (x.dtype !== 'float32' || x.shape.length < 2) return null;
+  const C = x.shape[x.shape.length - 1];
+  if (![mean, variance, offset, scale].every((t) => perChannel(t, C)) || !mean || !variance) return null;
+  const gamma = scale ? readFloats(backend, scale) : null;
+  const beta = offset ? readFloats(backend, offset) : null;
+  const ss = scaleShift(readFloats(backend, mean), readFloats(backend, variance), gamma, beta, eps);
+  rt.reset();
+  const px = upload(rt, backend, x);
+  const pss = rt.put(ss);
+  const rows = tf.util.sizeFromShape(x.shape) / C;
+  const y = rt.alloc(rows * C);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y], rowsPerThread(C));
+  return download(rt, backend, y, x.shape);
+}
+
+/**
+ * Training-mode BatchNorm over all but the last axis: returns y = gamma · (x − mean) / √(variance + eps) + beta
+ * with mean and (biased) variance x's own batch statistics, and those statistics (for the moving averages).
+ * y is differentiable in x, gamma and beta, the gradient including the statistics' dependence on x. The
+ * statistics and y come from one upload of x.
+ */
+export function batchNormTrain(
+  rt: WasmRuntime,
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): { y: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const C = x.shape[x.rank - 1];
+  const rows = x.size / C;
+  const backend = tf.backend();
+  rt.reset();
+  const px = uploadTensor(rt, x);
+  const sum = rt.allocF64(C);
+  const m = rt.alloc(C);
+  const v = rt.alloc(C);
+  rt.kernels.bn_stats(rows, C, px, sum, m, v);
+  const ss = rt.put(
+    scaleShift(rt.view(m, C), rt.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
+  );
+  const py = rt.alloc(rows * C);
+  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py], rowsPerThread(C));
+  const normalized = downloadTensor(rt, py, x.shape);
+  const mean = downloadTensor<tf.Rank.R1>(rt, m, [C]);
+  const variance = downloadTensor<tf.Rank.R1>(rt, v, [C]);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xs, g] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    save([xs, g, mean, variance]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [sx, sg, sm, sv] = saved;
+      rt.reset();
+      const pxs = uploadTensor(rt, sx);
+      const pdy = uploadTensor(rt, dy);
+      const pm = uploadTensor(rt, sm);
+      const pv = uploadTensor(rt, sv);
+      const pg = uploadTensor(rt, sg);
+      const sums = rt.allocF64(2 * C);
+      const dgamma = rt.alloc(C);
+      const dbeta = rt.alloc(C);
+      const coef = rt.alloc(3 * C);
+      rt.kernels.bn_grad_sums(rows, C, pxs, pdy, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
+      const dx = rt.alloc(rows * C);
+      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx], rowsPerThread(C));
+      return [
+        downloadTensor(rt, dx, sx.shape),
+        downloadTensor(rt, dgamma, [C]),
+        downloadTensor(rt, dbeta, [C]),
+      ];
+    };
+    // The value was computed above with the statistics; Identity only adds a reference to it.
+    return { value: tf.clone(normalized), gradFunc };
+  });
+  const y = op(x, gamma, beta);
+  normalized.dispose();
+  return { y, mean, variance };
+}
+
+/** The parts of tfjs-layers' BatchNormalization that decide whether the fused path applies. */
+interface BatchNormLayerLike {
+  axis: number;
+  epsilon: number;
+  momentum: number;
+  center: boolean;
+  scale: boolean;
+  gamma: { read(): tf.Tensor } | null;
+  beta: { read(): tf.Tensor } | null;
+  movingMean: { read(): tf.Tensor; write(t: tf.Tensor): void };
+  movingVariance: { read(): tf.Tensor; write(t: tf.Tensor): void };
+}
+
+type LayerCall = (
+  this: BatchNormLayerLike,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs?: Record<string, unknown>,
+) => unknown;
+
+let installed: { original: LayerCall; proto: { call: LayerCall } } | undefined;
+
+/**
+ * Routes tfjs-layers' BatchNormalization.call in training through {@link batchNormTrain} whenever
+ * runtimeFor() returns a runtime and the layer normalizes the last axis with both gamma and beta; the
+ * moving statistics are updated exactly as tfjs-layers does. Inference keeps tfjs-layers' path (its
+ * FusedBatchNorm kernel is the engine's). Idempotent.
+ */
+export function installFusedBatchNorm(runtimeFor: () => WasmRuntime | null): void {
+  if (installed) return;
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization;
+  if (!entry) throw new Error('engine: tfjs-layers BatchNormalization class not registered');
+  const proto = (entry[0] as unknown as { prototype: { call: LayerCall } }).prototype;
+  const original = proto.call;
+  proto.call = function fusedBatchNormCall(this: BatchNormLayerLike, inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const rt = runtimeFor();
+    const training = kwargs?.training === true;
+    const lastAxis = this.axis === -1 || this.axis === x.rank - 1;
+    if (
+      !rt ||
+      !training ||
+      (Array.isArray(inputs) && inputs.length !== 1) ||
+      x.dtype !== 'float32' ||
+      x.rank < 2 ||
+      !lastAxis ||
+      !this.gamma ||
+      !this.beta
+    ) {
+      return original.call(this, inputs, kwargs);
+    }
+    const gamma = this.gamma;
+    const beta = this.beta;
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormTrain(
+        rt,
+        x,
+        gamma.read() as tf.Tensor1D,
+        beta.read() as tf.Tensor1D,
+        this.epsilon,
+      );
+      // tfjs-layers' moving averages: v ← v − (v − batch value) · (1 − momentum).
+      for (const [variable, value] of [
+        [this.movingMean, mean],
+        [this.movingVariance, variance],
+      ] as const) {
+        tf.tidy(() => {
+          const orig = variable.read();
+          variable.write(tf.sub(orig, tf.mul(tf.sub(orig, value), 1 - this.momentum)));
+        });
+      }
+      return y;
+    });
+  };
+  installed = { original, proto };
+}
+
+/** Restores tfjs-layers' own BatchNormalization.call. */
+export function uninstallFusedBatchNorm(): void {
+  if (!installed) return;
+  installed.proto.call = installed.original;
+  installed = undefined;
+}
