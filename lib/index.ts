@@ -1,7 +1,7 @@
 /**
  * The public API of `ser`, one namespace per pipeline stage (lib/README.md lists them with an example each):
  *
- *   import { audio, data, features, augment, models, metrics, train, evaluate, tune, infer, viz, notebook } from 'ser';
+ *   import { audio, data, features, augment, models, metrics, train, evaluate, tune, inference, viz, notebook } from 'ser';
  *
  * Each stage is also a subpath (`ser/audio`, `ser/features`, …; package.json `exports`).
  */
@@ -16,7 +16,9 @@ export * as metrics from './metrics';
 export * as train from './train';
 export * as evaluate from './evaluate';
 export * as tune from './tune';
-export * as infer from './infer';
+// lib/infer's namespace is `inference`: `infer` is a TypeScript keyword in type positions, so a type such as
+// `infer.InferenceModel` cannot be written (tslab cannot carry it from one notebook cell to the next).
+export * as inference from './infer';
 export * as viz from './viz';
 export * as notebook from './notebook';
 export { UserError, isUserError } from './util/errors';

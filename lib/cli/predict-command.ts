@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { loadInferenceModel, NO_SPEECH, predictClips, type ClipResult } from '../infer';
 import { UserError } from '../util/errors';
 import { expandGlob, isGlob, listFiles } from '../util/files';
+import { roundScores } from '../util/format';
 import { progressBar, type Progress } from '../util/progress';
 import { choiceOption, intOption, MODEL_DIR_OPTIONS, requireModelDir } from './args';
 import type { Command } from './commands';
@@ -38,29 +39,6 @@ function csvField(v: string | number | undefined): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/**
- * Probabilities rounded to 4 decimals that still sum to 1: each is floored to 1e-4 and the units left over go to
- * the largest remainders (Hamilton's method), so no printed row sums to 0.9998 or 1.0002.
- */
-export function roundProbabilities(values: readonly number[]): number[] {
-  const units = values.map((v) => v * 1e4);
-  const floors = units.map(Math.floor);
-  let left = Math.round(units.reduce((a, b) => a + b, 0)) - floors.reduce((a, b) => a + b, 0);
-  const order = units.map((u, i) => [u - floors[i], i] as const).sort((a, b) => b[0] - a[0]);
-  for (const [, i] of order) {
-    if (left <= 0) break;
-    floors[i]++;
-    left--;
-  }
-  return floors.map((f) => f / 1e4);
-}
-
-function roundedScores(scores: Record<string, number>): Record<string, number> {
-  const labels = Object.keys(scores);
-  const values = roundProbabilities(labels.map((l) => scores[l]));
-  return Object.fromEntries(labels.map((l, i) => [l, values[i]]));
-}
-
 /** Seconds to the millisecond, as `ser stream` prints times. */
 const round3 = (x: number) => Math.round(x * 1e3) / 1e3;
 
@@ -68,10 +46,10 @@ const round3 = (x: number) => Math.round(x * 1e3) / 1e3;
 function rounded(r: ClipResult): ClipResult {
   return {
     ...r,
-    ...(r.scores ? { scores: roundedScores(r.scores) } : {}),
+    ...(r.scores ? { scores: roundScores(r.scores) } : {}),
     ...(r.seconds !== undefined ? { seconds: round3(r.seconds) } : {}),
     ...(r.segments
-      ? { segments: r.segments.map((g) => ({ ...g, scores: g.scores ? roundedScores(g.scores) : null })) }
+      ? { segments: r.segments.map((g) => ({ ...g, scores: g.scores ? roundScores(g.scores) : null })) }
       : {}),
   };
 }
@@ -186,7 +164,7 @@ export const predict: Command = {
           [
             r.file,
             r.label ?? undefined,
-            ...labels.map((l) => (r.scores ? roundedScores(r.scores)[l] : undefined)),
+            ...labels.map((l) => (r.scores ? roundScores(r.scores)[l] : undefined)),
             r.seconds === undefined ? undefined : round3(r.seconds),
             r.error,
           ]

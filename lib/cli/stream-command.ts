@@ -13,17 +13,17 @@ import {
 import { renderStreamHtml } from '../viz/stream-page';
 import { writeFileAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
+import { roundScores } from '../util/format';
 import { choiceOption, intOption, MODEL_DIR_OPTIONS, numberOption, requireModelDir } from './args';
 import type { Command } from './commands';
 
 const err = (s: string) => process.stderr.write(s + '\n');
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 const EVENTS = ['all', 'windows', 'segments'] as const;
 
-/** One event as its JSON line (scores to 4 decimals). */
+/** One event as its JSON line (scores to 4 decimals, summing to 1). */
 export function eventLine(e: StreamEvent): string {
-  const scores = e.scores && Object.fromEntries(Object.entries(e.scores).map(([k, v]) => [k, round4(v)]));
+  const scores = e.scores && roundScores(e.scores);
   return JSON.stringify({ ...e, scores });
 }
 

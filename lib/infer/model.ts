@@ -8,7 +8,6 @@ import type { FeatureConfig } from '../features/extract';
 import { meydaStats } from '../features/meyda-stats';
 import { extractSet, setDims } from '../features/sets';
 import type { StandardizerState } from '../features/standardize';
-import type { Pipeline } from '../train/pipeline';
 
 export interface InferenceModel {
   /** Registry model name ('best', 'seed000', …). */
@@ -32,8 +31,6 @@ export interface InferenceModel {
    * statistics to z-score each vector with (one per vector).
    */
   classify(vectors: Float32Array[], states?: StandardizerState[]): number[][];
-  /** The pipeline behind it. */
-  readonly pipeline: Pipeline;
   dispose(): void;
 }
 

@@ -19,7 +19,6 @@ export function inferenceModelOf(pipeline: Pipeline): InferenceModel {
     sequence: n.sequence,
     dims: pipeline.dims,
     prior: n.prior,
-    pipeline,
     classify(vectors, states) {
       if (!n.perSpeaker) return pipeline.predictProba(vectors);
       if (!states || states.length !== vectors.length)

@@ -62,7 +62,7 @@ test('every example in lib/README.md type-checks against the built library and r
     'train',
     'evaluate',
     'tune',
-    'infer',
+    'inference',
     'viz',
     'notebook',
   ])

@@ -159,7 +159,7 @@ test('real TESS: ser train with no model trains the recommended one, and evaluat
 });
 
 test('printed probabilities are rounded to 4 decimals and still sum to 1', async () => {
-  const { roundProbabilities } = await import('../../lib/cli/predict-command');
+  const { roundProbabilities } = await import('../../lib/util/format');
   const third = roundProbabilities([1 / 3, 1 / 3, 1 / 3]);
   assert.equal(Math.round(third.reduce((a, b) => a + b, 0) * 1e4), 1e4);
   assert.deepEqual(third, [0.3334, 0.3333, 0.3333]);
