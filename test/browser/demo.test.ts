@@ -22,10 +22,10 @@ import { EmotionStream } from '../../lib/infer/stream';
 import { startDemoServer, type DemoServer } from '../../lib/infer/serve';
 import { launchChromium } from '../../lib/report/browser-check';
 import { listFiles } from '../../lib/util/files';
-import { zooEntry, zooModelNames } from '../../lib/models/zoo';
-import { trainModel } from '../../lib/train/train-model';
+import { zooModelNames } from '../../lib/models/zoo';
 import { runSer, trainOnTess } from '../helpers/cli';
 import { realDataRoot } from '../helpers/data';
+import { trainSmallRegistryModel } from '../helpers/models';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-browser-'));
 const modelDir = path.join(tmp, 'model');
@@ -237,17 +237,7 @@ test('every registry model, saved and loaded in the page, gives the probabilitie
   const picked = Array.from({ length: 6 }, (_, i) => clips[Math.floor((i * clips.length) / 6)]);
   for (const name of zooModelNames()) {
     const dir = path.join(tmp, `registry-${name}`);
-    await trainModel({
-      model: name,
-      corpora: ['tess'],
-      root,
-      split: 'random',
-      limitPerClass: 3,
-      training: zooEntry(name).kind === 'neural' ? { epochs: 1 } : undefined,
-      augment: null,
-      out: dir,
-      progress: false,
-    });
+    await trainSmallRegistryModel(name, root, dir);
     const expected = await predictFiles(dir, picked);
     const modelServer = await startDemoServer({ modelDir: dir, port: 0 });
     try {

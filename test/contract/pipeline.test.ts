@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { speakerKey } from '../../lib/data/split';
 import { evaluateModelDir } from '../../lib/evaluate';
-import { zooEntry, zooModelNames } from '../../lib/models/zoo';
+import { zooModelNames } from '../../lib/models/zoo';
 import { loadFeatureTable, loadPipeline, SPLIT_NAMES, trainModel, type Normalisation } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
+import { trainSmallRegistryModel } from '../helpers/models';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-contract-'));
 
@@ -21,17 +22,7 @@ test('every registry model fits, saves and loads to the same probabilities, each
   const root = realDataRoot('tess');
   for (const name of zooModelNames()) {
     const out = path.join(tmp, `model-${name}`);
-    const r = await trainModel({
-      model: name,
-      corpora: ['tess'],
-      root,
-      split: 'random',
-      limitPerClass: 3,
-      training: zooEntry(name).kind === 'neural' ? { epochs: 1 } : undefined,
-      augment: null,
-      out,
-      progress: false,
-    });
+    const r = await trainSmallRegistryModel(name, root, out);
     for (const p of r.probabilities) {
       const sum = p.reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(sum - 1) < 1e-5, `${name}: probabilities sum to ${sum}`);
