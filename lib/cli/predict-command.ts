@@ -159,15 +159,9 @@ export const predict: Command = {
     else if (format === 'jsonl') for (const r of results) out(JSON.stringify(rounded(r)));
     else if (format === 'csv') {
       out(['file', 'label', ...labels, 'seconds', 'error'].map(csvField).join(','));
-      for (const r of results)
+      for (const r of results.map(rounded))
         out(
-          [
-            r.file,
-            r.label ?? undefined,
-            ...labels.map((l) => (r.scores ? roundScores(r.scores)[l] : undefined)),
-            r.seconds === undefined ? undefined : round3(r.seconds),
-            r.error,
-          ]
+          [r.file, r.label ?? undefined, ...labels.map((l) => r.scores?.[l]), r.seconds, r.error]
             .map(csvField)
             .join(','),
         );

@@ -71,6 +71,21 @@ export class Pipeline {
     this.normaliser = normaliserFromJSON(p.normaliser, this.dims);
   }
 
+  /** The pipeline of a model fitted in this process and not saved yet (training scores its test side with it). */
+  static fromFitted(
+    payload: TrainedModelPayload,
+    labels: string[],
+    fitted: FittedModel,
+    source: string,
+  ): Pipeline {
+    const versions = { ser: '', tfjs: '', node: '' };
+    const meta: SerModelMeta<TrainedModelPayload> = {
+      ...{ format: 'ser-model', version: 2, kind: fitted.kind, labels, createdAt: '', versions },
+      ...{ checksums: {}, payload },
+    };
+    return new Pipeline(meta, fitted, source);
+  }
+
   /** What was recorded at training: model, protocol, data, metrics, history. */
   get info(): TrainedModelPayload {
     return this.meta.payload;

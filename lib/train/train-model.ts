@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { initBackend } from '../backend';
 import type { ManifestRow } from '../data/manifest';
 import { speakerKey, type Split } from '../data/split';
+import { accuracyScore } from '../metrics/classification-report';
 import { argmax, classificationMetrics, type ClassificationMetrics } from '../metrics/summary';
 import { saveClassicModelDir, saveModelDir, writeModelSideFile } from '../models/model-dir';
-import type { SerModelMeta } from '../models/model-format';
 import { featureSet, type LibrosaSetConfig } from '../features/sets';
 import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import type { SpeakerAugmentation } from '../augment/speaker';
@@ -226,18 +226,9 @@ export async function trainFold(
   };
   // The test side through the fitted Pipeline, exactly as `ser evaluate` predicts it from the saved directory.
   const evaluate = (fitted: FittedModel) => {
-    const meta: SerModelMeta<TrainedModelPayload> = {
-      format: 'ser-model',
-      version: 2,
-      kind: fitted.kind,
-      labels: data.labels,
-      createdAt: '',
-      versions: { ser: '', tfjs: '', node: '' },
-      checksums: {},
-      payload: payload(classificationMetrics([], [], data.labels)),
-    };
+    const recorded = payload(classificationMetrics([], [], data.labels));
     const raw = data.rawTest;
-    const e = new Pipeline(meta, fitted, options.out ?? options.model).evaluate(
+    const e = Pipeline.fromFitted(recorded, data.labels, fitted, options.out ?? options.model).evaluate(
       rowArray(raw.rows),
       raw.records.map((r) => r.emotion),
       raw.records.map(speakerKey),
@@ -277,8 +268,7 @@ export async function trainFold(
         callbacks.push({
           onEpochEnd: async (log, ctx) => {
             const probs = predictRows(model, { rows: data.test.rows, shape: data.shape });
-            const correct = probs.filter((p, i) => argmax(p) === data.test.labels[i]).length;
-            const accuracy = correct / Math.max(1, probs.length);
+            const accuracy = accuracyScore(data.test.labels, probs.map(argmax));
             if (await onTest(log.epoch, accuracy)) ctx.stop = true;
           },
         });
