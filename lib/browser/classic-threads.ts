@@ -9,6 +9,10 @@ export function svmRuntime(): WasmRuntime | null {
   return null;
 }
 
+export function svmKernelModule(): { module: WebAssembly.Module; heapBase: number } | null {
+  return null;
+}
+
 export function classicPool(): {
   run<R>(job: ClassicJob, work: () => R): { own: R; workers: unknown[] };
 } | null {

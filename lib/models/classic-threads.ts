@@ -5,15 +5,37 @@
  * that train SVM pairs and forest trees: one per core beside the calling thread (SER_THREADS, as the engine),
  * started on first use and unref'd. The browser bundle swaps this module for lib/browser/classic-threads.ts.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { defaultThreads, getRuntime, type WasmRuntime } from '../engine/runtime';
+import { defaultThreads, findKernelsWasm, getRuntime, type WasmRuntime } from '../engine/runtime';
 import type { ClassicJob } from './classic-worker';
 
 export function svmRuntime(): WasmRuntime | null {
   if (process.env.SER_WASM_SVM === '0') return null;
   const rt = getRuntime();
   return rt && typeof rt.kernels.rbf_kernel_rows === 'function' ? rt : null;
+}
+
+let kernelModule: { module: WebAssembly.Module; heapBase: number } | null | undefined;
+
+/**
+ * The engine's compiled kernels.wasm and the end of its static data, for the SVM's own per-fit shared memory
+ * (its lazily filled kernel matrix, which every pair thread instantiates the module on); null where
+ * {@link svmRuntime} is.
+ */
+export function svmKernelModule(): { module: WebAssembly.Module; heapBase: number } | null {
+  if (kernelModule === undefined) {
+    kernelModule = null;
+    const file = svmRuntime() ? findKernelsWasm() : undefined;
+    if (file) {
+      const module = new WebAssembly.Module(fs.readFileSync(file));
+      const memory = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
+      const probe = new WebAssembly.Instance(module, { env: { memory } }).exports as { __heap_base: WebAssembly.Global };
+      kernelModule = { module, heapBase: Number(probe.__heap_base.value) };
+    }
+  }
+  return kernelModule;
 }
 
 /** Control slots shared with a worker: job sequence number (main → worker), finished sequence (back). */

@@ -3,7 +3,7 @@
  * asked), then its binary C-SVC. Self-contained over a Gram matrix, so worker threads run pairs too.
  */
 import { Mt19937, sigmoidTrain } from './svm-platt';
-import { solveBinary, type Gram } from './svm-solver';
+import { KernelMatrix, solveBinary, type Gram, type GramSpec } from './svm-solver';
 
 /** What a pair's training needs besides the Gram matrix. */
 export interface PairSettings {
@@ -33,6 +33,7 @@ function binaryDecisions(gram: Gram, rows: Int32Array, y: Int8Array, alpha: Floa
   for (let t = 0; t < rows.length; t++) if (alpha[t] > 0) sv.push(t);
   const out = new Float64Array(at.length);
   for (let q = 0; q < at.length; q++) {
+    gram.ensure(at[q]);
     const base = at[q] * gram.n;
     let s = 0;
     for (const t of sv) s += alpha[t] * y[t] * gram.k[base + rows[t]];
@@ -95,12 +96,13 @@ export function trainPair(gram: Gram, first: ArrayLike<number>, second: ArrayLik
 }
 
 /**
- * Every pair of a fit, as a message to worker threads: the Gram matrix, each pair's two row lists, and shared
- * outputs (α·y of pair p at coefAt[p], its rho and Platt A, B at p). Threads take pairs from `next`.
+ * Every pair of a fit, as a message to worker threads: the Gram matrix, each pair's classes and their two row
+ * lists (rows of the Gram matrix), and shared outputs (α·y of pair p at coefAt[p], its rho and Platt A, B at
+ * p). Threads take pairs from `next`.
  */
 export interface PairJob {
-  gram: Gram;
-  pairs: { first: number[]; second: number[]; coefAt: number }[];
+  gram: GramSpec;
+  pairs: { a: number; b: number; first: number[]; second: number[]; coefAt: number }[];
   settings: PairSettings;
   next: Int32Array;
   coef: Float64Array;
@@ -110,11 +112,13 @@ export interface PairJob {
 
 /** Take pairs from the job's counter and train them until none is left. */
 export function runPairs(job: PairJob): void {
+  let matrix: KernelMatrix | undefined;
   for (;;) {
     const p = Atomics.add(job.next, 0, 1);
     if (p >= job.pairs.length) return;
-    const { first, second, coefAt } = job.pairs[p];
-    const r = trainPair(job.gram, first, second, job.settings);
+    const { a, b, first, second, coefAt } = job.pairs[p];
+    matrix ??= new KernelMatrix(job.gram);
+    const r = trainPair(matrix.pair(a, b), first, second, job.settings);
     job.coef.set(r.coef, coefAt);
     job.scalars[3 * p] = r.rho;
     job.scalars[3 * p + 1] = r.A;

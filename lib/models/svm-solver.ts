@@ -1,19 +1,88 @@
 /**
- * libsvm's C-SVC solver (Fan, Chen & Lin 2005, as scikit-learn 1.2 ships it) on a precomputed kernel matrix:
- * SMO with second-order working-set selection, shrinking with gradient reconstruction, Q rows rounded to
- * float32 like libsvm's kernel cache (`Qfloat`). The variables are permuted in place as libsvm's swap_index
- * does, so the iterations (and their tie-breaks) follow libsvm's, and the answer is the same to rounding.
+ * libsvm's C-SVC solver (Fan, Chen & Lin 2005, as scikit-learn 1.2 ships it) on a kernel matrix: SMO with
+ * second-order working-set selection, shrinking with gradient reconstruction, Q rows rounded to float32 like
+ * libsvm's kernel cache (`Qfloat`). The variables are permuted in place as libsvm's swap_index does, so the
+ * iterations (and their tie-breaks) follow libsvm's, and the answer is the same to rounding.
  *
- * Kernel values come from the RBF Gram matrix of all training rows (computed once per fit, shared by every
- * one-vs-one pair and every cross-validation fold), so no kernel row is evaluated twice.
+ * Kernel values come from one RBF Gram matrix of the training rows per fit, shared by every one-vs-one pair,
+ * every cross-validation fold and every thread, so no kernel value is evaluated twice. The training rows are
+ * ordered by class, so the values a pair needs of one row are two contiguous blocks (the row against each of
+ * its two classes). In WebAssembly the matrix is filled lazily, block by block, as the solver first touches a
+ * row (libsvm computes kernel rows on demand the same way); otherwise it is computed whole up front.
  */
 import { sharedBuffer } from './classic-shared';
-import { svmRuntime } from './classic-threads';
+import { svmKernelModule, svmRuntime } from './classic-threads';
 
-/** An RBF Gram matrix: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32 (symmetric, unit diagonal). */
+/**
+ * A fit's RBF Gram matrix, as the pair threads receive it: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32
+ * (symmetric, unit diagonal), rows ordered by class (class c's rows are [classStart[c], classStart[c + 1])).
+ * `lazy`: the matrix lives in a shared WebAssembly memory with the rows (`x`, `xn`: byte offsets of the
+ * float64 rows and their squared norms, `gamma` of γ, `k` of the matrix, `ready` of an n × classes int32 flag
+ * per block) and is filled on demand by lib/engine/wasm/svm.c's rbf_kernel_block; else `k` is complete.
+ */
+export interface GramSpec {
+  n: number;
+  dims: number;
+  classStart: Int32Array;
+  k: Float32Array;
+  lazy?: {
+    memory: WebAssembly.Memory;
+    module: WebAssembly.Module;
+    x: number;
+    xn: number;
+    gamma: number;
+    k: number;
+    ready: number;
+  };
+}
+
+/** The kernel values one pair of classes reads: K[i·n + j] for j in either class, valid once `ensure(i)` ran. */
 export interface Gram {
   n: number;
   k: Float32Array;
+  ensure(row: number): void;
+}
+
+/** A thread's handle on a fit's Gram matrix (one WebAssembly instance per thread when it is filled lazily). */
+export class KernelMatrix {
+  private readonly fill: ((...args: number[]) => void) | null = null;
+  private readonly ready: Int32Array | null = null;
+  private readonly classOf: Int32Array;
+  private readonly k: Float32Array;
+
+  constructor(private readonly spec: GramSpec) {
+    const classes = spec.classStart.length - 1;
+    this.classOf = new Int32Array(spec.n);
+    for (let c = 0; c < classes; c++) this.classOf.fill(c, spec.classStart[c], spec.classStart[c + 1]);
+    const lazy = spec.lazy;
+    if (lazy) {
+      const exports = new WebAssembly.Instance(lazy.module, { env: { memory: lazy.memory } }).exports;
+      this.fill = exports.rbf_kernel_block as (...args: number[]) => void;
+      this.ready = new Int32Array(lazy.memory.buffer, lazy.ready, spec.n * classes);
+      this.k = new Float32Array(lazy.memory.buffer, lazy.k, spec.n * spec.n);
+    } else this.k = spec.k;
+  }
+
+  /** The values of the pair of classes (a, b). */
+  pair(a: number, b: number): Gram {
+    const { n, dims, classStart } = this.spec;
+    const classes = classStart.length - 1;
+    const { fill, ready, classOf, k } = this;
+    const lazy = this.spec.lazy;
+    if (!fill || !ready || !lazy) return { n, k, ensure: () => {} };
+    const block = (row: number, c: number) => {
+      if (Atomics.load(ready, row * classes + c) === 0)
+        fill(row, classOf[row], classStart[c], classStart[c + 1], c, classes, n, dims, lazy.x, lazy.xn, lazy.gamma, lazy.k, lazy.ready);
+    };
+    return {
+      n,
+      k,
+      ensure: (row) => {
+        block(row, a);
+        block(row, b);
+      },
+    };
+  }
 }
 
 /** Squared norms of the rows of a row-major n × dims matrix. */
@@ -161,13 +230,53 @@ export function rbfKernel(
     rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
 }
 
-/** The float32 RBF Gram matrix of the rows of x (n × dims). */
-export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number): Gram {
+/** Largest lazily filled matrix (bytes): beyond it the matrix is computed whole, in TypeScript. */
+const LAZY_MAX_GRAM_BYTES = 512 * 2 ** 20;
+
+let lastMemory: WebAssembly.Memory | undefined;
+
+/**
+ * A shared WebAssembly memory of at least `pages` for one fit's lazy matrix: the previous fit's when it is large
+ * enough (fits are synchronous, so it is free again; reusing it spares allocating and faulting in pages).
+ */
+function fitMemory(pages: number): WebAssembly.Memory {
+  if (!lastMemory || lastMemory.buffer.byteLength < pages * 65536)
+    lastMemory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  return lastMemory;
+}
+
+/**
+ * The RBF Gram matrix of the rows of x (n × dims, ordered by class as `classStart` says): filled lazily in
+ * WebAssembly when `lazy` and the module is available, else computed whole (WebAssembly or TypeScript).
+ */
+export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number, classStart: Int32Array, lazy: boolean): GramSpec {
   const norms = rowNorms(x, n, dims);
+  const wasm = lazy && 4 * n * n <= LAZY_MAX_GRAM_BYTES ? svmKernelModule() : null;
+  if (wasm) {
+    const classes = classStart.length - 1;
+    const align = (b: number) => (b + 63) & ~63;
+    const xAt = align(wasm.heapBase);
+    const xnAt = align(xAt + 8 * n * dims);
+    const gammaAt = align(xnAt + 8 * n);
+    const readyAt = align(gammaAt + 8);
+    const kAt = align(readyAt + 4 * n * classes);
+    const memory = fitMemory(Math.ceil((kAt + 4 * n * n) / 65536));
+    new Int32Array(memory.buffer, readyAt, n * classes).fill(0);
+    new Float64Array(memory.buffer, xAt, n * dims).set(x);
+    new Float64Array(memory.buffer, xnAt, n).set(norms);
+    new Float64Array(memory.buffer, gammaAt, 1)[0] = gamma;
+    return {
+      n,
+      dims,
+      classStart,
+      k: new Float32Array(memory.buffer, kAt, n * n),
+      lazy: { memory, module: wasm.module, x: xAt, xn: xnAt, gamma: gammaAt, k: kAt, ready: readyAt },
+    };
+  }
   // Shared where possible: the SVM's pair workers read it.
   const k = new Float32Array(sharedBuffer(4 * n * n));
   rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
-  return { n, k };
+  return { n, dims, classStart, k };
 }
 
 /**
@@ -203,6 +312,7 @@ export function solveBinary(
     const o = v * l;
     if (ready[v] === 0) {
       ready[v] = 1;
+      gram.ensure(rows[v]);
       const base = rows[v] * n;
       const yv = yIn[v];
       for (let q = 0; q < l; q++) Q[o + q] = yv * yIn[q] * K[base + rows[q]];
@@ -213,7 +323,8 @@ export function solveBinary(
   // the bounded variables, and the variable at that position (its row of Q is at active·l).
   const y = Int8Array.from(yIn);
   const QD = new Float64Array(l);
-  for (let p = 0; p < l; p++) QD[p] = K[rows[p] * n + rows[p]];
+  // The RBF diagonal: exactly 1 in every Gram matrix (both kernels write 1 there).
+  QD.fill(1);
   const alpha = new Float64Array(l);
   const status = new Uint8Array(l).fill(LOWER);
   const G = new Float64Array(l).fill(-1);

@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { svmRuntime } from '../../lib/models/classic-threads';
+import { svmKernelModule, svmRuntime } from '../../lib/models/classic-threads';
 import { fitSvm, predictSvm, predictSvmClasses, predictSvmProba, type SvmState } from '../../lib/models/svm';
 import { libsvmSeed, Mt19937 } from '../../lib/models/svm-platt';
-import { rbfBlock, rbfKernel, rowNorms } from '../../lib/models/svm-solver';
+import { KernelMatrix, rbfBlock, rbfGram, rbfKernel, rowNorms } from '../../lib/models/svm-solver';
 import { foldData, loadFeatureTable, makeSplit, rowArray } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
@@ -115,6 +115,53 @@ test('WebAssembly RBF kernel: the same bits as the TypeScript loops, its exp the
     rbfKernel(x, m, norms, x, n, norms, d, 1 / d, b, false);
     b.forEach((v, i) => assert.ok(Math.abs(v - a[i]) < 1e-12, `cross ${i}: ${v} vs ${a[i]}`));
   }
+});
+
+test('a lazily filled kernel matrix has the bits of the whole one, blocks filled in any order', (t) => {
+  if (!svmKernelModule()) return t.skip('kernels.wasm not built');
+  const n = 157;
+  const d = 385; // odd: the dot products' scalar tail too
+  const x = Float64Array.from({ length: n * d }, (_, i) => Math.fround(Math.sin(i * 0.37) + Math.cos(i * 0.011)));
+  const classStart = Int32Array.of(0, 40, 41, 100, 157);
+  const whole = rbfGram(x, n, d, 1 / d, classStart, false);
+  const lazy = rbfGram(x, n, d, 1 / d, classStart, true);
+  assert.ok(lazy.lazy && !whole.lazy);
+  const matrix = new KernelMatrix(lazy);
+  // Rows in a scrambled order against every pair of classes: later blocks copy their mirrors.
+  for (let a = 0; a < 4; a++)
+    for (let b = a + 1; b < 4; b++) {
+      const gram = matrix.pair(a, b);
+      for (let q = 0; q < n; q++) {
+        const row = (q * 61) % n;
+        if (row >= classStart[a] && row < classStart[a + 1]) gram.ensure(row);
+        if (row >= classStart[b] && row < classStart[b + 1]) gram.ensure(row);
+      }
+    }
+  assert.deepEqual(lazy.k, whole.k);
+});
+
+test('RBF SVM on a whole TESS speaker fold (1400 rows, its kernel matrix filled lazily): SVC\'s predictions and support vectors', async () => {
+  const table = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', { progress: false });
+  const d = foldData(table, makeSplit(table, 'speaker'), 0, { normalisation: 'global' });
+  const xtr = rowArray(d.train.rows);
+  const xte = rowArray(d.test.rows);
+  const state = fitSvm(xtr, d.train.labels, d.labels.length, { C: 10 });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ser-svm-')), 'data.json');
+  const rows = (r: Float32Array[]) => r.map((v) => Array.from(v));
+  fs.writeFileSync(file, JSON.stringify({ xtr: rows(xtr), ytr: d.train.labels, xte: rows(xte) }));
+  const ref = python(
+    [
+      'import json, sys, numpy as np',
+      'from sklearn.svm import SVC',
+      'd = json.load(open(sys.argv[1]))',
+      "m = SVC(C=10, gamma='scale').fit(np.array(d['xtr']), np.array(d['ytr']))",
+      "print(json.dumps({'pred': m.predict(np.array(d['xte'])).tolist(), 'nsv': int(m.n_support_.sum())}))",
+    ].join('\n'),
+    file,
+  ) as { pred: number[]; nsv: number };
+  assert.equal(xtr.length, 1400);
+  assert.deepEqual(Array.from(predictSvmClasses(state, xte)), ref.pred);
+  assert.equal(state.supportVectors.length, ref.nsv);
 });
 
 test('an SVM state saved before probabilities still predicts, and asking it for probabilities is one clear error', async () => {

@@ -138,3 +138,83 @@ EXPORT void rbf_kernel_rows(int part, int parts, int na, int nb, int dims, const
     }
   }
 }
+
+/* k[row][j_c] for the `count` distinct columns among j0..j7 (the rest repeat j0): one row against 8 at once. */
+static inline void rbf_row_8(int row, int j0, int j1, int j2, int j3, int j4, int j5, int j6, int j7, int count,
+                             int n, int dims, const double *x, const double *xn, double gamma, float *k) {
+  const int d2 = dims & ~1;
+  const double *a = x + (unsigned)row * dims;
+  const double *b0 = x + (unsigned)j0 * dims, *b1 = x + (unsigned)j1 * dims, *b2 = x + (unsigned)j2 * dims,
+               *b3 = x + (unsigned)j3 * dims, *b4 = x + (unsigned)j4 * dims, *b5 = x + (unsigned)j5 * dims,
+               *b6 = x + (unsigned)j6 * dims, *b7 = x + (unsigned)j7 * dims;
+  v128_t s0 = wasm_f64x2_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  for (int d = 0; d < d2; d += 2) {
+    const v128_t y = wasm_v128_load(a + d);
+    s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(y, wasm_v128_load(b0 + d)));
+    s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(y, wasm_v128_load(b1 + d)));
+    s2 = wasm_f64x2_add(s2, wasm_f64x2_mul(y, wasm_v128_load(b2 + d)));
+    s3 = wasm_f64x2_add(s3, wasm_f64x2_mul(y, wasm_v128_load(b3 + d)));
+    s4 = wasm_f64x2_add(s4, wasm_f64x2_mul(y, wasm_v128_load(b4 + d)));
+    s5 = wasm_f64x2_add(s5, wasm_f64x2_mul(y, wasm_v128_load(b5 + d)));
+    s6 = wasm_f64x2_add(s6, wasm_f64x2_mul(y, wasm_v128_load(b6 + d)));
+    s7 = wasm_f64x2_add(s7, wasm_f64x2_mul(y, wasm_v128_load(b7 + d)));
+  }
+  double e0 = hsum(s0), e1 = hsum(s1), e2 = hsum(s2), e3 = hsum(s3), e4 = hsum(s4), e5 = hsum(s5), e6 = hsum(s6),
+         e7 = hsum(s7);
+  for (int d = d2; d < dims; d++) {
+    const double v = a[d];
+    e0 += v * b0[d];
+    e1 += v * b1[d];
+    e2 += v * b2[d];
+    e3 += v * b3[d];
+    e4 += v * b4[d];
+    e5 += v * b5[d];
+    e6 += v * b6[d];
+    e7 += v * b7[d];
+  }
+  float *out = k + (unsigned)row * n;
+  const double an = xn[row];
+#define RBF_PUT(c, j, e) \
+  if (count > c) out[j] = (float)fdlibm_exp(-gamma * (an + xn[j] - 2 * e));
+  RBF_PUT(0, j0, e0) RBF_PUT(1, j1, e1) RBF_PUT(2, j2, e2) RBF_PUT(3, j3, e3) RBF_PUT(4, j4, e4)
+  RBF_PUT(5, j5, e5) RBF_PUT(6, j6, e6) RBF_PUT(7, j7, e7)
+#undef RBF_PUT
+}
+
+/*
+ * One block of a lazily filled float32 Gram matrix k (n x n) of the rows of x: k[row][j] for j in [from, to)
+ * (the rows of one class, `cls`), then ready[row * classes + cls] = 1. Values are bitwise those of
+ * rbf_kernel_rows (the same dot-product order, symmetric in i and j), so an entry whose mirror block
+ * (j against the row's class, row_cls) is already ready is copied from k[j][row] instead of recomputed. Threads
+ * may fill blocks concurrently: flags are atomic, and a block two threads fill gets the same bits from both.
+ */
+EXPORT void rbf_kernel_block(int row, int row_cls, int from, int to, int cls, int classes, int n, int dims,
+                             const double *x, const double *xn, const double *gamma_p, float *k, int *ready) {
+  const double gamma = *gamma_p;
+  float *out = k + (unsigned)row * n;
+  int j0 = 0, j1 = 0, j2 = 0, j3 = 0, j4 = 0, j5 = 0, j6 = 0, count = 0;
+  for (int j = from; j < to; j++) {
+    if (j == row) {
+      out[j] = 1.0f;
+    } else if (__atomic_load_n(ready + (unsigned)j * classes + row_cls, __ATOMIC_ACQUIRE)) {
+      out[j] = k[(unsigned)j * n + row];
+    } else if (count == 7) {
+      rbf_row_8(row, j0, j1, j2, j3, j4, j5, j6, j, 8, n, dims, x, xn, gamma, k);
+      count = 0;
+    } else {
+      switch (count++) {
+      case 0: j0 = j; break;
+      case 1: j1 = j; break;
+      case 2: j2 = j; break;
+      case 3: j3 = j; break;
+      case 4: j4 = j; break;
+      case 5: j5 = j; break;
+      default: j6 = j;
+      }
+    }
+  }
+  if (count > 0)
+    rbf_row_8(row, j0, count > 1 ? j1 : j0, count > 2 ? j2 : j0, count > 3 ? j3 : j0, count > 4 ? j4 : j0,
+              count > 5 ? j5 : j0, count > 6 ? j6 : j0, j0, count, n, dims, x, xn, gamma, k);
+  __atomic_store_n(ready + (unsigned)row * classes + cls, 1, __ATOMIC_RELEASE);
+}
