@@ -32,8 +32,8 @@ def main():
         ytr = np.array(fold["ytr"])
         out = {}
         if fold["warmup"]:
-            # One untimed fit and predict per model before a protocol's timings, as bench/classic does.
-            if meta["svm"]:
+            # Untimed fits and predicts per model before a protocol's timings, as many as bench/classic does.
+            for _ in range(meta["svm"] and meta["svmWarmup"]):
                 SVC(C=meta["C"], gamma="scale").fit(xtr, ytr).predict(xte)
             if meta["rfSeeds"]:
                 RandomForestClassifier(n_estimators=meta["trees"], random_state=0, n_jobs=1).fit(xtr, ytr).predict(xte)
