@@ -279,6 +279,17 @@ export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number,
   return { n, dims, classStart, k };
 }
 
+let qScratch = new Float32Array(0);
+
+/**
+ * This thread's scratch for a pair's Q matrix (at least `size` floats): pairs and folds reuse it rather than
+ * allocate megabytes each (their rows are written before they are read).
+ */
+function qBuffer(size: number): Float32Array {
+  if (qScratch.length < size) qScratch = new Float32Array(size);
+  return qScratch;
+}
+
 /**
  * Solve one binary C-SVC dual on the Gram rows `rows` (global row indices), labels y ∈ {+1, −1}, bounds
  * C for every variable. Returns α (in the order of `rows`, non-negative) and rho, like libsvm's solve_c_svc
@@ -304,7 +315,7 @@ export function solveBinary(
   const LOWER = 0;
   const UPPER = 1;
   const FREE = 2;
-  const Q = new Float32Array(l * l);
+  const Q = qBuffer(l * l);
   // Rows of Q are gathered from the Gram matrix on first use, as libsvm computes kernel rows on demand: a
   // pair's working sets touch a fraction of its variables.
   const ready = new Uint8Array(l);

@@ -150,7 +150,9 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
       if (s === undefined) {
         s = supportVectors.length;
         used.set(r, s);
-        supportVectors.push(Array.from(x.subarray(r * dims, (r + 1) * dims)));
+        const v = new Array<number>(dims);
+        for (let d = 0; d < dims; d++) v[d] = x[r * dims + d];
+        supportVectors.push(v);
       }
       m.sv.push(s);
       m.coef.push(coef);
