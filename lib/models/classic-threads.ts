@@ -52,6 +52,11 @@ export class ClassicPool {
   private readonly slots: Slot[] = [];
   private seq = 0;
 
+  /** Threads a job runs on: the workers and the caller. */
+  get threads(): number {
+    return this.slots.length + 1;
+  }
+
   constructor(workers: number) {
     for (let i = 0; i < workers; i++) {
       const ctrl = new Int32Array(new SharedArrayBuffer(8));

@@ -16,16 +16,17 @@ import { svmKernelModule, svmRuntime } from './classic-threads';
 /**
  * A fit's RBF Gram matrix, as the pair threads receive it: K[i·n + j] = exp(−γ‖xᵢ − xⱼ‖²) as float32
  * (symmetric, unit diagonal), rows ordered by class (class c's rows are [classStart[c], classStart[c + 1])).
- * `lazy`: the matrix lives in a shared WebAssembly memory with the rows (`x`, `xn`: byte offsets of the
- * float64 rows and their squared norms, `gamma` of γ, `k` of the matrix, `ready` of an n × classes int32 flag
- * per block) and is filled on demand by lib/engine/wasm/svm.c's rbf_kernel_block; else `k` is complete.
+ * `wasm`: the matrix lives in a shared WebAssembly memory (byte offsets: `k`; `x`, `xn`, `gamma` the float64
+ * rows, their squared norms and γ; `ready` an n × classes int32 flag per block, or 0 when `k` is complete),
+ * filled on demand by lib/engine/wasm/svm.c's rbf_kernel_block, with one scratch slot per thread
+ * (`slotCount` of `slotBytes` from `slotAt`, claimed through the int32 counter at `slots`) for its svm_solve.
  */
 export interface GramSpec {
   n: number;
   dims: number;
   classStart: Int32Array;
   k: Float32Array;
-  lazy?: {
+  wasm?: {
     memory: WebAssembly.Memory;
     module: WebAssembly.Module;
     x: number;
@@ -33,20 +34,41 @@ export interface GramSpec {
     gamma: number;
     k: number;
     ready: number;
+    slots: number;
+    slotAt: number;
+    slotBytes: number;
+    slotCount: number;
+    maxRows: number;
   };
 }
 
-/** The kernel values one pair of classes reads: K[i·n + j] for j in either class, valid once `ensure(i)` ran. */
+/** A binary problem's solution: α in the order of its rows, and rho. */
+export interface BinarySolution {
+  alpha: Float64Array;
+  rho: number;
+}
+
+/**
+ * The kernel values one pair of classes reads: K[i·n + j] for j in either class, valid once `ensure(i)` ran;
+ * `solve`, where present, is {@link solveBinary}'s loops in WebAssembly over the same values (the same bits).
+ */
 export interface Gram {
   n: number;
   k: Float32Array;
   ensure(row: number): void;
+  solve?: (rows: Int32Array, y: Int8Array, C: number, eps: number, maxIter: number) => BinarySolution;
 }
 
-/** A thread's handle on a fit's Gram matrix (one WebAssembly instance per thread when it is filled lazily). */
+/** svm_solve's scratch bytes for l variables (its layout in lib/engine/wasm/svm.c). */
+const solveScratchBytes = (l: number) => 48 * l + 4 * l * l + 64;
+
+/**
+ * A thread's handle on a fit's Gram matrix: in WebAssembly, its own instance of the module on the fit's
+ * memory and its own scratch slot.
+ */
 export class KernelMatrix {
-  private readonly fill: ((...args: number[]) => void) | null = null;
-  private readonly ready: Int32Array | null = null;
+  private readonly exports: Record<string, (...args: number[]) => number> | null = null;
+  private readonly slot: number = -1;
   private readonly classOf: Int32Array;
   private readonly k: Float32Array;
 
@@ -54,12 +76,12 @@ export class KernelMatrix {
     const classes = spec.classStart.length - 1;
     this.classOf = new Int32Array(spec.n);
     for (let c = 0; c < classes; c++) this.classOf.fill(c, spec.classStart[c], spec.classStart[c + 1]);
-    const lazy = spec.lazy;
-    if (lazy) {
-      const exports = new WebAssembly.Instance(lazy.module, { env: { memory: lazy.memory } }).exports;
-      this.fill = exports.rbf_kernel_block as (...args: number[]) => void;
-      this.ready = new Int32Array(lazy.memory.buffer, lazy.ready, spec.n * classes);
-      this.k = new Float32Array(lazy.memory.buffer, lazy.k, spec.n * spec.n);
+    const w = spec.wasm;
+    if (w) {
+      const instance = new WebAssembly.Instance(w.module, { env: { memory: w.memory } });
+      this.exports = instance.exports as unknown as Record<string, (...args: number[]) => number>;
+      this.slot = Atomics.add(new Int32Array(w.memory.buffer, w.slots, 1), 0, 1);
+      this.k = new Float32Array(w.memory.buffer, w.k, spec.n * spec.n);
     } else this.k = spec.k;
   }
 
@@ -67,14 +89,16 @@ export class KernelMatrix {
   pair(a: number, b: number): Gram {
     const { n, dims, classStart } = this.spec;
     const classes = classStart.length - 1;
-    const { fill, ready, classOf, k } = this;
-    const lazy = this.spec.lazy;
-    if (!fill || !ready || !lazy) return { n, k, ensure: () => {} };
+    const { exports, classOf, k, slot } = this;
+    const w = this.spec.wasm;
+    if (!exports || !w) return { n, k, ensure: () => {} };
+    const fill = exports.rbf_kernel_block;
+    const ready = w.ready ? new Int32Array(w.memory.buffer, w.ready, n * classes) : null;
     const block = (row: number, c: number) => {
-      if (Atomics.load(ready, row * classes + c) === 0)
-        fill(row, classOf[row], classStart[c], classStart[c + 1], c, classes, n, dims, lazy.x, lazy.xn, lazy.gamma, lazy.k, lazy.ready);
+      if (ready && Atomics.load(ready, row * classes + c) === 0)
+        fill(row, classOf[row], classStart[c], classStart[c + 1], c, classes, n, dims, w.x, w.xn, w.gamma, w.k, w.ready);
     };
-    return {
+    const gram: Gram = {
       n,
       k,
       ensure: (row) => {
@@ -82,6 +106,23 @@ export class KernelMatrix {
         block(row, b);
       },
     };
+    if (slot >= 0 && slot < w.slotCount) {
+      const base = w.slotAt + slot * w.slotBytes;
+      const rowsAt = base + 8 * w.maxRows;
+      const yAt = rowsAt + 4 * w.maxRows;
+      const scratchAt = (yAt + 4 * w.maxRows + 7) & ~7;
+      const solve = exports.svm_solve;
+      gram.solve = (rows, y, C, eps, maxIter) => {
+        const l = rows.length;
+        const buffer = w.memory.buffer;
+        new Int32Array(buffer, rowsAt, l).set(rows);
+        new Int32Array(buffer, yAt, l).set(y);
+        const args = [n, w.k, a, classStart[a], classStart[a + 1], b, classStart[b], classStart[b + 1], classes];
+        const rho = solve(l, rowsAt, yAt, C, eps, maxIter, 1, ...args, dims, w.x, w.xn, w.gamma, w.ready, base, scratchAt);
+        return { alpha: new Float64Array(buffer, base, l).slice(), rho };
+      };
+    }
+    return gram;
   }
 }
 
@@ -230,14 +271,14 @@ export function rbfKernel(
     rbfBlock(a, na, aNorm, b, nb, bNorm, dims, gamma, out, symmetric);
 }
 
-/** Largest lazily filled matrix (bytes): beyond it the matrix is computed whole, in TypeScript. */
-const LAZY_MAX_GRAM_BYTES = 512 * 2 ** 20;
+/** Largest matrix (bytes) kept in a WebAssembly memory: beyond it the matrix is computed whole, in TypeScript. */
+const WASM_MAX_FIT_BYTES = 512 * 2 ** 20;
 
 let lastMemory: WebAssembly.Memory | undefined;
 
 /**
- * A shared WebAssembly memory of at least `pages` for one fit's lazy matrix: the previous fit's when it is large
- * enough (fits are synchronous, so it is free again; reusing it spares allocating and faulting in pages).
+ * A shared WebAssembly memory of at least `pages` for one fit: the previous fit's when it is large enough
+ * (fits are synchronous, so it is free again; reusing it spares allocating and faulting in pages).
  */
 function fitMemory(pages: number): WebAssembly.Memory {
   if (!lastMemory || lastMemory.buffer.byteLength < pages * 65536)
@@ -246,31 +287,61 @@ function fitMemory(pages: number): WebAssembly.Memory {
 }
 
 /**
- * The RBF Gram matrix of the rows of x (n × dims, ordered by class as `classStart` says): filled lazily in
- * WebAssembly when `lazy` and the module is available, else computed whole (WebAssembly or TypeScript).
+ * The RBF Gram matrix of the rows of x (n × dims, ordered by class as `classStart` says), for `threads`
+ * threads: in a WebAssembly memory when the module is available (filled lazily when `lazy`, else computed
+ * whole up front), else computed whole in TypeScript.
  */
-export function rbfGram(x: Float64Array, n: number, dims: number, gamma: number, classStart: Int32Array, lazy: boolean): GramSpec {
+export function rbfGram(
+  x: Float64Array,
+  n: number,
+  dims: number,
+  gamma: number,
+  classStart: Int32Array,
+  lazy: boolean,
+  threads = 1,
+): GramSpec {
   const norms = rowNorms(x, n, dims);
-  const wasm = lazy && 4 * n * n <= LAZY_MAX_GRAM_BYTES ? svmKernelModule() : null;
+  const wasm = 4 * n * n <= WASM_MAX_FIT_BYTES ? svmKernelModule() : null;
   if (wasm) {
     const classes = classStart.length - 1;
-    const align = (b: number) => (b + 63) & ~63;
+    const sizes = Array.from({ length: classes }, (_, c) => classStart[c + 1] - classStart[c]).sort((u, v) => v - u);
+    const maxRows = (sizes[0] ?? 0) + (sizes[1] ?? 0);
+    const align = (bytes: number) => (bytes + 63) & ~63;
+    const slotBytes = align(16 * maxRows + 8 + solveScratchBytes(maxRows));
     const xAt = align(wasm.heapBase);
     const xnAt = align(xAt + 8 * n * dims);
     const gammaAt = align(xnAt + 8 * n);
-    const readyAt = align(gammaAt + 8);
-    const kAt = align(readyAt + 4 * n * classes);
+    const slots = align(gammaAt + 8);
+    const readyAt = align(slots + 4);
+    const slotAt = align(readyAt + 4 * n * classes);
+    const kAt = align(slotAt + threads * slotBytes);
     const memory = fitMemory(Math.ceil((kAt + 4 * n * n) / 65536));
+    const k = new Float32Array(memory.buffer, kAt, n * n);
+    new Int32Array(memory.buffer, slots, 1)[0] = 0;
     new Int32Array(memory.buffer, readyAt, n * classes).fill(0);
     new Float64Array(memory.buffer, xAt, n * dims).set(x);
     new Float64Array(memory.buffer, xnAt, n).set(norms);
     new Float64Array(memory.buffer, gammaAt, 1)[0] = gamma;
+    if (!lazy) rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
     return {
       n,
       dims,
       classStart,
-      k: new Float32Array(memory.buffer, kAt, n * n),
-      lazy: { memory, module: wasm.module, x: xAt, xn: xnAt, gamma: gammaAt, k: kAt, ready: readyAt },
+      k,
+      wasm: {
+        memory,
+        module: wasm.module,
+        x: xAt,
+        xn: xnAt,
+        gamma: gammaAt,
+        k: kAt,
+        ready: lazy ? readyAt : 0,
+        slots,
+        slotAt,
+        slotBytes,
+        slotCount: threads,
+        maxRows,
+      },
     };
   }
   // Shared where possible: the SVM's pair workers read it.
@@ -307,7 +378,8 @@ export function solveBinary(
   eps: number,
   maxIter: number,
   shrinking = true,
-): { alpha: Float64Array; rho: number } {
+): BinarySolution {
+  if (gram.solve && shrinking) return gram.solve(rows, yIn, C, eps, maxIter);
   const l = rows.length;
   const n = gram.n;
   const K = gram.k;

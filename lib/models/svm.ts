@@ -112,7 +112,8 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
   // matrix in 4-row blocks), and not with probability, whose cross-validation reads every row of every pair.
   const present = byClass.filter((r) => r.length > 0).length;
   const lazy = !c.probability && (2 * n) / Math.max(1, present) >= LAZY_MIN_PAIR_ROWS;
-  const gram = rbfGram(xByClass, n, dims, gamma, classStart, lazy);
+  const pool = classicPool();
+  const gram = rbfGram(xByClass, n, dims, gamma, classStart, lazy, pool?.threads ?? 1);
   const range = (cl: number) => Array.from({ length: byClass[cl].length }, (_, i) => classStart[cl] + i);
   // Every pair of classes present, in libsvm's order; trained on the worker threads and this one.
   const pairs: PairJob['pairs'] = [];
@@ -131,8 +132,7 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
     coef: new Float64Array(sharedBuffer(8 * coefLength)),
     scalars: new Float64Array(sharedBuffer(8 * 3 * pairs.length)),
   };
-  const pool = pairs.length > 1 ? classicPool() : null;
-  if (pool) pool.run({ kind: 'svm-pairs', ...job }, () => runPairs(job));
+  if (pool && pairs.length > 1) pool.run({ kind: 'svm-pairs', ...job }, () => runPairs(job));
   else runPairs(job);
 
   const used = new Map<number, number>();

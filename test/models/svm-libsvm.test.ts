@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { svmKernelModule, svmRuntime } from '../../lib/models/classic-threads';
 import { fitSvm, predictSvm, predictSvmClasses, predictSvmProba, type SvmState } from '../../lib/models/svm';
 import { libsvmSeed, Mt19937 } from '../../lib/models/svm-platt';
-import { KernelMatrix, rbfBlock, rbfGram, rbfKernel, rowNorms } from '../../lib/models/svm-solver';
+import { KernelMatrix, rbfBlock, rbfGram, rbfKernel, rowNorms, solveBinary } from '../../lib/models/svm-solver';
 import { foldData, loadFeatureTable, makeSplit, rowArray } from '../../lib/train';
 import { realDataRoot } from '../helpers/data';
 
@@ -125,7 +125,7 @@ test('a lazily filled kernel matrix has the bits of the whole one, blocks filled
   const classStart = Int32Array.of(0, 40, 41, 100, 157);
   const whole = rbfGram(x, n, d, 1 / d, classStart, false);
   const lazy = rbfGram(x, n, d, 1 / d, classStart, true);
-  assert.ok(lazy.lazy && !whole.lazy);
+  assert.ok(lazy.wasm?.ready && whole.wasm && !whole.wasm.ready);
   const matrix = new KernelMatrix(lazy);
   // Rows in a scrambled order against every pair of classes: later blocks copy their mirrors.
   for (let a = 0; a < 4; a++)
@@ -138,6 +138,40 @@ test('a lazily filled kernel matrix has the bits of the whole one, blocks filled
       }
     }
   assert.deepEqual(lazy.k, whole.k);
+});
+
+test('the WebAssembly SMO solver gives the TypeScript solver\'s α and rho bit for bit, on the lazy and the whole matrix', async (t) => {
+  if (!svmKernelModule()) return t.skip('kernels.wasm not built');
+  const table = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed004', { limitPerClass: 40, progress: false });
+  const d = foldData(table, makeSplit(table, 'speaker'), 0, { normalisation: 'global' });
+  const train = rowArray(d.train.rows);
+  const n = d.train.labels.length;
+  const dims = train[0].length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((u, v) => d.train.labels[u] - d.train.labels[v] || u - v);
+  const x = new Float64Array(n * dims);
+  order.forEach((r, i) => x.set(train[r], i * dims));
+  const classStart = new Int32Array(d.labels.length + 1);
+  order.forEach((r) => classStart[d.train.labels[r] + 1]++);
+  for (let c = 0; c < d.labels.length; c++) classStart[c + 1] += classStart[c];
+  const [a, b] = [1, 4];
+  const rows = Int32Array.from({ length: classStart[b + 1] - classStart[b] + classStart[a + 1] - classStart[a] }, (_, i) =>
+    i < classStart[a + 1] - classStart[a] ? classStart[a] + i : classStart[b] + i - (classStart[a + 1] - classStart[a]),
+  );
+  const y = Int8Array.from(rows, (r) => (r < classStart[a + 1] ? 1 : -1));
+  // Easy and hard problems (more iterations than variables: shrinking and gradient reconstruction run).
+  for (const [C, gamma] of [
+    [10, 1 / dims],
+    [1000, 8 / dims],
+  ])
+    for (const lazy of [true, false]) {
+      const gram = new KernelMatrix(rbfGram(x, n, dims, gamma, classStart, lazy)).pair(a, b);
+      assert.ok(gram.solve);
+      const wasm = gram.solve(rows, y, C, 1e-3, 1_000_000);
+      const ts = solveBinary({ ...gram, solve: undefined }, rows, y, C, 1e-3, 1_000_000);
+      assert.deepEqual(wasm, ts);
+      assert.ok(wasm.alpha.some((v) => v > 0 && v < C), 'free α');
+      if (C === 1000) assert.notDeepEqual(gram.solve(rows, y, C, 1e-3, rows.length), wasm, 'more iterations than rows');
+    }
 });
 
 test('RBF SVM on a whole TESS speaker fold (1400 rows, its kernel matrix filled lazily): SVC\'s predictions and support vectors', async () => {

@@ -218,3 +218,326 @@ EXPORT void rbf_kernel_block(int row, int row_cls, int from, int to, int cls, in
               count > 5 ? j5 : j0, count > 6 ? j6 : j0, j0, count, n, dims, x, xn, gamma, k);
   __atomic_store_n(ready + (unsigned)row * classes + cls, 1, __ATOMIC_RELEASE);
 }
+
+/*
+ * libsvm's C-SVC solver, the loops of solveBinary in lib/models/svm-solver.ts (see its comments) in the same
+ * order, so both give the same bits: SMO with second-order working-set selection, shrinking with gradient
+ * reconstruction, Q rows gathered from the Gram matrix k (n x n) on first use into float32 (libsvm's Qfloat).
+ * rows/yin: the problem's l Gram rows and labels (+1/-1). A lazily filled k (ready != 0) gets each touched
+ * row's blocks against classes a and b ([from_a, to_a), [from_b, to_b)) from rbf_kernel_block first.
+ * scratch: this thread's, 48 l + 4 l^2 bytes, 8-aligned (per variable 4 doubles and 4 ints, then Q). Writes
+ * alpha (in the order of rows) and returns rho.
+ */
+#define SVM_LOWER 0
+#define SVM_UPPER 1
+#define SVM_FREE 2
+
+EXPORT double svm_solve(int l, const int *rows, const int *yin, double C, double eps, int max_iter, int shrinking,
+                        int n, float *k, int cls_a, int from_a, int to_a, int cls_b, int from_b, int to_b,
+                        int classes, int dims, const double *x, const double *xn, const double *gamma_p, int *ready,
+                        double *alpha_out, char *scratch) {
+  const double TAU = 1e-12;
+  double *QD = (double *)scratch;
+  double *alpha = QD + l, *G = alpha + l, *Gbar = G + l;
+  int *active = (int *)(Gbar + l), *y = active + l, *status = y + l, *qready = status + l;
+  float *Q = (float *)(qready + l);
+  for (int p = 0; p < l; p++) {
+    QD[p] = 1.0; /* the RBF diagonal, exactly 1 in every Gram matrix */
+    alpha[p] = 0;
+    G[p] = -1;
+    Gbar[p] = 0;
+    active[p] = p;
+    y[p] = yin[p];
+    status[p] = SVM_LOWER;
+    qready[p] = 0;
+  }
+  int active_size = l, unshrink = 0;
+
+#define Q_ROW(v_, out_)                                                                                              \
+  do {                                                                                                             \
+    const int v = (v_);                                                                                            \
+    if (!qready[v]) {                                                                                              \
+      qready[v] = 1;                                                                                               \
+      const int r = rows[v];                                                                                       \
+      if (ready) {                                                                                                 \
+        const int rc = r >= from_a && r < to_a ? cls_a : cls_b;                                                    \
+        if (!__atomic_load_n(ready + (unsigned)r * classes + cls_a, __ATOMIC_ACQUIRE))                             \
+          rbf_kernel_block(r, rc, from_a, to_a, cls_a, classes, n, dims, x, xn, gamma_p, k, ready);                \
+        if (!__atomic_load_n(ready + (unsigned)r * classes + cls_b, __ATOMIC_ACQUIRE))                             \
+          rbf_kernel_block(r, rc, from_b, to_b, cls_b, classes, n, dims, x, xn, gamma_p, k, ready);                \
+      }                                                                                                            \
+      const float *kr = k + (unsigned)r * n;                                                                       \
+      float *qr = Q + (unsigned)v * l;                                                                             \
+      const int yv = yin[v];                                                                                       \
+      for (int q = 0; q < l; q++) qr[q] = (float)(yv * yin[q]) * kr[rows[q]];                                      \
+    }                                                                                                              \
+    out_ = Q + (unsigned)v * l;                                                                                    \
+  } while (0)
+
+  int iter = 0;
+  int counter = (l < 1000 ? l : 1000) + 1;
+  int ws_i = -1, ws_j = -1;
+  for (;;) {
+    if (max_iter != -1 && iter >= max_iter) break;
+    if (--counter == 0) {
+      counter = l < 1000 ? l : 1000;
+      if (shrinking) {
+        /* do_shrinking */
+        double gmax1 = -__builtin_inf(), gmax2 = -__builtin_inf();
+        for (int i = 0; i < active_size; i++) {
+          if (y[i] == 1) {
+            if (status[i] != SVM_UPPER && -G[i] >= gmax1) gmax1 = -G[i];
+            if (status[i] != SVM_LOWER && G[i] >= gmax2) gmax2 = G[i];
+          } else {
+            if (status[i] != SVM_UPPER && -G[i] >= gmax2) gmax2 = -G[i];
+            if (status[i] != SVM_LOWER && G[i] >= gmax1) gmax1 = G[i];
+          }
+        }
+        if (!unshrink && gmax1 + gmax2 <= eps * 10) {
+          unshrink = 1;
+          goto reconstruct_then_shrink;
+        }
+      shrink:
+        for (int i = 0; i < active_size; i++) {
+#define BE_SHRUNK(t)                                                                                                 \
+  (status[t] == SVM_UPPER ? (y[t] == 1 ? -G[t] > gmax1 : -G[t] > gmax2)                                            \
+                          : status[t] == SVM_LOWER ? (y[t] == 1 ? G[t] > gmax2 : G[t] > gmax1) : 0)
+          if (BE_SHRUNK(i)) {
+            active_size--;
+            while (active_size > i) {
+              if (!BE_SHRUNK(active_size)) {
+                /* swap_index(i, active_size) */
+                const int t = active_size;
+                int ti;
+                double td;
+                ti = y[i], y[i] = y[t], y[t] = ti;
+                ti = status[i], status[i] = status[t], status[t] = ti;
+                ti = active[i], active[i] = active[t], active[t] = ti;
+                td = QD[i], QD[i] = QD[t], QD[t] = td;
+                td = alpha[i], alpha[i] = alpha[t], alpha[t] = td;
+                td = G[i], G[i] = G[t], G[t] = td;
+                td = Gbar[i], Gbar[i] = Gbar[t], Gbar[t] = td;
+                break;
+              }
+              active_size--;
+            }
+          }
+#undef BE_SHRUNK
+        }
+        goto shrunk;
+      reconstruct_then_shrink : {
+        /* reconstruct_gradient, then every variable active again, then the shrink pass */
+        if (active_size != l) {
+          for (int j = active_size; j < l; j++) G[j] = Gbar[j] - 1;
+          int nfree = 0;
+          for (int j = 0; j < active_size; j++)
+            if (status[j] == SVM_FREE) nfree++;
+          if ((double)nfree * l > 2.0 * active_size * (l - active_size)) {
+            for (int i = active_size; i < l; i++) {
+              const float *qi;
+              Q_ROW(active[i], qi);
+              double s = G[i];
+              for (int j = 0; j < active_size; j++)
+                if (status[j] == SVM_FREE) s += alpha[j] * qi[active[j]];
+              G[i] = s;
+            }
+          } else {
+            for (int i = 0; i < active_size; i++)
+              if (status[i] == SVM_FREE) {
+                const float *qi;
+                Q_ROW(active[i], qi);
+                const double ai = alpha[i];
+                for (int j = active_size; j < l; j++) G[j] += ai * qi[active[j]];
+              }
+          }
+        }
+        active_size = l;
+        goto shrink;
+      }
+      shrunk:;
+      }
+    }
+    /* select_working_set, twice after a reconstruction when the first finds the active set optimal */
+    int pass = 0;
+    for (;;) {
+      double gmax = -__builtin_inf(), gmax2 = -__builtin_inf(), obj_diff_min = __builtin_inf();
+      int gmax_idx = -1, gmin_idx = -1;
+      for (int t = 0; t < active_size; t++) {
+        if (y[t] == 1) {
+          if (status[t] != SVM_UPPER && -G[t] >= gmax) {
+            gmax = -G[t];
+            gmax_idx = t;
+          }
+        } else if (status[t] != SVM_LOWER && G[t] >= gmax) {
+          gmax = G[t];
+          gmax_idx = t;
+        }
+      }
+      const int i = gmax_idx;
+      if (i >= 0) {
+        const float *qi;
+        Q_ROW(active[i], qi);
+        const int yi = y[i];
+        const double qdi = QD[i];
+        for (int j = 0; j < active_size; j++) {
+          const double Gj = G[j];
+          if (y[j] == 1) {
+            if (status[j] != SVM_LOWER) {
+              const double grad_diff = gmax + Gj;
+              if (Gj >= gmax2) gmax2 = Gj;
+              if (grad_diff > 0) {
+                const double quad = qdi + QD[j] - 2.0 * yi * qi[active[j]];
+                const double obj_diff = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
+                if (obj_diff <= obj_diff_min) {
+                  gmin_idx = j;
+                  obj_diff_min = obj_diff;
+                }
+              }
+            }
+          } else if (status[j] != SVM_UPPER) {
+            const double grad_diff = gmax - Gj;
+            if (-Gj >= gmax2) gmax2 = -Gj;
+            if (grad_diff > 0) {
+              const double quad = qdi + QD[j] + 2.0 * yi * qi[active[j]];
+              const double obj_diff = -(grad_diff * grad_diff) / (quad > 0 ? quad : TAU);
+              if (obj_diff <= obj_diff_min) {
+                gmin_idx = j;
+                obj_diff_min = obj_diff;
+              }
+            }
+          }
+        }
+      }
+      if (!(gmax + gmax2 < eps || gmin_idx == -1)) {
+        ws_i = gmax_idx;
+        ws_j = gmin_idx;
+        break;
+      }
+      if (pass == 1) goto done;
+      pass = 1;
+      /* reconstruct_gradient; every variable active */
+      if (active_size != l) {
+        for (int j = active_size; j < l; j++) G[j] = Gbar[j] - 1;
+        int nfree = 0;
+        for (int j = 0; j < active_size; j++)
+          if (status[j] == SVM_FREE) nfree++;
+        if ((double)nfree * l > 2.0 * active_size * (l - active_size)) {
+          for (int ii = active_size; ii < l; ii++) {
+            const float *qi;
+            Q_ROW(active[ii], qi);
+            double s = G[ii];
+            for (int j = 0; j < active_size; j++)
+              if (status[j] == SVM_FREE) s += alpha[j] * qi[active[j]];
+            G[ii] = s;
+          }
+        } else {
+          for (int ii = 0; ii < active_size; ii++)
+            if (status[ii] == SVM_FREE) {
+              const float *qi;
+              Q_ROW(active[ii], qi);
+              const double ai = alpha[ii];
+              for (int j = active_size; j < l; j++) G[j] += ai * qi[active[j]];
+            }
+        }
+      }
+      active_size = l;
+      counter = 1;
+    }
+    ++iter;
+    {
+      const int i = ws_i, j = ws_j;
+      const float *qi, *qj;
+      Q_ROW(active[i], qi);
+      Q_ROW(active[j], qj);
+      const double qij = qi[active[j]];
+      const double old_ai = alpha[i], old_aj = alpha[j];
+      if (y[i] != y[j]) {
+        double quad = QD[i] + QD[j] + 2 * qij;
+        if (quad <= 0) quad = TAU;
+        const double delta = (-G[i] - G[j]) / quad;
+        const double diff = alpha[i] - alpha[j];
+        alpha[i] += delta;
+        alpha[j] += delta;
+        if (diff > 0) {
+          if (alpha[j] < 0) {
+            alpha[j] = 0;
+            alpha[i] = diff;
+          }
+        } else if (alpha[i] < 0) {
+          alpha[i] = 0;
+          alpha[j] = -diff;
+        }
+        if (diff > 0) {
+          if (alpha[i] > C) {
+            alpha[i] = C;
+            alpha[j] = C - diff;
+          }
+        } else if (alpha[j] > C) {
+          alpha[j] = C;
+          alpha[i] = C + diff;
+        }
+      } else {
+        double quad = QD[i] + QD[j] - 2 * qij;
+        if (quad <= 0) quad = TAU;
+        const double delta = (G[i] - G[j]) / quad;
+        const double sum = alpha[i] + alpha[j];
+        alpha[i] -= delta;
+        alpha[j] += delta;
+        if (sum > C) {
+          if (alpha[i] > C) {
+            alpha[i] = C;
+            alpha[j] = sum - C;
+          }
+        } else if (alpha[j] < 0) {
+          alpha[j] = 0;
+          alpha[i] = sum;
+        }
+        if (sum > C) {
+          if (alpha[j] > C) {
+            alpha[j] = C;
+            alpha[i] = sum - C;
+          }
+        } else if (alpha[i] < 0) {
+          alpha[i] = 0;
+          alpha[j] = sum;
+        }
+      }
+      const double dai = alpha[i] - old_ai, daj = alpha[j] - old_aj;
+      for (int t = 0; t < active_size; t++) {
+        const int v = active[t];
+        G[t] += qi[v] * dai + qj[v] * daj;
+      }
+      const int ui = status[i] == SVM_UPPER, uj = status[j] == SVM_UPPER;
+      status[i] = alpha[i] >= C ? SVM_UPPER : alpha[i] <= 0 ? SVM_LOWER : SVM_FREE;
+      status[j] = alpha[j] >= C ? SVM_UPPER : alpha[j] <= 0 ? SVM_LOWER : SVM_FREE;
+      if (ui != (status[i] == SVM_UPPER)) {
+        const double c = ui ? -C : C;
+        for (int t = 0; t < l; t++) Gbar[t] += c * qi[active[t]];
+      }
+      if (uj != (status[j] == SVM_UPPER)) {
+        const double c = uj ? -C : C;
+        for (int t = 0; t < l; t++) Gbar[t] += c * qj[active[t]];
+      }
+    }
+  }
+done:;
+#undef Q_ROW
+  /* rho: the mean of y.G over free variables, else the middle of the feasible interval */
+  double ub = __builtin_inf(), lb = -__builtin_inf(), sum_free = 0;
+  int nfree = 0;
+  for (int i = 0; i < active_size; i++) {
+    const double yG = y[i] * G[i];
+    if (status[i] == SVM_UPPER) {
+      if (y[i] == -1) ub = yG < ub ? yG : ub;
+      else lb = yG > lb ? yG : lb;
+    } else if (status[i] == SVM_LOWER) {
+      if (y[i] == 1) ub = yG < ub ? yG : ub;
+      else lb = yG > lb ? yG : lb;
+    } else {
+      nfree++;
+      sum_free += yG;
+    }
+  }
+  for (int i = 0; i < l; i++) alpha_out[active[i]] = alpha[i];
+  return nfree > 0 ? sum_free / nfree : (ub + lb) / 2;
+}
