@@ -286,10 +286,18 @@ function fitMemory(pages: number): WebAssembly.Memory {
   return lastMemory;
 }
 
+/** Rows of x (row-major, `dims` wide) into `out` in `order` (all of them in x's order without one). */
+function copyRows(x: Float64Array, dims: number, order: Int32Array | undefined, out: Float64Array): Float64Array {
+  if (!order) out.set(x.subarray(0, out.length));
+  else order.forEach((r, i) => out.set(x.subarray(r * dims, (r + 1) * dims), i * dims));
+  return out;
+}
+
 /**
- * The RBF Gram matrix of the rows of x (n × dims, ordered by class as `classStart` says), for `threads`
- * threads: in a WebAssembly memory when the module is available (filled lazily when `lazy`, else computed
- * whole up front), else computed whole in TypeScript.
+ * The RBF Gram matrix of the rows of x (n × dims) taken in `order` (its row i is x's row order[i]; by default
+ * x's order), which groups them by class as `classStart` says, for `threads` threads: in a WebAssembly memory
+ * when the module is available (filled lazily when `lazy`, else computed whole up front), else computed whole
+ * in TypeScript.
  */
 export function rbfGram(
   x: Float64Array,
@@ -299,8 +307,8 @@ export function rbfGram(
   classStart: Int32Array,
   lazy: boolean,
   threads = 1,
+  order?: Int32Array,
 ): GramSpec {
-  const norms = rowNorms(x, n, dims);
   const wasm = 4 * n * n <= WASM_MAX_FIT_BYTES ? svmKernelModule() : null;
   if (wasm) {
     const classes = classStart.length - 1;
@@ -319,10 +327,12 @@ export function rbfGram(
     const k = new Float32Array(memory.buffer, kAt, n * n);
     new Int32Array(memory.buffer, slots, 1)[0] = 0;
     new Int32Array(memory.buffer, readyAt, n * classes).fill(0);
-    new Float64Array(memory.buffer, xAt, n * dims).set(x);
+    const xm = new Float64Array(memory.buffer, xAt, n * dims);
+    copyRows(x, dims, order, xm);
+    const norms = rowNorms(xm, n, dims);
     new Float64Array(memory.buffer, xnAt, n).set(norms);
     new Float64Array(memory.buffer, gammaAt, 1)[0] = gamma;
-    if (!lazy) rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
+    if (!lazy) rbfKernel(xm, n, norms, xm, n, norms, dims, gamma, k, true);
     return {
       n,
       dims,
@@ -344,9 +354,11 @@ export function rbfGram(
       },
     };
   }
+  const xo = order ? copyRows(x, dims, order, new Float64Array(n * dims)) : x;
+  const norms = rowNorms(xo, n, dims);
   // Shared where possible: the SVM's pair workers read it.
   const k = new Float32Array(sharedBuffer(4 * n * n));
-  rbfKernel(x, n, norms, x, n, norms, dims, gamma, k, true);
+  rbfKernel(xo, n, norms, xo, n, norms, dims, gamma, k, true);
   return { n, dims, classStart, k };
 }
 

@@ -105,15 +105,13 @@ export function fitSvm(rows: ArrayLike<number>[], labels: number[], nClasses: nu
   const order = Int32Array.from(byClass.flat());
   const classStart = new Int32Array(nClasses + 1);
   byClass.forEach((r, cl) => (classStart[cl + 1] = classStart[cl] + r.length));
-  const xByClass = new Float64Array(n * dims);
-  order.forEach((r, i) => xByClass.set(x.subarray(r * dims, (r + 1) * dims), i * dims));
   // Filled lazily where a pair's solver touches few of its rows: large pairs (on TESS's 400-row pairs it
   // computed 38 % of the matrix, on RAVDESS's 200-row pairs 90 %, where one-row blocks cost more than the whole
   // matrix in 4-row blocks), and not with probability, whose cross-validation reads every row of every pair.
   const present = byClass.filter((r) => r.length > 0).length;
   const lazy = !c.probability && (2 * n) / Math.max(1, present) >= LAZY_MIN_PAIR_ROWS;
   const pool = classicPool();
-  const gram = rbfGram(xByClass, n, dims, gamma, classStart, lazy, pool?.threads ?? 1);
+  const gram = rbfGram(x, n, dims, gamma, classStart, lazy, pool?.threads ?? 1, order);
   const range = (cl: number) => Array.from({ length: byClass[cl].length }, (_, i) => classStart[cl] + i);
   // Every pair of classes present, in libsvm's order; trained on the worker threads and this one.
   const pairs: PairJob['pairs'] = [];
