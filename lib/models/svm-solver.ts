@@ -7,8 +7,9 @@
  * Kernel values come from one RBF Gram matrix of the training rows per fit, shared by every one-vs-one pair,
  * every cross-validation fold and every thread, so no kernel value is evaluated twice. The training rows are
  * ordered by class, so the values a pair needs of one row are two contiguous blocks (the row against each of
- * its two classes). In WebAssembly the matrix is filled lazily, block by block, as the solver first touches a
- * row (libsvm computes kernel rows on demand the same way); otherwise it is computed whole up front.
+ * its two classes). In WebAssembly the matrix can be filled lazily, block by block, as the solver first
+ * touches a row (libsvm computes kernel rows on demand the same way), and the solver's loops run there too
+ * (lib/engine/wasm/svm.c's svm_solve, these loops in the same order: the same bits).
  */
 import { sharedBuffer } from './classic-shared';
 import { svmKernelModule, svmRuntime } from './classic-threads';
@@ -380,7 +381,7 @@ function qBuffer(size: number): Float32Array {
  *
  * The problem's Q = y·yᵀ ∘ K is gathered row by row, on first use, into an l × l float32 matrix in the
  * variables' original order; the loops over positions read it through `active` (position → variable), so
- * libsvm's swaps move no Q values.
+ * libsvm's swaps move no Q values. With `gram.solve` (WebAssembly) the same loops run there.
  */
 export function solveBinary(
   gram: Gram,
