@@ -11,22 +11,29 @@
 import * as tf from '@tensorflow/tfjs';
 import { mapFloats } from './io';
 
-/** 32-bit avalanche hash of (seed, i) (murmur3's finalizer over a Weyl step). */
+/** 32-bit avalanche hash of (seed, i) (murmur3's finalizer over a Weyl step), as a signed int32. */
 function hash32(seed: number, i: number): number {
   let h = (seed + Math.imul(i, 0x9e3779b1)) | 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
+
+/** 24 uniform random bits for (seed, i): small integers keep the loops in V8's integer fast path. */
+function bits24(seed: number, i: number): number {
+  return hash32(seed, i) >>> 8;
+}
+
+const TWO_24 = 0x1000000;
 
 /** A 32-bit seed from one Math.random() draw. */
 function drawSeed(): number {
   return Math.floor(Math.random() * 0x100000000) | 0;
 }
 
-/** The drop threshold on hash32: element i is dropped when hash32(seed, i) < threshold (P = rate). */
+/** The drop threshold on bits24: element i is dropped when bits24(seed, i) < threshold (P = rate). */
 function dropThreshold(rate: number): number {
-  return Math.min(0x100000000, Math.round(rate * 0x100000000));
+  return Math.min(TWO_24, Math.round(rate * TWO_24));
 }
 
 /** out[i] = src[i] · scale where element i is kept, 0 where dropped. */
@@ -37,7 +44,7 @@ function applyMask(
   threshold: number,
   scale: number,
 ): void {
-  for (let i = 0; i < src.length; i++) out[i] = hash32(seed, i) < threshold ? 0 : src[i] * scale;
+  for (let i = 0; i < src.length; i++) out[i] = bits24(seed, i) < threshold ? 0 : src[i] * scale;
 }
 
 /** A new tensor of x's shape from fill(x's values, output values), written in the backend's memory. */
@@ -69,8 +76,8 @@ function fillGaussian(src: Float32Array, out: Float32Array, seed: number, stddev
   const n = src.length;
   for (let i = 0; i < n; i += 2) {
     // u1 in (0, 1]: log never sees 0.
-    const u1 = (hash32(seed, i) + 1) / 0x100000000;
-    const angle = (2 * Math.PI * hash32(seed2, i)) / 0x100000000;
+    const u1 = (bits24(seed, i) + 1) / TWO_24;
+    const angle = (2 * Math.PI * bits24(seed2, i)) / TWO_24;
     const r = stddev * Math.sqrt(-2 * Math.log(u1));
     out[i] = src[i] + r * Math.cos(angle);
     if (i + 1 < n) out[i + 1] = src[i + 1] + r * Math.sin(angle);
