@@ -2,9 +2,9 @@
  * BatchNorm over the leading axes of channels-last activations (tfjs-layers BatchNormalization with axis -1,
  * after Conv1D / Conv2D / Dense) on the engine's C kernels:
  * - FusedBatchNorm (inference, and the training forward) as one pass y = x·scale + shift;
- * - training as one differentiable op: batch statistics in one call, the gradient in two passes (per-channel
- *   sums, then dx), where tfjs-layers builds it from moments, tiles, means and elementwise ops (about 40
- *   tfjs ops per layer; a third of a 2-D CNN's step).
+ * - training as one differentiable op: batch statistics (float64 sums), the gradient in two passes
+ *   (per-channel sums, then dx), every pass split over the threads, where tfjs-layers builds it from moments,
+ *   tiles, means and elementwise ops (about 40 tfjs ops per layer; a third of a 2-D CNN's step).
  * BatchNormalization.call is routed here while the engine is active, as the LSTM is (lstm.ts): models stay
  * ordinary tfjs-layers models.
  */
@@ -34,6 +34,29 @@ function scaleShift(
     out[C + c] = (beta ? beta[c] : 0) - mean[c] * s;
   }
   return out;
+}
+
+/**
+ * Per-channel float64 sums over all rows from a row-range kernel split over the threads: each part writes
+ * `width` doubles of its own (args gives its call's arguments with that buffer last), added up here.
+ */
+function rowSums(
+  rt: WasmRuntime,
+  kernel: 'bn_row_sums' | 'bn_grad_row_sums',
+  rows: number,
+  C: number,
+  width: number,
+  args: (r0: number, r1: number, out: number) => number[],
+): Float64Array {
+  // Zeroed: parts the split leaves empty still add 0.
+  const parts = Array.from({ length: rt.threads }, () => rt.zeros(2 * width));
+  rt.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
+  const total = new Float64Array(width);
+  for (const ptr of parts) {
+    const part = new Float64Array(rt.memory.buffer, ptr, width);
+    for (let i = 0; i < width; i++) total[i] += part[i];
+  }
+  return total;
 }
 
 /** The FusedBatchNorm kernel when every parameter is per last-axis channel; null otherwise. */
@@ -78,10 +101,10 @@ export function batchNormTrain(
   const backend = tf.backend();
   rt.reset();
   const px = uploadTensor(rt, x);
-  const sum = rt.allocF64(C);
-  const m = rt.alloc(C);
-  const v = rt.alloc(C);
-  rt.kernels.bn_stats(rows, C, px, sum, m, v);
+  const sum = rowSums(rt, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, 0, out]);
+  const m = rt.put(Float32Array.from(sum, (s) => s / rows));
+  const squares = rowSums(rt, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, m, out]);
+  const v = rt.put(Float32Array.from(squares, (s) => s / rows));
   const ss = rt.put(
     scaleShift(rt.view(m, C), rt.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
   );
@@ -102,11 +125,13 @@ export function batchNormTrain(
       const pm = uploadTensor(rt, sm);
       const pv = uploadTensor(rt, sv);
       const pg = uploadTensor(rt, sg);
-      const sums = rt.allocF64(2 * C);
+      const sums = rt.putTyped(
+        rowSums(rt, 'bn_grad_row_sums', rows, C, 2 * C, (r0, r1, out) => [r0, r1, C, pxs, pdy, pm, out]),
+      );
       const dgamma = rt.alloc(C);
       const dbeta = rt.alloc(C);
       const coef = rt.alloc(3 * C);
-      rt.kernels.bn_grad_sums(rows, C, pxs, pdy, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
+      rt.kernels.bn_grad_coef(rows, C, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
       const dx = rt.alloc(rows * C);
       rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx], rowsPerThread(C));
       return [

@@ -72,10 +72,13 @@ function uploadPlaced(
   [top, left]: [number, number],
   [rowStep, colStep]: [number, number] = [1, 1],
 ): number {
-  const ptr = rt.zeros(B * Hp * Wp * C);
+  const dense = rowStep === 1 && colStep === 1;
+  // Dilated layouts leave gaps everywhere: zero it all. Otherwise only the border the rows do not cover.
+  const ptr = dense ? rt.alloc(B * Hp * Wp * C) : rt.zeros(B * Hp * Wp * C);
   countCopyIn(B * H * W * C);
   const f32 = rt.f32;
   const base = ptr / 4;
+  if (dense) zeroBorder(f32, base, [B, H, W, C], [Hp, Wp], [top, left]);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const ph = top + h * rowStep;
@@ -96,6 +99,38 @@ function uploadPlaced(
     }
   }
   return ptr;
+}
+
+/**
+ * Zeroes the part of a [B, Hp, Wp, C] buffer at f32[base] that rows of a [B, H, W, C] source placed at
+ * (top, left) with unit steps leave uncovered: whole rows above and below, and the columns either side.
+ */
+function zeroBorder(
+  f32: Float32Array,
+  base: number,
+  [B, H, W, C]: number[],
+  [Hp, Wp]: [number, number],
+  [top, left]: [number, number],
+): void {
+  const row = Wp * C;
+  const h0 = Math.max(0, top);
+  const h1 = Math.min(Hp, top + H);
+  const w0 = Math.max(0, left) * C;
+  const w1 = Math.min(Wp, left + W) * C;
+  for (let b = 0; b < B; b++) {
+    const img = base + b * Hp * row;
+    if (h1 <= h0) {
+      f32.fill(0, img, img + Hp * row);
+      continue;
+    }
+    f32.fill(0, img, img + h0 * row);
+    f32.fill(0, img + h1 * row, img + Hp * row);
+    for (let h = h0; h < h1; h++) {
+      const r = img + h * row;
+      if (w0 > 0) f32.fill(0, r, r + w0);
+      if (w1 < row) f32.fill(0, r + w1, r + row);
+    }
+  }
 }
 
 /** x zero-padded for the forward GEMMs ([B, paddedHeight, paddedWidth, Cin] in the wasm heap). */

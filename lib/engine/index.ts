@@ -8,9 +8,10 @@
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
  * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
- * - Identity (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - Identity and same-dtype Cast (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
+ * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
@@ -21,11 +22,13 @@ import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
+import { installFusedNoise } from './noise';
 import { maxPoolGrad } from './pool';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
 export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
+export { dropoutTrain, gaussianNoiseTrain, installFusedNoise, uninstallFusedNoise } from './noise';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -72,6 +75,11 @@ const KERNELS: [string, Impl][] = [
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
   ['Identity', (_rt, be, i) => identityShared(be, i.x)],
+  // A cast to x's own dtype (ReLU's gradient casts its float32 step mask): the stock wasm kernel copies.
+  [
+    'Cast',
+    (_rt, be, i, a) => (i.x.dtype === (a as unknown as tf.CastAttrs).dtype ? identityShared(be, i.x) : null),
+  ],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
@@ -122,6 +130,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   }
   installFusedLstm(active);
   installFusedBatchNorm(active);
+  installFusedNoise(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }

@@ -85,3 +85,24 @@ export function writeFloats(backend: tf.KernelBackend, data: Float32Array, shape
   }
   return { dataId: backend.write(data, shape, 'float32'), shape, dtype: 'float32' };
 }
+
+/**
+ * A new backend tensor of x's shape whose values fill(x's values, output) writes, both read and written in
+ * place in the backend's memory (no copy through the engine's).
+ */
+export function mapFloats(
+  backend: tf.KernelBackend,
+  x: TensorInfo,
+  fill: (src: Float32Array, out: Float32Array) => void,
+): TensorInfo {
+  if (isWasm(backend)) {
+    // Allocate first: growing the heap would detach a view of x taken before.
+    const out = backend.makeOutput(x.shape, 'float32');
+    fill(readFloats(backend, x), backend.typedArrayFromHeap(out) as Float32Array);
+    return out;
+  }
+  const src = readFloats(backend, x);
+  const values = new Float32Array(src.length);
+  fill(src, values);
+  return { dataId: backend.write(values, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
+}

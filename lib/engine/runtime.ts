@@ -17,9 +17,10 @@ export interface KernelExports {
   conv2d_filter_grad(...args: number[]): void;
   conv_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
   bias_act(...args: number[]): void;
-  bn_stats(rows: number, C: number, x: number, sum: number, mean: number, variance: number): void;
+  bn_row_sums(r0: number, r1: number, C: number, x: number, center: number, sum: number): void;
   bn_apply(...args: number[]): void;
-  bn_grad_sums(...args: number[]): void;
+  bn_grad_row_sums(...args: number[]): void;
+  bn_grad_coef(...args: number[]): void;
   bn_grad_apply(...args: number[]): void;
   maxpool_grad(...args: number[]): void;
   lstm_forward(...args: number[]): void;
@@ -46,6 +47,8 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'bn_apply',
   'bn_grad_apply',
   'maxpool_grad',
+  'bn_row_sums',
+  'bn_grad_row_sums',
 ];
 
 /** Kernels the native addon (native/engine.c) also has, by its index for `run`. */

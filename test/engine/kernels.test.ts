@@ -164,6 +164,19 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     assert.equal(tf.memory().numDataBuffers, before);
   });
 
+  it('a Cast to the same dtype shares the data; a Cast to another dtype converts as stock does', () => {
+    const before = tf.memory().numDataBuffers;
+    const x = tensor([5, 7], 72);
+    const same = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, before + 1, 'one buffer for both tensors');
+    assert.deepEqual(same.dataSync(), x.dataSync());
+    const ints = tf.cast(tf.mul(x, 10), 'int32');
+    const stock = withFastKernels(false, () => tf.cast(tf.mul(x, 10), 'int32'));
+    assert.equal(ints.dtype, 'int32');
+    assert.deepEqual(ints.dataSync(), stock.dataSync());
+    tf.dispose([x, same, ints, stock]);
+  });
+
   it('Reverse along one or several axes agrees with stock', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() => {

@@ -176,17 +176,20 @@ EXPORT void bias_act(int r0, int r1, int C, float *y, const float *bias, int rel
  * ------------------------------------------------------------------------------------------- */
 
 /* Per-channel mean and (biased) variance of x[rows][C], two passes. sum: scratch double[C]. */
-EXPORT void bn_stats(int rows, int C, const float *x, double *sum, float *mean, float *var) {
+/* Rows [r0, r1): sum[c] = Σ x[r][c], or Σ (x[r][c] − center[c])² when center is not null, in float64 (one
+ * thread's part of BatchNorm's batch mean or variance; the caller adds the parts). */
+EXPORT void bn_row_sums(int r0, int r1, int C, const float *x, const float *center, double *sum) {
   for (int c = 0; c < C; c++) sum[c] = 0;
-  for (int r = 0; r < rows; r++)
-    for (int c = 0; c < C; c++) sum[c] += x[r * C + c];
-  for (int c = 0; c < C; c++) mean[c] = (float)(sum[c] / rows), sum[c] = 0;
-  for (int r = 0; r < rows; r++)
+  if (!center) {
+    for (int r = r0; r < r1; r++)
+      for (int c = 0; c < C; c++) sum[c] += x[r * C + c];
+    return;
+  }
+  for (int r = r0; r < r1; r++)
     for (int c = 0; c < C; c++) {
-      double d = (double)x[r * C + c] - mean[c];
+      double d = (double)x[r * C + c] - center[c];
       sum[c] += d * d;
     }
-  for (int c = 0; c < C; c++) var[c] = (float)(sum[c] / rows);
 }
 
 /* Rows [r0, r1): y = x * scale + shift, with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale
@@ -204,20 +207,27 @@ EXPORT void bn_apply(int r0, int r1, int C, const float *x, const float *scale_s
   }
 }
 
-/* Gradient of y = gamma * (x - mean) / sqrt(var + eps) + beta with mean and var the batch's own:
- *   dbeta = Σ dy, dgamma = Σ dy·x̂, dx = gamma·invstd / N · (N·dy − dbeta − x̂·dgamma),
- * the last folded per channel into dx = k·dy + a·x + b: coef[3][C] = (k, a, b) for bn_grad_apply.
- * sums: scratch double[2][C]. */
-EXPORT void bn_grad_sums(int rows, int C, const float *x, const float *dy, const float *mean, const float *var,
-                         const float *gamma, float eps, double *sums, float *dgamma, float *dbeta, float *coef) {
+/* Rows [r0, r1) of the BatchNorm gradient's per-channel sums in float64: sums[0][c] = Σ dy,
+ * sums[1][c] = Σ dy·(x − mean) (one thread's part; the caller adds the parts for bn_grad_coef). */
+EXPORT void bn_grad_row_sums(int r0, int r1, int C, const float *x, const float *dy, const float *mean,
+                             double *sums) {
   double *sdy = sums, *sdyx = sums + C;
   for (int c = 0; c < C; c++) sdy[c] = sdyx[c] = 0;
-  for (int r = 0; r < rows; r++)
+  for (int r = r0; r < r1; r++)
     for (int c = 0; c < C; c++) {
       double g = dy[r * C + c];
       sdy[c] += g;
       sdyx[c] += g * ((double)x[r * C + c] - mean[c]);
     }
+}
+
+/* Gradient of y = gamma * (x - mean) / sqrt(var + eps) + beta with mean and var the batch's own, from the
+ * sums of bn_grad_row_sums over all rows:
+ *   dbeta = Σ dy, dgamma = Σ dy·x̂, dx = gamma·invstd / N · (N·dy − dbeta − x̂·dgamma),
+ * the last folded per channel into dx = k·dy + a·x + b: coef[3][C] = (k, a, b) for bn_grad_apply. */
+EXPORT void bn_grad_coef(int rows, int C, const float *mean, const float *var, const float *gamma, float eps,
+                         const double *sums, float *dgamma, float *dbeta, float *coef) {
+  const double *sdy = sums, *sdyx = sums + C;
   for (int c = 0; c < C; c++) {
     double invstd = 1.0 / __builtin_sqrt((double)var[c] + eps);
     double k = gamma[c] * invstd;
