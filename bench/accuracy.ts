@@ -137,6 +137,8 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         bench: 'accuracy',
+        command: `node dist/bench/accuracy.js ${process.argv.slice(2).join(' ')}`,
+        date: new Date(started).toISOString(),
         quick,
         backend: info.name,
         engine: engineInfo().summary,

@@ -139,6 +139,8 @@ export interface ProtocolFoldResult {
   seconds: number;
   /** Epochs run (neural models). */
   epochs?: number;
+  /** Per-epoch log of a neural model (empty for classic models). */
+  history: FitEpochLog[];
   /** Whether the model came from the cache instead of being trained now. */
   cached: boolean;
   /** The fold's model directory (with `cacheDir`). */
@@ -280,6 +282,7 @@ export async function runProtocol(
         minRecall: minRecall(m.recall),
         seconds: cached.meta.training.seconds,
         epochs: cached.meta.training.history.length || undefined,
+        history: cached.meta.training.history,
         cached: true,
         dir,
         yTrue: cached.record.yTrue,
@@ -319,6 +322,7 @@ export async function runProtocol(
         minRecall: minRecall(r.metrics.recall),
         seconds: r.seconds,
         epochs: r.history.length || undefined,
+        history: r.history,
         cached: false,
         dir,
         yTrue: r.yTrue,
