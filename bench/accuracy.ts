@@ -9,8 +9,9 @@
  *     [--config '{"attention":false}'] [--training '{"timeMasks":0}'] [--features SET]   (ablations: overrides of every model's config)
  *     [--augment default|none]   (speaker augmentation of the training side; default: each model's own)
  *     [--out FILE]   (also rewrite FILE with the JSON after every row, so a long run leaves its finished rows)
+ *     [--cache DIR]   (keep every fold's model under DIR, keyed by recipe, clips and seeds; a re-run reloads them)
  *
- * Protocols: tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
+ * Protocols (lib/evaluate/protocols.ts, the registry notebook 05 runs too): tess-random (stratified 80/20, seed 0), tess-speaker (OAF→YAF and YAF→OAF), ravdess-speaker
  * (8 classes, 5 folds grouped by actor), ravdess-to-tess (cross-corpus on the shared emotions: RAVDESS calm is
  * dropped, TESS has none), tess-speaker-ravdess (one TESS speaker and the 16 RAVDESS actors → the other TESS
  * speaker; RAVDESS calm stays in training; not in the default run). Validation for early stopping: a seeded 10 % of the training side's clips.
@@ -23,75 +24,21 @@ import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { engineInfo } from '../lib/engine';
 import { scaleColumns, type SvmConfig } from '../lib/models/svm';
-import { featureSet } from '../lib/features/sets';
 import { zooEntry, type ZooModelName } from '../lib/models/zoo';
 import {
   foldData,
-  loadFeatureTable,
-  makeSplit,
   mappedRows,
   rowArray,
   speakerAugmentedRows,
-  trainFold,
   type FeatureTable,
   type Normalisation,
   type RowSource,
-  type SplitName,
 } from '../lib/train';
 import { resolveDataRoot } from '../lib/data/root';
-import { speakerKey } from '../lib/data/split';
 import { DEFAULT_SPEAKER_AUGMENTATION } from '../lib/augment/speaker';
 import { writeFileAtomic } from '../lib/util/atomic';
 import { bootstrapStatistic } from '../lib/evaluate/bootstrap';
-
-interface Protocol {
-  name: string;
-  corpora: string[];
-  split: SplitName;
-  /** Default models of the protocol. */
-  models: ZooModelName[];
-  /** Keep only the folds whose test side is one of these speakers (`corpus/speaker`); default every fold. */
-  testSpeakers?: string[];
-  /** Run only when named in --protocols. */
-  optIn?: true;
-}
-
-const CLASSIC: ZooModelName[] = ['seed004-rf', 'seed004-svm', 'seed004-mlp'];
-const PROTOCOLS: Protocol[] = [
-  {
-    name: 'tess-random',
-    corpora: ['tess'],
-    split: 'random',
-    models: ['seed000', 'seed001', 'seed003', ...CLASSIC],
-  },
-  {
-    name: 'tess-speaker',
-    corpora: ['tess'],
-    split: 'speaker',
-    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
-  },
-  {
-    name: 'ravdess-speaker',
-    corpora: ['ravdess'],
-    split: 'speaker',
-    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
-  },
-  {
-    // tess-speaker with every RAVDESS actor added to the training side: what more training voices buy.
-    name: 'tess-speaker-ravdess',
-    corpora: ['ravdess', 'tess'],
-    split: 'loso',
-    models: ['best'],
-    testSpeakers: ['tess/OAF', 'tess/YAF'],
-    optIn: true,
-  },
-  {
-    name: 'ravdess-to-tess',
-    corpora: ['ravdess', 'tess'],
-    split: 'cross',
-    models: ['best', 'best-mlp', 'best-cnn', ...CLASSIC],
-  },
-];
+import { PROTOCOLS, runProtocol } from '../lib/evaluate/protocols';
 
 function listArg(name: string): string[] | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -190,6 +137,8 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         bench: 'accuracy',
+        command: `node dist/bench/accuracy.js ${process.argv.slice(2).join(' ')}`,
+        date: new Date(started).toISOString(),
         quick,
         backend: info.name,
         engine: engineInfo().summary,
@@ -205,111 +154,87 @@ async function main(): Promise<void> {
     const models = (listArg('models') as ZooModelName[] | undefined) ?? protocol.models;
     for (const model of models) {
       const entry = zooEntry(model);
-      const features = listArg('features')?.[0] ?? entry.features;
-      const key = `${protocol.corpora.join('+')}/${features}`;
-      if (!tables.has(key))
-        tables.set(
-          key,
-          await loadFeatureTable(protocol.corpora, root, featureSet(features), {
-            limitPerClass: quick ? 6 : undefined,
-            progress: false,
-          }),
-        );
-      const table = tables.get(key)!;
-      const split = makeSplit(table, protocol.split, { seed: 0 });
-      const byId = new Map(table.rows.map((r) => [r.id, r]));
-      const foldIndices = split.folds
-        .map((fold, f) => ({ f, speakers: new Set(fold.test.map((id) => speakerKey(byId.get(id)!))) }))
-        .filter(
-          ({ speakers }) =>
-            !protocol.testSpeakers || [...speakers].every((s) => protocol.testSpeakers!.includes(s)),
-        )
-        .map(({ f }) => f);
       for (const normalisation of normalisations) {
         const folds: Record<string, unknown>[] = [];
-        const correct: boolean[] = [];
-        let seconds = 0;
-        let minRecall = 1;
-        const sklearn: Record<string, { seconds: number; accuracy: number }[]> = {};
-        for (const f of foldIndices) {
-          const r = await trainFold(table, split, f, {
-            model,
-            seed: 42,
-            normalisation,
-            splitName: protocol.split,
-            augment,
-            config: jsonArg('config'),
-            training: { ...jsonArg('training'), ...(epochs === undefined ? {} : { epochs }) },
-          });
-          const testIds = new Set(split.folds[f].test);
-          const testSpeakers = [
-            ...new Set(table.rows.filter((x) => testIds.has(x.id)).map((x) => x.speaker)),
-          ];
-          seconds += r.seconds;
-          r.yTrue.forEach((t, i) => correct.push(t === r.yPred[i]));
-          minRecall = Math.min(minRecall, ...Object.values(r.metrics.recall).filter((v) => !Number.isNaN(v)));
-          const foldRow: Record<string, unknown> = {
-            fold: r.fold,
-            test: testSpeakers.length > 4 ? `${testSpeakers.length} speakers` : testSpeakers.join('+'),
-            accuracy: round(r.metrics.accuracy),
-            uar: round(r.metrics.uar),
-            macroF1: round(r.metrics.macroF1),
-            seconds: round(r.seconds, 1),
-            epochs: r.history.length || undefined,
-          };
-          if (entry.kind === 'classic' && !process.argv.includes('--no-sklearn')) {
-            // The same rows ours trained on: augmented copies included, SVM column scales applied.
-            const active = augment === undefined ? entry.augment : augment;
-            const data = foldData(table, split, f, {
-              normalisation,
-              augmented: active ? speakerAugmentedRows(table, split, f, active) : undefined,
-            });
-            const config = { ...entry.defaults, ...jsonArg('config') } as {
-              columnScales?: SvmConfig['columnScales'];
+        const sklearn: { seconds: number; accuracy: number }[] = [];
+        const result = await runProtocol(model, protocol.name, {
+          root,
+          limitPerClass: quick ? 6 : undefined,
+          normalisation,
+          features: listArg('features')?.[0],
+          augment,
+          config: jsonArg('config'),
+          training: { ...jsonArg('training'), ...(epochs === undefined ? {} : { epochs }) },
+          cacheDir: stringArg('cache'),
+          tables,
+          onFold: (r, { table, split, foldIndex }) => {
+            const foldRow: Record<string, unknown> = {
+              fold: r.fold,
+              test: r.test,
+              accuracy: round(r.accuracy),
+              uar: round(r.uar),
+              macroF1: round(r.macroF1),
+              seconds: round(r.seconds, 1),
+              epochs: r.epochs,
+              ...(r.cached ? { cached: true } : {}),
             };
-            const scale = (rows: RowSource) =>
-              mappedRows(rows, (r) => Float32Array.from(scaleColumns(r, config.columnScales)));
-            const ref = sklearnFold({
-              ...data,
-              train: { ...data.train, rows: scale(data.train.rows) },
-              test: { ...data.test, rows: scale(data.test.rows) },
-            });
-            // The Python side answers by kind ('svm', 'random-forest'), the same hyperparameters as ours.
-            const reference = ref?.[(entry.defaults as { kind: string }).kind];
-            if (reference) {
-              foldRow.sklearn = { seconds: round(reference.seconds, 2), accuracy: round(reference.accuracy) };
-              (sklearn[model] ??= []).push(reference);
+            if (entry.kind === 'classic' && !process.argv.includes('--no-sklearn')) {
+              // The same rows ours trained on: augmented copies included, SVM column scales applied.
+              const active = augment === undefined ? entry.augment : augment;
+              const data = foldData(table, split, foldIndex, {
+                normalisation,
+                augmented: active ? speakerAugmentedRows(table, split, foldIndex, active) : undefined,
+              });
+              const config = { ...entry.defaults, ...jsonArg('config') } as {
+                columnScales?: SvmConfig['columnScales'];
+              };
+              const scale = (rows: RowSource) =>
+                mappedRows(rows, (x) => Float32Array.from(scaleColumns(x, config.columnScales)));
+              const ref = sklearnFold({
+                ...data,
+                train: { ...data.train, rows: scale(data.train.rows) },
+                test: { ...data.test, rows: scale(data.test.rows) },
+              });
+              // The Python side answers by kind ('svm', 'random-forest'), the same hyperparameters as ours.
+              const reference = ref?.[(entry.defaults as { kind: string }).kind];
+              if (reference) {
+                foldRow.sklearn = {
+                  seconds: round(reference.seconds, 2),
+                  accuracy: round(reference.accuracy),
+                };
+                sklearn.push(reference);
+              }
             }
-          }
-          folds.push(foldRow);
-          process.stderr.write(
-            `${protocol.name} ${model} ${normalisation} ${r.fold}: acc ${r.metrics.accuracy.toFixed(3)} uar ${r.metrics.uar.toFixed(3)} (${r.seconds.toFixed(1)} s)\n`,
-          );
-        }
-        const fm = (k: string) => round(mean(folds.map((f) => f[k] as number)));
+            folds.push(foldRow);
+            process.stderr.write(
+              `${protocol.name} ${model} ${normalisation} ${r.fold}: acc ${r.accuracy.toFixed(3)} uar ${r.uar.toFixed(3)} (${r.cached ? 'cached, ' : ''}${r.seconds.toFixed(1)} s)\n`,
+            );
+          },
+        });
+        const correct = result.folds.flatMap((f) => f.yTrue.map((t, i) => t === f.yPred[i]));
         const [lo, hi] = bootstrapAccuracy(correct);
         rows.push({
           model,
           protocol: protocol.name,
           normalisation,
-          features,
-          augment: (augment === undefined ? entry.augment : augment) ? 'speaker (speed 0.9, 1.1)' : 'none',
+          features: result.features,
+          augment: result.augmented ? 'speaker (speed 0.9, 1.1)' : 'none',
           ...(jsonArg('config') || jsonArg('training')
             ? { overrides: { config: jsonArg('config'), training: jsonArg('training') } }
             : {}),
-          accuracy: fm('accuracy'),
-          uar: fm('uar'),
-          macroF1: fm('macroF1'),
+          accuracy: round(result.accuracy),
+          uar: round(result.uar),
+          macroF1: round(result.macroF1),
           accuracy95: [round(lo), round(hi)],
-          minClassRecall: round(minRecall),
-          trainSeconds: round(seconds, 1),
-          ...(sklearn[model]
+          minClassRecall: round(result.minClassRecall),
+          trainSeconds: round(result.trainSeconds, 1),
+          ...(sklearn.length > 0
             ? {
                 sklearnFitSeconds: round(
-                  sklearn[model].reduce((s, x) => s + x.seconds, 0),
+                  sklearn.reduce((s, x) => s + x.seconds, 0),
                   2,
                 ),
-                sklearnAccuracy: round(mean(sklearn[model].map((x) => x.accuracy))),
+                sklearnAccuracy: round(mean(sklearn.map((x) => x.accuracy))),
               }
             : {}),
           folds,

@@ -6,3 +6,4 @@ export * from './breakdown';
 export * from './evaluation-report';
 export * from './evaluate-dir';
 export * from './compare';
+export * from './protocols';

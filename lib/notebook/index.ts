@@ -25,6 +25,7 @@ export * from './explore';
 export * from './zoo-model';
 export * from './evaluation';
 export * from './augment-preview';
+export * from './reproduction';
 
 /**
  * Renders a Plotly figure in the cell's output. The output does not carry plotly.js (about 4.5 MB): a report

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data/root';
 import { splitName } from '../data/split';
+import { buildManifest, manifestHash } from '../data/manifest';
 import { readModelMeta, writeModelSideFile, type SerModelMeta } from '../models/model-dir';
 import { featureSet } from '../features/sets';
 import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
@@ -36,6 +37,11 @@ export interface ZooModelRequest {
   normalisation: Normalisation;
   /** Overrides of the zoo's training settings (neural models): the notebooks' epoch budget. */
   training: Partial<NeuralTrainingConfig>;
+  /**
+   * Manifest hash of every clip of the corpora (ids, labels, audio content), filled by {@link ensureZooModel}:
+   * the subset is drawn from them by `limitPerClass` and `seed`, so changed clips make another request.
+   */
+  manifestHash?: string;
 }
 
 /** Clips per (speaker, emotion) in quick mode (`SER_QUICK=1`). */
@@ -107,6 +113,8 @@ export interface ZooModel {
   dir: string;
   /** Whether this call trained it (false: loaded from `dir`). */
   trained: boolean;
+  /** Wall seconds of this call (loading or training, features included). */
+  seconds: number;
   request: ZooModelRequest;
   meta: SerModelMeta<TrainedModelPayload>;
   /** Training history (empty for classic models). */
@@ -151,6 +159,19 @@ export function zooModelMismatch(dir: string, request: ZooModelRequest): string 
   return null;
 }
 
+const corporaHashes = new Map<string, string>();
+
+/** The manifest hash of `corpora` under `root`, once per process (a kernel restart sees changed clips). */
+async function corporaHash(root: string, corpora: string[]): Promise<string> {
+  const key = JSON.stringify([path.resolve(root), corpora]);
+  let hash = corporaHashes.get(key);
+  if (hash === undefined) {
+    hash = manifestHash((await buildManifest({ corpora, root, progress: false })).rows);
+    corporaHashes.set(key, hash);
+  }
+  return hash;
+}
+
 /**
  * `models/<name>` trained under the notebooks' plan ({@link notebookModelPlan}): loaded when the directory is
  * there and valid for the same request, else trained (and written) now.
@@ -159,6 +180,7 @@ export async function ensureZooModel(
   name: ZooModelName,
   options: EnsureZooModelOptions = {},
 ): Promise<ZooModel> {
+  const t0 = Date.now();
   const root = resolveDataRoot(options.root);
   const corpora = options.corpora ?? (await prepareNotebookCorpora({ root })).corpora;
   const quick = options.quick ?? process.env.SER_QUICK === '1';
@@ -166,11 +188,13 @@ export async function ensureZooModel(
     ...notebookModelPlan(name, corpora, quick),
     ...options.request,
     model: name,
+    manifestHash: await corporaHash(root, corpora),
   };
   const dir = path.join(options.modelsDir ?? path.join(projectRoot(), 'models'), name);
   if (!options.retrain && zooModelMismatch(dir, request) === null) {
     const meta = readModelMeta<TrainedModelPayload>(dir);
-    return { name, dir, trained: false, request, meta, history: meta.payload.training.history };
+    const seconds = (Date.now() - t0) / 1000;
+    return { name, dir, trained: false, seconds, request, meta, history: meta.payload.training.history };
   }
   const result = await trainModel({
     model: name,
@@ -188,7 +212,8 @@ export async function ensureZooModel(
   });
   writeModelSideFile(dir, REQUEST_FILE, request);
   const meta = readModelMeta<TrainedModelPayload>(dir);
-  return { name, dir, trained: true, request, meta, history: result.history, result };
+  const seconds = (Date.now() - t0) / 1000;
+  return { name, dir, trained: true, seconds, request, meta, history: result.history, result };
 }
 
 /** The zoo's training settings with the request's overrides (null for classic models). */
@@ -282,6 +307,13 @@ export function planRow(request: ZooModelRequest): TableRow {
   };
 }
 
+/** "loaded from cache (models/best)" or "trained in 12.3 s": what this run did for `model`. */
+export function cacheNote(model: ZooModel): string {
+  return model.trained
+    ? `trained in ${model.seconds.toFixed(1)} s`
+    : `loaded from cache (${path.basename(path.dirname(model.dir))}/${path.basename(model.dir)})`;
+}
+
 /** One row of the notebooks' results table: how training went and how the model did on the test speakers. */
 export function resultRow(model: ZooModel): TableRow {
   const p = model.meta.payload;
@@ -295,6 +327,7 @@ export function resultRow(model: ZooModel): TableRow {
     'kept epoch': o.bestEpoch ?? '–',
     'LR reductions': o.maxEpochs === null ? '–' : o.lrDrops.length,
     'fit (s)': Number(p.training.seconds.toFixed(1)),
+    'this run': cacheNote(model),
     'test fold': p.split.fold,
     'test clips': p.metrics.test.n,
     accuracy: pct(p.metrics.test.accuracy),

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { buildManifest, manifestHash } from '../../lib/data';
 import {
+  cacheNote,
   ensureZooModel,
   notebookModelPlan,
   QUICK_CLIPS_PER_CLASS,
@@ -67,9 +68,18 @@ test('ensureZooModel: trains once, then loads; retrains when stale, tampered or 
   assert.equal(first.result!.testRecords.length, 14);
   assert.equal(first.result!.probabilities.length, 14);
   assert.equal(zooModelMismatch(first.dir, first.request), null);
+  assert.match(cacheNote(first), /^trained in [\d.]+ s$/);
+  // The request carries the manifest hash of the corpora's clips: other clips make another request.
+  const manifest = await buildManifest({ corpora: ['tess'], root, progress: false });
+  assert.equal(first.request.manifestHash, manifestHash(manifest.rows));
+  assert.match(
+    zooModelMismatch(first.dir, { ...first.request, manifestHash: manifestHash(manifest.rows.slice(1)) })!,
+    /another request/,
+  );
 
   const again = await ensureZooModel('seed004-svm', options);
   assert.equal(again.trained, false);
+  assert.equal(cacheNote(again), `loaded from cache (${path.basename(modelsDir)}/seed004-svm)`);
   assert.deepEqual(again.meta.payload.metrics, first.meta.payload.metrics);
   const model = await loadPipeline(again.dir);
   assert.deepEqual(model.labels, first.meta.labels);
