@@ -274,6 +274,37 @@ EXPORT double svm_solve(int l, const int *rows, const int *yin, double C, double
     out_ = Q + (unsigned)v * l;                                                                                    \
   } while (0)
 
+/* libsvm's reconstruct_gradient (G of the inactive variables from Gbar and the free alphas, by whichever loop
+   order touches fewer Q rows), then every variable active again. */
+#define RECONSTRUCT_GRADIENT()                                                                                     \
+  do {                                                                                                             \
+    if (active_size != l) {                                                                                        \
+      for (int j = active_size; j < l; j++) G[j] = Gbar[j] - 1;                                                    \
+      int nfree = 0;                                                                                               \
+      for (int j = 0; j < active_size; j++)                                                                        \
+        if (status[j] == SVM_FREE) nfree++;                                                                        \
+      if ((double)nfree * l > 2.0 * active_size * (l - active_size)) {                                             \
+        for (int ri = active_size; ri < l; ri++) {                                                                 \
+          const float *qi;                                                                                         \
+          Q_ROW(active[ri], qi);                                                                                   \
+          double s = G[ri];                                                                                        \
+          for (int j = 0; j < active_size; j++)                                                                    \
+            if (status[j] == SVM_FREE) s += alpha[j] * qi[active[j]];                                              \
+          G[ri] = s;                                                                                               \
+        }                                                                                                          \
+      } else {                                                                                                     \
+        for (int ri = 0; ri < active_size; ri++)                                                                   \
+          if (status[ri] == SVM_FREE) {                                                                            \
+            const float *qi;                                                                                       \
+            Q_ROW(active[ri], qi);                                                                                 \
+            const double ai = alpha[ri];                                                                           \
+            for (int j = active_size; j < l; j++) G[j] += ai * qi[active[j]];                                      \
+          }                                                                                                        \
+      }                                                                                                            \
+    }                                                                                                              \
+    active_size = l;                                                                                               \
+  } while (0)
+
   int iter = 0;
   int counter = (l < 1000 ? l : 1000) + 1;
   int ws_i = -1, ws_j = -1;
@@ -327,31 +358,7 @@ EXPORT double svm_solve(int l, const int *rows, const int *yin, double C, double
         goto shrunk;
       reconstruct_then_shrink : {
         /* reconstruct_gradient, then every variable active again, then the shrink pass */
-        if (active_size != l) {
-          for (int j = active_size; j < l; j++) G[j] = Gbar[j] - 1;
-          int nfree = 0;
-          for (int j = 0; j < active_size; j++)
-            if (status[j] == SVM_FREE) nfree++;
-          if ((double)nfree * l > 2.0 * active_size * (l - active_size)) {
-            for (int i = active_size; i < l; i++) {
-              const float *qi;
-              Q_ROW(active[i], qi);
-              double s = G[i];
-              for (int j = 0; j < active_size; j++)
-                if (status[j] == SVM_FREE) s += alpha[j] * qi[active[j]];
-              G[i] = s;
-            }
-          } else {
-            for (int i = 0; i < active_size; i++)
-              if (status[i] == SVM_FREE) {
-                const float *qi;
-                Q_ROW(active[i], qi);
-                const double ai = alpha[i];
-                for (int j = active_size; j < l; j++) G[j] += ai * qi[active[j]];
-              }
-          }
-        }
-        active_size = l;
+        RECONSTRUCT_GRADIENT();
         goto shrink;
       }
       shrunk:;
@@ -416,31 +423,7 @@ EXPORT double svm_solve(int l, const int *rows, const int *yin, double C, double
       if (pass == 1) goto done;
       pass = 1;
       /* reconstruct_gradient; every variable active */
-      if (active_size != l) {
-        for (int j = active_size; j < l; j++) G[j] = Gbar[j] - 1;
-        int nfree = 0;
-        for (int j = 0; j < active_size; j++)
-          if (status[j] == SVM_FREE) nfree++;
-        if ((double)nfree * l > 2.0 * active_size * (l - active_size)) {
-          for (int ii = active_size; ii < l; ii++) {
-            const float *qi;
-            Q_ROW(active[ii], qi);
-            double s = G[ii];
-            for (int j = 0; j < active_size; j++)
-              if (status[j] == SVM_FREE) s += alpha[j] * qi[active[j]];
-            G[ii] = s;
-          }
-        } else {
-          for (int ii = 0; ii < active_size; ii++)
-            if (status[ii] == SVM_FREE) {
-              const float *qi;
-              Q_ROW(active[ii], qi);
-              const double ai = alpha[ii];
-              for (int j = active_size; j < l; j++) G[j] += ai * qi[active[j]];
-            }
-        }
-      }
-      active_size = l;
+      RECONSTRUCT_GRADIENT();
       counter = 1;
     }
     ++iter;
@@ -521,6 +504,7 @@ EXPORT double svm_solve(int l, const int *rows, const int *yin, double C, double
     }
   }
 done:;
+#undef RECONSTRUCT_GRADIENT
 #undef Q_ROW
   /* rho: the mean of y.G over free variables, else the middle of the feasible interval */
   double ub = __builtin_inf(), lb = -__builtin_inf(), sum_free = 0;
