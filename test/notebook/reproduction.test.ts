@@ -25,13 +25,8 @@ test('the seed reproduction gives the protocol runner figures, and a second run 
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ser-repro-'));
   const runs = reproductionRuns(['tess-speaker']);
   const lines: string[] = [];
-  const rep = await reproduceSeed('seed004-mlp', {
-    root,
-    quick: true,
-    cacheDir,
-    runs,
-    log: (l) => lines.push(l),
-  });
+  const options = { root, quick: true, cacheDir, runs, log: (l: string) => lines.push(l) };
+  const rep = await reproduceSeed('seed004-mlp', options);
   assert.deepEqual(
     rep.results.map((r) => [r.protocol, r.normalisation, r.folds, r.trained, r.source]),
     [
@@ -54,13 +49,7 @@ test('the seed reproduction gives the protocol runner figures, and a second run 
     /^seed004-mlp · tess-speaker · fold 1\/2 \(test OAF\): trained in [\d.]+ s, accuracy [\d.]+ %/,
   );
 
-  const again = await reproduceSeed('seed004-mlp', {
-    root,
-    quick: true,
-    cacheDir,
-    runs,
-    log: (l) => lines.push(l),
-  });
+  const again = await reproduceSeed('seed004-mlp', options);
   assert.deepEqual(
     again.results.map((r) => [r.trained, r.accuracy]),
     rep.results.map((r) => [0, r.accuracy]),
