@@ -6,16 +6,15 @@
  * it instead of training.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SpeakerAugmentation } from '../augment/speaker';
 import { speakerKey, type Split, type SplitName } from '../data/split';
 import { featureSet } from '../features/sets';
-import { readModelMeta, writeModelSideFile } from '../models/model-dir';
+import { writeModelSideFile } from '../models/model-dir';
 import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import { loadFeatureTable, makeSplit, type FeatureTable, type Normalisation } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
-import { isPipelineDir } from '../train/pipeline-dir';
+import { readPipelineWithSideFile } from '../train/pipeline-dir';
 import { trainFold, type TrainedModelPayload } from '../train/train-model';
 import { writeDirAtomic } from '../util/atomic';
 import { UserError } from '../util/errors';
@@ -215,23 +214,11 @@ export function readCachedFold(
   dir: string,
   identity: Record<string, unknown>,
 ): { meta: TrainedModelPayload; record: CacheRecord } | string {
-  if (!fs.existsSync(dir)) return 'not cached';
-  let payload: TrainedModelPayload;
-  try {
-    payload = readModelMeta<TrainedModelPayload>(dir).payload;
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (!isPipelineDir(dir)) return 'not a trained pipeline directory';
-  let record: CacheRecord;
-  try {
-    record = JSON.parse(fs.readFileSync(path.join(dir, CACHE_FILE), 'utf8')) as CacheRecord;
-  } catch {
-    return `no readable ${CACHE_FILE}`;
-  }
-  if (JSON.stringify(record.identity) !== JSON.stringify(identity))
+  const saved = readPipelineWithSideFile<CacheRecord>(dir, CACHE_FILE);
+  if (typeof saved === 'string') return saved;
+  if (JSON.stringify(saved.side.identity) !== JSON.stringify(identity))
     return `${CACHE_FILE} is for another recipe or data`;
-  return { meta: payload, record };
+  return { meta: saved.meta.payload, record: saved.side };
 }
 
 /** Train (or reload) `model` on every fold of `protocol` and score it on each fold's test side. */

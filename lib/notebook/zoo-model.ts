@@ -4,7 +4,6 @@
  * that each notebook also runs on its own. One plan fixes what "the notebook model" is (corpora,
  * speaker-independent protocol, fold, subset and epoch budget by mode), so all three agree on it.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveDataRoot } from '../data/root';
 import { splitName } from '../data/split';
@@ -15,7 +14,7 @@ import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../model
 import type { FoldChoice, Normalisation, SplitName } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
 import { trainModel, type TrainFoldResult, type TrainedModelPayload } from '../train/train-model';
-import { isPipelineDir } from '../train/pipeline-dir';
+import { readPipelineWithSideFile } from '../train/pipeline-dir';
 import { projectRoot } from '../util/paths';
 import { learningRateDrops, trainingCurvesFigure } from '../viz/figures';
 import type { PlotlyFigure } from '../viz/plotly';
@@ -131,21 +130,16 @@ const json = (x: unknown) => JSON.stringify(x);
  * another version of the zoo entry), or null when it can.
  */
 export function zooModelMismatch(dir: string, request: ZooModelRequest): string | null {
-  if (!fs.existsSync(path.join(dir, 'ser.json'))) return 'no model directory';
-  let meta: SerModelMeta<TrainedModelPayload>;
-  try {
-    meta = readModelMeta<TrainedModelPayload>(dir);
-  } catch (err) {
-    return (err as Error).message;
-  }
-  if (!isPipelineDir(dir)) return 'not written by ser train --model';
-  let stored: unknown;
-  try {
-    stored = JSON.parse(fs.readFileSync(path.join(dir, REQUEST_FILE), 'utf8'));
-  } catch {
-    return `no readable ${REQUEST_FILE}`;
-  }
-  if (json(stored) !== json(request)) return `trained for another request (${REQUEST_FILE} differs)`;
+  const saved = readZooModelDir(dir, request);
+  return typeof saved === 'string' ? saved : null;
+}
+
+/** The metadata of `dir` (checksums verified once) when it serves `request`, else why not. */
+function readZooModelDir(dir: string, request: ZooModelRequest): SerModelMeta<TrainedModelPayload> | string {
+  const saved = readPipelineWithSideFile<ZooModelRequest>(dir, REQUEST_FILE);
+  if (typeof saved === 'string') return saved;
+  const meta = saved.meta;
+  if (json(saved.side) !== json(request)) return `trained for another request (${REQUEST_FILE} differs)`;
   // The zoo entry may have changed since (another config, feature set or training schedule).
   const entry = zooEntry(request.model);
   const p = meta.payload;
@@ -156,7 +150,7 @@ export function zooModelMismatch(dir: string, request: ZooModelRequest): string 
   if (json(p.model.training) !== json(training)) return 'the zoo training settings changed';
   if (json(p.model.augment ?? null) !== json(entry.augment ?? null))
     return 'the zoo speaker augmentation changed';
-  return null;
+  return meta;
 }
 
 const corporaHashes = new Map<string, string>();
@@ -191,8 +185,9 @@ export async function ensureZooModel(
     manifestHash: await corporaHash(root, corpora),
   };
   const dir = path.join(options.modelsDir ?? path.join(projectRoot(), 'models'), name);
-  if (!options.retrain && zooModelMismatch(dir, request) === null) {
-    const meta = readModelMeta<TrainedModelPayload>(dir);
+  const saved = options.retrain ? 'retrain' : readZooModelDir(dir, request);
+  if (typeof saved !== 'string') {
+    const meta = saved;
     const seconds = (Date.now() - t0) / 1000;
     return { name, dir, trained: false, seconds, request, meta, history: meta.payload.training.history };
   }

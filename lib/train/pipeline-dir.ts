@@ -3,6 +3,8 @@
  * applies exactly the stored feature set, normaliser and frame count (what `ser evaluate`, `ser predict`,
  * streams, notebooks and benches call). The browser demo builds the same Pipeline from fetched files.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { initBackend } from '../backend';
 import { loadClassicModelDir, loadModelDir, readModelMeta } from '../models/model-dir';
 import type { SerModelMeta } from '../models/model-format';
@@ -14,6 +16,30 @@ import type { TrainedModelPayload } from './train-model';
 /** Whether a model directory holds a pipeline, as `ser train` writes them. */
 export function isPipelineDir(dir: string): boolean {
   return isPipelineMeta(readModelMeta<Partial<TrainedModelPayload>>(dir));
+}
+
+/**
+ * A saved pipeline with a JSON side file that says what it was trained for (a cache's identity): its metadata
+ * (checksums verified) and the side file, or why it cannot serve (no directory, missing, partial or tampered
+ * files, not a pipeline, no readable side file).
+ */
+export function readPipelineWithSideFile<T>(
+  dir: string,
+  file: string,
+): { meta: SerModelMeta<TrainedModelPayload>; side: T } | string {
+  if (!fs.existsSync(path.join(dir, 'ser.json'))) return 'no model directory';
+  let meta: SerModelMeta<TrainedModelPayload>;
+  try {
+    meta = readModelMeta<TrainedModelPayload>(dir);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (!isPipelineMeta(meta)) return 'not written by ser train --model';
+  try {
+    return { meta, side: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T };
+  } catch {
+    return `no readable ${file}`;
+  }
 }
 
 /**
