@@ -13,6 +13,7 @@ import { featureSet } from '../features/sets';
 import { writeModelSideFile } from '../models/model-dir';
 import { zooEntry, type NeuralTrainingConfig, type ZooModelName } from '../models/zoo';
 import { loadFeatureTable, makeSplit, type FeatureTable, type Normalisation } from '../train/dataset';
+import type { ClassificationMetrics } from '../metrics/summary';
 import type { FitEpochLog } from '../train/fit';
 import { readPipelineWithSideFile } from '../train/pipeline-dir';
 import { trainFold, type TrainedModelPayload } from '../train/train-model';
@@ -189,7 +190,7 @@ export function foldCacheIdentity(
     config: { ...entry.defaults, ...(options.config ?? {}) },
     training: entry.kind === 'neural' ? { ...entry.training, ...options.training } : null,
     features: featureSet(options.features ?? entry.features),
-    augment: options.augment === undefined ? (entry.augment ?? null) : options.augment,
+    augment: augmentOf(model, options),
     normalisation: options.normalisation ?? 'global',
     protocol: { name: protocol.name, corpora: protocol.corpora, split: protocol.split },
     manifestHash: split.manifestHash,
@@ -256,25 +257,34 @@ export async function runProtocol(
       ? path.join(options.cacheDir, model, protocol.name, `${f}-${sha256(identity).slice(0, 16)}`)
       : undefined;
     const cached = dir ? readCachedFold(dir, identity) : 'no cache';
+    const foldResult = (
+      m: Pick<ClassificationMetrics, 'accuracy' | 'uar' | 'macroF1' | 'recall'>,
+      run: { seconds: number; history: FitEpochLog[]; yTrue: number[]; yPred: number[] },
+      fromCache: boolean,
+    ): ProtocolFoldResult => ({
+      fold: split.folds[f].name,
+      foldIndex: f,
+      test,
+      accuracy: m.accuracy,
+      uar: m.uar,
+      macroF1: m.macroF1,
+      minRecall: minRecall(m.recall),
+      seconds: run.seconds,
+      epochs: run.history.length || undefined,
+      history: run.history,
+      cached: fromCache,
+      dir,
+      yTrue: run.yTrue,
+      yPred: run.yPred,
+    });
     let fold: ProtocolFoldResult;
     if (typeof cached !== 'string') {
-      const m = cached.meta.metrics.test;
-      fold = {
-        fold: split.folds[f].name,
-        foldIndex: f,
-        test,
-        accuracy: m.accuracy,
-        uar: m.uar,
-        macroF1: m.macroF1,
-        minRecall: minRecall(m.recall),
-        seconds: cached.meta.training.seconds,
-        epochs: cached.meta.training.history.length || undefined,
-        history: cached.meta.training.history,
-        cached: true,
-        dir,
-        yTrue: cached.record.yTrue,
-        yPred: cached.record.yPred,
-      };
+      const { training } = cached.meta;
+      fold = foldResult(
+        cached.meta.metrics.test,
+        { ...cached.record, seconds: training.seconds, history: training.history },
+        true,
+      );
     } else {
       const train = (out?: string) =>
         trainFold(table, split, f, {
@@ -299,28 +309,13 @@ export async function runProtocol(
         });
         r = result!;
       } else r = await train();
-      fold = {
-        fold: r.fold,
-        foldIndex: f,
-        test,
-        accuracy: r.metrics.accuracy,
-        uar: r.metrics.uar,
-        macroF1: r.metrics.macroF1,
-        minRecall: minRecall(r.metrics.recall),
-        seconds: r.seconds,
-        epochs: r.history.length || undefined,
-        history: r.history,
-        cached: false,
-        dir,
-        yTrue: r.yTrue,
-        yPred: r.yPred,
-      };
+      fold = foldResult(r.metrics, r, false);
     }
     folds.push(fold);
     await options.onFold?.(fold, { table, split, foldIndex: f });
   }
   if (folds.length === 0) throw new UserError(`protocol ${protocol.name} has no fold on this data`);
-  const augment = options.augment === undefined ? (entry.augment ?? null) : options.augment;
+  const augment = augmentOf(model, options);
   return {
     model,
     protocol: protocol.name,
@@ -334,6 +329,14 @@ export async function runProtocol(
     minClassRecall: Math.min(...folds.map((x) => x.minRecall)),
     trainSeconds: folds.reduce((s, x) => s + x.seconds, 0),
   };
+}
+
+/** The speaker augmentation a run uses: the option when given (null: none), else the model's own. */
+function augmentOf(
+  model: ZooModelName,
+  options: Pick<ProtocolRunOptions, 'augment'>,
+): SpeakerAugmentation | null {
+  return options.augment === undefined ? (zooEntry(model).augment ?? null) : options.augment;
 }
 
 function minRecall(recall: Record<string, number> | number[]): number {
