@@ -16,7 +16,7 @@ import type { ZooModelName } from '../models/zoo';
 import type { Normalisation } from '../train/dataset';
 import type { FitEpochLog } from '../train/fit';
 import { projectRoot } from '../util/paths';
-import { trainingCurvesFigure } from '../viz/figures';
+import { formatPercent, trainingCurvesFigure } from '../viz/figures';
 import type { TableRow } from '../viz/html';
 import type { LiveFigure } from './index';
 import { QUICK_CLIPS_PER_CLASS, QUICK_EPOCHS, liveTrainingCurves } from './zoo-model';
@@ -160,11 +160,10 @@ function budget(quick: boolean) {
 
 /** "seed000 · tess-random · fold 1/1 (test OAF+YAF): trained in 162.3 s, accuracy 99.6 %, UAR 99.6 %". */
 export function foldLine(model: string, protocol: string, fold: ProtocolFoldResult): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const how = fold.cached
     ? `loaded from cache (trained earlier in ${fold.seconds.toFixed(1)} s)`
     : `trained in ${fold.seconds.toFixed(1)} s`;
-  return `${model} · ${protocol} · ${fold.fold} (test ${fold.test}): ${how}, accuracy ${pct(fold.accuracy)}, UAR ${pct(fold.uar)}`;
+  return `${model} · ${protocol} · ${fold.fold} (test ${fold.test}): ${how}, accuracy ${formatPercent(fold.accuracy)}, UAR ${formatPercent(fold.uar)}`;
 }
 
 /** Train (or reload) `model` on every reproduction run. */
@@ -213,13 +212,11 @@ export async function reproduceSeed(
   return { model, results };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-
 /** One row of the reproduction table: published figure, ours on the seed's protocol, ours on new voices. */
 export function reproductionRow(system: SeedSystem, rep: SeedReproduction): TableRow {
   const by = (name: string) => rep.results.find((r) => r.protocol === name);
   const cell = (f: ReproductionFigure | undefined, metric: 'accuracy' | 'uar') =>
-    f ? `${pct(f[metric])}${f.source === 'run' ? '' : ' *'}` : '–';
+    f ? `${formatPercent(f[metric])}${f.source === 'run' ? '' : ' *'}` : '–';
   const ran = rep.results.filter((r) => r.source === 'run');
   const trained = ran.reduce((s, r) => s + r.trained, 0);
   const folds = ran.reduce((s, r) => s + r.folds, 0);
