@@ -5,7 +5,7 @@
  * a 2-D CNN's step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { download, upload } from './io';
+import { kernelMemory } from './io';
 import type { WasmRuntime } from './runtime';
 
 /** dx of a max pool; null for dilated pools and non-float input (the stock kernel runs). */
@@ -29,11 +29,32 @@ export function maxPoolGrad(
   if (info.dilationWidth !== 1 || info.dilationHeight !== 1) return null;
   const { batchSize: B, inHeight: H, inWidth: W, outHeight: Ho, outWidth: Wo, inChannels: C } = info;
   const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: KH, effectiveFilterWidth: KW } = info;
-  rt.reset();
-  const x = upload(rt, backend, input);
-  const g = upload(rt, backend, dy);
-  const dx = rt.alloc(B * H * W * C);
-  const { top, left } = info.padInfo;
-  rt.parallel('maxpool_grad', B, (b0, b1) => [b0, b1, H, W, C, Ho, Wo, KH, KW, sh, sw, top, left, x, g, dx]);
-  return download(rt, backend, dx, input.shape);
+  const mem = kernelMemory(rt, backend);
+  try {
+    const x = mem.input(input);
+    const g = mem.input(dy);
+    const dx = mem.output(input.shape);
+    const { top, left } = info.padInfo;
+    mem.parallel('maxpool_grad', B, (b0, b1) => [
+      b0,
+      b1,
+      H,
+      W,
+      C,
+      Ho,
+      Wo,
+      KH,
+      KW,
+      sh,
+      sw,
+      top,
+      left,
+      x,
+      g,
+      dx,
+    ]);
+    return mem.result(dx);
+  } finally {
+    mem.release();
+  }
 }

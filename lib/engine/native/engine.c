@@ -1,10 +1,11 @@
 /*
- * Native (Node-API) twin of the engine's GEMM-bound WebAssembly kernels for x86-64 CPUs with AVX2 and FMA:
- * gemm_rows, conv2d_forward and conv2d_filter_grad, on the same shared memory as the wasm module (pointers
- * are byte offsets into it, exactly as in kernels.c), so lib/engine/runtime.ts can call either per kernel.
- * The wasm SIMD GEMM is 4 lanes without fused multiply-add; this one is 8 lanes with FMA (4–5× the
- * multiply-adds per second on one core). Built at install time by lib/engine/wasm/build.js with the
- * system C compiler; `supported()` is false where the CPU lacks AVX2/FMA, and then the wasm kernels run.
+ * The engine's kernels natively (Node-API) for x86-64 CPUs with AVX2 and FMA: kernels.c compiled for x86-64
+ * (its wasm intrinsics mapped to SSE4.1) with the GEMM below, on either the engine's shared memory or the tfjs
+ * wasm backend's heap (pointers are byte offsets into it, exactly as in kernels.c), so lib/engine/runtime.ts
+ * can call either per kernel. The wasm SIMD GEMM is 4 lanes without fused multiply-add; this one is 8 lanes
+ * with FMA (4–5× the multiply-adds per second on one core). Built at install time by lib/engine/wasm/build.js
+ * with the system C compiler; `supported()` is false where the CPU lacks AVX2/FMA, and then the wasm kernels
+ * run.
  */
 #include <immintrin.h>
 #include <node_api.h>
@@ -107,46 +108,144 @@ SIMD static void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars
   gemm_seg(r0, r1, N, K, 1, 0, a, ars, acs, b, ldb, c, ldc, acc);
 }
 
+/* Every kernel of kernels.c natively (BatchNorm, MaxPool gradient, bias + activation, padding, transpose, ...)
+ * from the same source, with the GEMM above; the wasm intrinsics map to SSE4.1 (wasm-simd-x86.h). */
+#define ENGINE_NATIVE_GEMM
+#undef EXPORT
+#define EXPORT __attribute__((unused)) static
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
-#include "../wasm/conv-loops.h"
+#include "wasm-simd-x86.h"
+#include "../wasm/kernels.c"
 #pragma GCC pop_options
 
 /* ---------------------------------------------------------------------------------------------
- * Node-API: run(kernel, memory, ...int32 args) with kernel 0 = gemm_rows, 1 = conv2d_forward,
- * 2 = conv2d_filter_grad; memory is a typed array over the whole wasm memory; pointer arguments are
- * byte offsets into it, at the positions the wasm signatures have them.
+ * Node-API. setBase(view): the memory the kernels' pointer arguments are byte offsets into (the engine's
+ * shared WebAssembly.Memory, or the tfjs wasm backend's own heap); run(kernel, ...args): one kernel with the
+ * wasm kernel's arguments, pointers as offsets from that base (offset 0 is a null pointer, as in wasm).
+ * Worker threads call run with the base the main thread set: lib/engine/runtime.ts sets it right before a
+ * parallel call and blocks until every part is done, so the memory can neither grow nor move while any
+ * thread uses the pointer.
  * ------------------------------------------------------------------------------------------- */
 
-#define MAX_ARGS 16
+enum {
+  K_GEMM_ROWS,
+  K_CONV2D_FORWARD,
+  K_CONV2D_FILTER_GRAD,
+  K_BIAS_ACT,
+  K_BN_APPLY,
+  K_BN_GRAD_APPLY,
+  K_MAXPOOL_GRAD,
+  K_BN_ROW_SUMS,
+  K_BN_GRAD_ROW_SUMS,
+  K_PAD_PLACE,
+  K_TRANSPOSE,
+  K_ADD_INTO,
+  K_CONV_FLIP_FILTER,
+  K_BN_GRAD_COEF,
+};
 
-static napi_value run(napi_env env, napi_callback_info info) {
-  size_t argc = MAX_ARGS + 2;
-  napi_value argv[MAX_ARGS + 2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) goto bad;
-  int32_t kernel;
-  if (napi_get_value_int32(env, argv[0], &kernel) != napi_ok) goto bad;
+static char *heap_base;
+
+#define MAX_ARGS 20
+
+static napi_value set_base(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
   napi_typedarray_type type;
   size_t length, offset;
   void *data;
   napi_value buffer;
-  if (napi_get_typedarray_info(env, argv[1], &type, &length, &data, &buffer, &offset) != napi_ok) goto bad;
-  char *base = (char *)data - offset;
-  int32_t v[MAX_ARGS];
-  int n = (int)argc - 2;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &buffer, &offset) != napi_ok) {
+    napi_throw_error(env, NULL, "engine native: setBase needs a typed array over the whole memory");
+    return NULL;
+  }
+  __atomic_store_n(&heap_base, (char *)data - offset, __ATOMIC_RELEASE);
+  return NULL;
+}
+
+static napi_value run(napi_env env, napi_callback_info info) {
+  size_t argc = MAX_ARGS + 1;
+  napi_value argv[MAX_ARGS + 1];
+  char *base = __atomic_load_n(&heap_base, __ATOMIC_ACQUIRE);
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !base) goto bad;
+  int32_t kernel;
+  if (napi_get_value_int32(env, argv[0], &kernel) != napi_ok) goto bad;
+  double v[MAX_ARGS];
+  int n = (int)argc - 1;
   for (int i = 0; i < n; i++)
-    if (napi_get_value_int32(env, argv[i + 2], &v[i]) != napi_ok) goto bad;
-#define F(i) ((float *)(base + v[i]))
-  if (kernel == 0 && n == 12)
-    gemm_rows(v[0], v[1], v[2], v[3], F(4), v[5], v[6], F(7), v[8], F(9), v[10], v[11]);
-  else if (kernel == 1 && n == 15)
-    conv2d_forward(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], F(12), F(13), F(14));
-  else if (kernel == 2 && n == 15)
-    conv2d_filter_grad(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], F(12), F(13),
-                       F(14));
-  else
+    if (napi_get_value_double(env, argv[i + 1], &v[i]) != napi_ok) goto bad;
+#define I(i) ((int)v[i])
+/* Offsets are unsigned 32-bit (worker threads receive them as int32: above 2 GB they arrive negative). */
+#define P(i) (v[i] != 0 ? (void *)(base + (uint32_t)(int64_t)v[i]) : NULL)
+#define NARGS(k) \
+  if (n != (k)) goto bad
+  switch (kernel) {
+  case K_GEMM_ROWS:
+    NARGS(12);
+    gemm_rows(I(0), I(1), I(2), I(3), P(4), I(5), I(6), P(7), I(8), P(9), I(10), I(11));
+    break;
+  case K_CONV2D_FORWARD:
+    NARGS(15);
+    conv2d_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), P(12), P(13), P(14));
+    break;
+  case K_CONV2D_FILTER_GRAD:
+    NARGS(15);
+    conv2d_filter_grad(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), P(12), P(13),
+                       P(14));
+    break;
+  case K_BIAS_ACT:
+    NARGS(6);
+    bias_act(I(0), I(1), I(2), P(3), P(4), I(5));
+    break;
+  case K_BN_APPLY:
+    NARGS(6);
+    bn_apply(I(0), I(1), I(2), P(3), P(4), P(5));
+    break;
+  case K_BN_GRAD_APPLY:
+    NARGS(7);
+    bn_grad_apply(I(0), I(1), I(2), P(3), P(4), P(5), P(6));
+    break;
+  case K_MAXPOOL_GRAD:
+    NARGS(16);
+    maxpool_grad(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), P(13), P(14),
+                 P(15));
+    break;
+  case K_BN_ROW_SUMS:
+    NARGS(6);
+    bn_row_sums(I(0), I(1), I(2), P(3), P(4), P(5));
+    break;
+  case K_BN_GRAD_ROW_SUMS:
+    NARGS(7);
+    bn_grad_row_sums(I(0), I(1), I(2), P(3), P(4), P(5), P(6));
+    break;
+  case K_PAD_PLACE:
+    NARGS(13);
+    pad_place(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), P(11), P(12));
+    break;
+  case K_TRANSPOSE:
+    NARGS(4);
+    transpose(I(0), I(1), P(2), P(3));
+    break;
+  case K_ADD_INTO:
+    NARGS(3);
+    add_into(I(0), P(1), P(2));
+    break;
+  case K_CONV_FLIP_FILTER:
+    NARGS(5);
+    conv_flip_filter(I(0), I(1), I(2), P(3), P(4));
+    break;
+  case K_BN_GRAD_COEF:
+    NARGS(10);
+    bn_grad_coef(I(0), I(1), P(2), P(3), P(4), (float)v[5], P(6), P(7), P(8), P(9));
+    break;
+  default:
     goto bad;
-#undef F
+  }
+#undef NARGS
+#undef P
+#undef I
   return NULL;
 bad:
   napi_throw_error(env, NULL, "engine native: bad arguments");
@@ -163,6 +262,8 @@ static napi_value supported(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   napi_value fn;
+  napi_create_function(env, "setBase", NAPI_AUTO_LENGTH, set_base, NULL, &fn);
+  napi_set_named_property(env, exports, "setBase", fn);
   napi_create_function(env, "run", NAPI_AUTO_LENGTH, run, NULL, &fn);
   napi_set_named_property(env, exports, "run", fn);
   napi_create_function(env, "supported", NAPI_AUTO_LENGTH, supported, NULL, &fn);

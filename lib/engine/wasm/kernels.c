@@ -6,9 +6,13 @@
  * JS side can split one call across worker threads that share this memory; ranges never write the
  * same output bytes, and reductions (weight gradients) go to per-thread buffers summed afterwards.
  */
+#ifdef __wasm__
 #include <wasm_simd128.h>
-
 #define EXPORT __attribute__((visibility("default")))
+#endif
+/* The native addon (../native/engine.c) includes this file after defining EXPORT, the wasm intrinsics
+ * (../native/wasm-simd-x86.h) and its own AVX2/FMA gemm_seg (ENGINE_NATIVE_GEMM), so every kernel below
+ * also runs natively from this one source. */
 
 typedef unsigned int u32;
 
@@ -19,6 +23,7 @@ typedef unsigned int u32;
  * keeping C in registers across segments. B and C are row-major with leading dimensions ldb / ldc.
  * ------------------------------------------------------------------------------------------- */
 
+#ifndef ENGINE_NATIVE_GEMM
 /* A tile of mr ≤ 4 rows × 8 columns: missing rows repeat row 0 (computed, not stored), so 2- and 3-row
  * remainders still load each B row once per 4 multiply-adds. */
 static inline void kernel_4x8(int mr, int Ks, int nseg, int sega, const float *a, int ars, int acs,
@@ -128,6 +133,7 @@ EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int
                       float *c, int ldc, int acc) {
   gemm_seg(r0, r1, N, K, 1, 0, a, ars, acs, b, ldb, c, ldc, acc);
 }
+#endif
 
 /* dst[C x R] = transpose(src[R x C]). */
 EXPORT void transpose(int R, int C, const float *src, float *dst) {
@@ -143,6 +149,38 @@ EXPORT void add_into(int n, float *dst, const float *src) {
 }
 
 #include "conv-loops.h"
+
+/* Examples [b0, b1) of src[B][H][W][C] placed into dst[B][Hp][Wp][C]: source (h, w) lands at
+ * (top + h·rs, left + w·cs), every other position of dst is zero, sources falling outside dst are dropped.
+ * The padded (rs = cs = 1) or stride-dilated (the input gradient's dy) input of the conv loops. */
+EXPORT void pad_place(int b0, int b1, int H, int W, int C, int Hp, int Wp, int top, int left, int rs, int cs,
+                      const float *src, float *dst) {
+  const int row = Wp * C;
+  for (int b = b0; b < b1; b++)
+    for (int ph = 0; ph < Hp; ph++) {
+      float *d = dst + (b * Hp + ph) * row;
+      int dh = ph - top, h = dh / rs;
+      if (dh < 0 || dh % rs || h >= H) {
+        for (int i = 0; i < row; i++) d[i] = 0.f;
+        continue;
+      }
+      const float *s = src + (b * H + h) * W * C;
+      if (cs == 1) {
+        int w0 = left < 0 ? -left : 0, w1 = Wp - left < W ? Wp - left : W;
+        int c0 = w1 > w0 ? (left + w0) * C : row, c1 = w1 > w0 ? (left + w1) * C : row;
+        for (int i = 0; i < c0; i++) d[i] = 0.f;
+        for (int i = c0; i < c1; i++) d[i] = s[i - left * C];
+        for (int i = c1; i < row; i++) d[i] = 0.f;
+        continue;
+      }
+      for (int i = 0; i < row; i++) d[i] = 0.f;
+      for (int w = 0; w < W; w++) {
+        int pw = left + w * cs;
+        if (pw < 0 || pw >= Wp) continue;
+        for (int c = 0; c < C; c++) d[pw * C + c] = s[w * C + c];
+      }
+    }
+}
 
 /* ft[k][co][ci] = f[K-1-k][ci][co] over the K = KH*KW filter taps: reversing the flattened tap index
  * flips both spatial axes, giving the filter that turns the input gradient into a forward conv. */
