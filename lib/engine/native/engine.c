@@ -14,14 +14,20 @@
 #define EXPORT static
 #define SIMD __attribute__((target("avx2,fma")))
 
-/* A tile of mr ≤ 4 rows × 16 columns (two 8-lane halves; half 1 skipped when `two` is 0, an 8-column
- * panel): missing rows repeat row 0 and are not stored. A is segmented as in kernels.c:
- * A(i, s * Ks + p) = a[i * ars + s * sega + p * acs]. Accumulators are named variables: as an array the
- * compiler spills them to the stack every step. */
-SIMD static inline void tile_4x16(int mr, int two, int Ks, int nseg, int sega, const float *a, int ars, int acs,
-                                  const float *b, int ldb, float *c, int ldc, int acc) {
+/* A tile of mr ≤ R rows × 16 columns, R = 4 or 6 (two 8-lane halves; half 1 skipped when `two` is 0, an
+ * 8-column panel): missing rows repeat row 0 and are not stored. A is segmented as in kernels.c:
+ * A(i, s * Ks + p) = a[i * ars + s * sega + p * acs]. Six rows keep twelve FMA chains in flight, enough to cover
+ * the FMA latency on both ports (eight leave the GEMM latency-bound); four-row tiles take the rows a 6-row split
+ * would leave as a mostly empty tile. Accumulators are named variables: as an array the compiler spills them
+ * to the stack every step. Each element of C is the same FMA chain over p whatever the tile, so the result does
+ * not depend on the split. */
+SIMD static inline __attribute__((always_inline)) void tile_rx16(const int R, int mr, int two, int Ks, int nseg,
+                                                                 int sega, const float *a, int ars, int acs,
+                                                                 const float *b, int ldb, float *c, int ldc, int acc) {
   __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  __m256 c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   const intptr_t o1 = mr > 1 ? ars : 0, o2 = mr > 2 ? 2 * (intptr_t)ars : 0, o3 = mr > 3 ? 3 * (intptr_t)ars : 0;
+  const intptr_t o4 = mr > 4 ? 4 * (intptr_t)ars : 0, o5 = mr > 5 ? 5 * (intptr_t)ars : 0;
   for (int s = 0; s < nseg; s++) {
     const float *a0 = a + (intptr_t)s * sega;
     if (two) {
@@ -39,6 +45,14 @@ SIMD static inline void tile_4x16(int mr, int two, int Ks, int nseg, int sega, c
         x = _mm256_broadcast_ss(a0 + o3);
         c30 = _mm256_fmadd_ps(x, b0, c30);
         c31 = _mm256_fmadd_ps(x, b1, c31);
+        if (R > 4) {
+          x = _mm256_broadcast_ss(a0 + o4);
+          c40 = _mm256_fmadd_ps(x, b0, c40);
+          c41 = _mm256_fmadd_ps(x, b1, c41);
+          x = _mm256_broadcast_ss(a0 + o5);
+          c50 = _mm256_fmadd_ps(x, b0, c50);
+          c51 = _mm256_fmadd_ps(x, b1, c51);
+        }
       }
     } else {
       for (int p = 0; p < Ks; p++, a0 += acs, b += ldb) {
@@ -47,15 +61,37 @@ SIMD static inline void tile_4x16(int mr, int two, int Ks, int nseg, int sega, c
         c10 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o1), b0, c10);
         c20 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o2), b0, c20);
         c30 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o3), b0, c30);
+        if (R > 4) {
+          c40 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o4), b0, c40);
+          c50 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + o5), b0, c50);
+        }
       }
     }
   }
-  __m256 rows[4][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}};
+  __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   for (int i = 0; i < mr; i++)
     for (int j = 0; j <= two; j++) {
       float *r = c + (intptr_t)i * ldc + 8 * j;
       _mm256_storeu_ps(r, acc ? _mm256_add_ps(rows[i][j], _mm256_loadu_ps(r)) : rows[i][j]);
     }
+}
+
+/* One column panel (16 or 8 wide: `two`) over rows [m0, m1): 6-row tiles, and 4-row tiles for a remainder of
+ * 1–4 rows (a remainder of 1 or 2 takes one 6-row tile along: 7 or 8 rows as two 4-row tiles). */
+SIMD static inline void panel(int m0, int m1, int two, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                              const float *b, int ldb, float *c, int ldc, int acc) {
+  int n = m1 - m0, six = n / 6, rest = n % 6;
+  if ((rest == 1 || rest == 2) && six > 0) six--, rest += 6;
+  if (rest == 5) six++, rest = 0;
+  int m = m0;
+  for (int t = 0; t < six; t++, m += 6) {
+    int mr = m1 - m < 6 ? m1 - m : 6;
+    tile_rx16(6, mr, two, Ks, nseg, sega, a + (intptr_t)m * ars, ars, acs, b, ldb, c + (intptr_t)m * ldc, ldc, acc);
+  }
+  for (; m < m1; m += 4) {
+    int mr = m1 - m < 4 ? m1 - m : 4;
+    tile_rx16(4, mr, two, Ks, nseg, sega, a + (intptr_t)m * ars, ars, acs, b, ldb, c + (intptr_t)m * ldc, ldc, acc);
+  }
 }
 
 /* One element of C past the last 8-column panel: a dot product, 8 lanes at a time when A's row and B's
@@ -83,18 +119,12 @@ SIMD static inline float dot_tail(int Ks, int nseg, int sega, const float *a, in
 /* Rows [r0, r1) of C (+)= A . B, A segmented; the same contract as kernels.c's gemm_seg. */
 SIMD static void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, const float *a, int ars, int acs,
                           const float *b, int ldb, float *c, int ldc, int acc) {
-  const int MB = 64;
+  const int MB = 48;
   int N16 = N & ~15, N8 = N & ~7;
   for (int m0 = r0; m0 < r1; m0 += MB) {
     int m1 = m0 + MB < r1 ? m0 + MB : r1;
-    for (int n = 0; n < N16; n += 16)
-      for (int m = m0; m < m1; m += 4)
-        tile_4x16(m1 - m < 4 ? m1 - m : 4, 1, Ks, nseg, sega, a + (intptr_t)m * ars, ars, acs, b + n, ldb,
-                  c + (intptr_t)m * ldc + n, ldc, acc);
-    for (int n = N16; n < N8; n += 8)
-      for (int m = m0; m < m1; m += 4)
-        tile_4x16(m1 - m < 4 ? m1 - m : 4, 0, Ks, nseg, sega, a + (intptr_t)m * ars, ars, acs, b + n, ldb,
-                  c + (intptr_t)m * ldc + n, ldc, acc);
+    for (int n = 0; n < N16; n += 16) panel(m0, m1, 1, Ks, nseg, sega, a, ars, acs, b + n, ldb, c + n, ldc, acc);
+    for (int n = N16; n < N8; n += 8) panel(m0, m1, 0, Ks, nseg, sega, a, ars, acs, b + n, ldb, c + n, ldc, acc);
     for (int m = m0; m < m1; m++)
       for (int n = N8; n < N; n++) {
         float s = dot_tail(Ks, nseg, sega, a + (intptr_t)m * ars, acs, b + n, ldb);
