@@ -23,7 +23,7 @@ import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from '
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
-import { maxPoolGrad } from './pool';
+import { maxPool, maxPoolGrad } from './pool';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
@@ -74,6 +74,7 @@ const KERNELS: [string, Impl][] = [
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
+  ['MaxPool', (rt, be, i, a) => maxPool(rt, be, i.x, a)],
   ['Identity', (_rt, be, i) => identityShared(be, i.x)],
   // A cast to x's own dtype (ReLU's gradient casts its float32 step mask): the stock wasm kernel copies.
   [

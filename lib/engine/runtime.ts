@@ -23,6 +23,7 @@ export interface KernelExports {
   bn_grad_coef(...args: number[]): void;
   bn_grad_apply(...args: number[]): void;
   maxpool_grad(...args: number[]): void;
+  maxpool_forward(...args: number[]): void;
   pad_place(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
@@ -51,6 +52,7 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'bn_row_sums',
   'bn_grad_row_sums',
   'pad_place',
+  'maxpool_forward',
 ];
 
 /** Kernels the native addon (native/engine.c) also has, by its index for `run` (its enum's order). */
@@ -69,6 +71,7 @@ export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
   add_into: 11,
   conv_flip_filter: 12,
   bn_grad_coef: 13,
+  maxpool_forward: 14,
 };
 
 /**

@@ -5,7 +5,7 @@ import { tf } from '../../lib/backend';
 import { batchNormTrain, getRuntime, type WasmRuntime } from '../../lib/engine';
 import { copyStats } from '../../lib/engine/io';
 import { buildCnn2d } from '../../lib/models/cnn2d';
-import { randomArray, setUpEngine } from './helpers';
+import { randomArray, setUpEngine, withFastKernels } from './helpers';
 
 /** Runs f with the kernels on the wasm backend's heap (in place) or through the engine's memory (copies). */
 function withInPlace<T>(rt: WasmRuntime, inPlace: boolean, f: () => T): T {
@@ -104,6 +104,25 @@ describe('engine kernels natively on the wasm backend heap (no copies)', () => {
     const wasm = withNative(rt, false, run);
     const native = withInPlace(rt, true, run);
     native.forEach((a, i) => assertBitsEqual(a, wasm[i], ['dx', 'dgamma', 'dbeta', 'FusedBatchNorm'][i]));
+  });
+
+  it('runs MaxPool forward natively with stock wasm’s exact values (1-D and 2-D, padding, channels off 4)', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    for (const [shape, pool, stride, pad] of [
+      [[3, 1, 17, 6], [1, 3], [1, 2], 'same'],
+      [[32, 87, 64, 16], [2, 2], [2, 2], 'valid'],
+      [[2, 7, 9, 5], [3, 2], [2, 1], 'same'],
+    ] as const) {
+      // Negative values: a padded position must not count as a zero.
+      const run = (): Float32Array =>
+        tf.tidy(() => {
+          const x = tf.tensor(randomArray(tf.util.sizeFromShape([...shape]), 13), [...shape]) as tf.Tensor4D;
+          return tf.maxPool(x, [...pool], [...stride], pad).dataSync() as Float32Array;
+        });
+      const before = tf.memory().numTensors;
+      assertBitsEqual(withInPlace(rt, true, run), withFastKernels(false, run), `maxPool ${shape.join('×')}`);
+      assert.equal(tf.memory().numTensors, before);
+    }
   });
 
   it('keeps results when the wasm heap grows between kernel calls', (t) => {

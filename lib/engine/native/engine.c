@@ -173,6 +173,7 @@ enum {
   K_ADD_INTO,
   K_CONV_FLIP_FILTER,
   K_BN_GRAD_COEF,
+  K_MAXPOOL_FORWARD,
 };
 
 static char *heap_base;
@@ -269,6 +270,10 @@ static napi_value run(napi_env env, napi_callback_info info) {
   case K_BN_GRAD_COEF:
     NARGS(10);
     bn_grad_coef(I(0), I(1), P(2), P(3), P(4), (float)v[5], P(6), P(7), P(8), P(9));
+    break;
+  case K_MAXPOOL_FORWARD:
+    NARGS(15);
+    maxpool_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), P(13), P(14));
     break;
   default:
     goto bad;

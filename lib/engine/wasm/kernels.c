@@ -295,6 +295,41 @@ EXPORT void bn_grad_apply(int r0, int r1, int C, const float *x, const float *dy
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * MaxPool forward, NHWC (a 1-D pool is H = 1), examples [b0, b1): y = the window's maximum, taken as tfjs's
+ * kernels do (a value replaces the running maximum, from -inf, only when strictly greater; padding is skipped),
+ * four channels at a time.
+ * ------------------------------------------------------------------------------------------- */
+EXPORT void maxpool_forward(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
+                            int pt, int pl, const float *x, float *y) {
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < Ho; oh++)
+      for (int ow = 0; ow < Wo; ow++) {
+        float *out = y + ((b * Ho + oh) * Wo + ow) * C;
+        int kh0 = pt - oh * sh > 0 ? pt - oh * sh : 0, kw0 = pl - ow * sw > 0 ? pl - ow * sw : 0;
+        int kh1 = H - oh * sh + pt < KH ? H - oh * sh + pt : KH, kw1 = W - ow * sw + pl < KW ? W - ow * sw + pl : KW;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              v128_t v = wasm_v128_load(x + ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c);
+              best = wasm_v128_bitselect(v, best, wasm_f32x4_gt(v, best));
+            }
+          wasm_v128_store(out + c, best);
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              float v = x[((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c];
+              if (v > best) best = v;
+            }
+          out[c] = best;
+        }
+      }
+}
+
+/* ---------------------------------------------------------------------------------------------
  * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
  * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). Four channels at a
  * time: the running maximum and its index advance only where a value is strictly greater.
