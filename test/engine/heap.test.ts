@@ -114,15 +114,44 @@ describe('engine kernels natively on the wasm backend heap (no copies)', () => {
       [[2, 7, 9, 5], [3, 2], [2, 1], 'same'],
     ] as const) {
       // Negative values: a padded position must not count as a zero.
-      const run = (): Float32Array =>
-        tf.tidy(() => {
+      // (tidy returns the tensor: a returned typed array would be walked element by element.)
+      const run = (): Float32Array => {
+        const y = tf.tidy(() => {
           const x = tf.tensor(randomArray(tf.util.sizeFromShape([...shape]), 13), [...shape]) as tf.Tensor4D;
-          return tf.maxPool(x, [...pool], [...stride], pad).dataSync() as Float32Array;
+          return tf.maxPool(x, [...pool], [...stride], pad);
         });
+        const values = y.dataSync() as Float32Array;
+        y.dispose();
+        return values;
+      };
       const before = tf.memory().numTensors;
       assertBitsEqual(withInPlace(rt, true, run), withFastKernels(false, run), `maxPool ${shape.join('×')}`);
       assert.equal(tf.memory().numTensors, before);
     }
+  });
+
+  it('keeps a padded conv exact when its scratch grows the wasm heap inside the kernel call', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    // x is 128 MB and its padded copy larger than Emscripten's growth slack (at most 96 MB): allocating that
+    // scratch grows the heap after x's offset was taken, before the native kernels run.
+    const [B, H, W, C] = [2, 64, 32768, 8];
+    const x = tf.fill([B, H, W, C], 0.5);
+    const f = tf.ones([3, 3, C, 2]);
+    const heapSize = (): number => (tf.backend() as BackendWasm).wasm.HEAPU8.buffer.byteLength;
+    const before = heapSize();
+    const y = withInPlace(rt, true, () => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'));
+    assert.ok(heapSize() > before, 'the heap grew inside the call');
+    const values = y.dataSync();
+    tf.dispose([x, f, y]);
+    // Every output is 0.5 · C · (filter taps inside the image): 9 inside, 6 on an edge, 4 in a corner.
+    const taps = (i: number, n: number): number => 3 - (i === 0 ? 1 : 0) - (i === n - 1 ? 1 : 0);
+    let wrong = -1;
+    for (let i = 0; i < values.length && wrong < 0; i++) {
+      const w = Math.floor(i / 2) % W;
+      const h = Math.floor(i / (2 * W)) % H;
+      if (values[i] !== 0.5 * C * taps(h, H) * taps(w, W)) wrong = i;
+    }
+    assert.equal(wrong, -1, `output ${wrong}: ${values[wrong]}`);
   });
 
   it('keeps results when the wasm heap grows between kernel calls', (t) => {
