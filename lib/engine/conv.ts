@@ -241,18 +241,9 @@ export function convForward(
     const [xp, dims] = paddedInput(rt, mem, backend, x, g);
     const f = mem.input(filter);
     const b = bias ? mem.input(bias) : 0;
-    const rows = g.batch * g.outHeight * g.outWidth;
     const y = mem.output([g.batch, g.outHeight, g.outWidth, g.outChannels]);
-    mem.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
-    if (bias || activation === 'relu') {
-      const relu = activation === 'relu' ? 1 : 0;
-      mem.parallel(
-        'bias_act',
-        rows,
-        (r0, r1) => [r0, r1, g.outChannels, y, b, relu],
-        rowsPerThread(g.outChannels),
-      );
-    }
+    const relu = activation === 'relu' ? 1 : 0;
+    mem.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y, b, relu]);
     return mem.result(y);
   } finally {
     mem.release();
@@ -343,6 +334,8 @@ export function convInputGrad(
       dyp,
       ft,
       dx,
+      0,
+      0,
     ]);
     return mem.result(dx);
   } finally {

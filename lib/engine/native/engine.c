@@ -218,8 +218,9 @@ static napi_value run(napi_env env, napi_callback_info info) {
     gemm_rows(I(0), I(1), I(2), I(3), P(4), I(5), I(6), P(7), I(8), P(9), I(10), I(11));
     break;
   case K_CONV2D_FORWARD:
-    NARGS(15);
-    conv2d_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), P(12), P(13), P(14));
+    NARGS(17);
+    conv2d_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), P(12), P(13), P(14),
+                   P(15), I(16));
     break;
   case K_CONV2D_FILTER_GRAD:
     NARGS(15);

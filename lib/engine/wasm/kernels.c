@@ -148,7 +148,6 @@ EXPORT void add_into(int n, float *dst, const float *src) {
   for (; i < n; i++) dst[i] += src[i];
 }
 
-#include "conv-loops.h"
 
 /* Examples [b0, b1) of src[B][H][W][C] placed into dst[B][Hp][Wp][C]: source (h, w) lands at
  * (top + h·rs, left + w·cs), every other position of dst is zero, sources falling outside dst are dropped.
@@ -208,6 +207,8 @@ EXPORT void bias_act(int r0, int r1, int C, float *y, const float *bias, int rel
     }
   }
 }
+
+#include "conv-loops.h"
 
 /* ---------------------------------------------------------------------------------------------
  * BatchNorm over the leading axes of x[rows][C] (channels last), in float64 sums.
