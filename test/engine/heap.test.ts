@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../lib/backend';
@@ -73,6 +75,23 @@ describe('engine kernels natively on the wasm backend heap (no copies)', () => {
     rt?.nativeActive
       ? false
       : 'the native addon is not loaded (SER_NATIVE_KERNELS=0, no compiler or not x86-64)';
+
+  it('builds and loads the native addon on x86-64 Linux with a C compiler and AVX2/FMA', (t) => {
+    const flags = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
+    if (
+      process.arch !== 'x64' ||
+      process.env.SER_NATIVE_KERNELS === '0' ||
+      !/\bavx2\b/.test(flags) ||
+      !/\bfma\b/.test(flags)
+    )
+      return t.skip('not an x86-64 Linux CPU with AVX2/FMA, or SER_NATIVE_KERNELS=0');
+    if (spawnSync(process.env.CC ?? 'cc', ['--version']).error) return t.skip('no C compiler');
+    // A kernels.c change that does not compile for x86-64 leaves every kernel on wasm: the build prints one line.
+    assert.ok(
+      rt.nativeActive,
+      'lib/engine/native/engine.node did not build or load (see lib/engine/wasm/build.js)',
+    );
+  });
 
   it('gives best-cnn2d the same predictions and gradients bit for bit as the copy path, with no copies', (t) => {
     if (skip()) return t.skip(skip() as string);

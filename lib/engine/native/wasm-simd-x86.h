@@ -25,6 +25,9 @@ INL v128_t wasm_v128_load64_zero(const void *p) { return _mm_loadl_epi64((const 
 #define wasm_v128_store64_lane(p, v, lane) _mm_storel_epi64((__m128i *)(p), (v))
 INL v128_t wasm_v128_and(v128_t a, v128_t b) { return _mm_and_si128(a, b); }
 INL v128_t wasm_v128_or(v128_t a, v128_t b) { return _mm_or_si128(a, b); }
+INL v128_t wasm_v128_xor(v128_t a, v128_t b) { return _mm_xor_si128(a, b); }
+/* a & ~b */
+INL v128_t wasm_v128_andnot(v128_t a, v128_t b) { return _mm_andnot_si128(b, a); }
 /* Bits of a where mask is set, of b elsewhere. */
 INL v128_t wasm_v128_bitselect(v128_t a, v128_t b, v128_t mask) {
   return _mm_or_si128(_mm_and_si128(a, mask), _mm_andnot_si128(mask, b));
@@ -38,6 +41,13 @@ INL v128_t wasm_f32x4_div(v128_t a, v128_t b) { return W_SI(_mm_div_ps(W_PS(a), 
 INL v128_t wasm_f32x4_max(v128_t a, v128_t b) { return W_SI(_mm_max_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_min(v128_t a, v128_t b) { return W_SI(_mm_min_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_gt(v128_t a, v128_t b) { return W_SI(_mm_cmpgt_ps(W_PS(a), W_PS(b))); }
+INL v128_t wasm_f32x4_ge(v128_t a, v128_t b) { return W_SI(_mm_cmpge_ps(W_PS(a), W_PS(b))); }
+INL v128_t wasm_f32x4_lt(v128_t a, v128_t b) { return W_SI(_mm_cmplt_ps(W_PS(a), W_PS(b))); }
+INL v128_t wasm_f32x4_le(v128_t a, v128_t b) { return W_SI(_mm_cmple_ps(W_PS(a), W_PS(b))); }
+INL v128_t wasm_f32x4_eq(v128_t a, v128_t b) { return W_SI(_mm_cmpeq_ps(W_PS(a), W_PS(b))); }
+INL v128_t wasm_f32x4_sqrt(v128_t a) { return W_SI(_mm_sqrt_ps(W_PS(a))); }
+INL v128_t wasm_f32x4_make(float a, float b, float c, float d) { return W_SI(_mm_setr_ps(a, b, c, d)); }
+INL v128_t wasm_f32x4_convert_i32x4(v128_t a) { return W_SI(_mm_cvtepi32_ps(a)); }
 INL v128_t wasm_f32x4_floor(v128_t a) { return W_SI(_mm_floor_ps(W_PS(a))); }
 INL v128_t wasm_f32x4_abs(v128_t a) { return _mm_and_si128(a, _mm_set1_epi32(0x7fffffff)); }
 INL v128_t wasm_f32x4_neg(v128_t a) { return _mm_xor_si128(a, _mm_set1_epi32((int)0x80000000u)); }
@@ -46,6 +56,10 @@ INL v128_t wasm_f32x4_neg(v128_t a) { return _mm_xor_si128(a, _mm_set1_epi32((in
 INL v128_t wasm_i32x4_splat(int x) { return _mm_set1_epi32(x); }
 INL v128_t wasm_i32x4_make(int a, int b, int c, int d) { return _mm_setr_epi32(a, b, c, d); }
 INL v128_t wasm_i32x4_add(v128_t a, v128_t b) { return _mm_add_epi32(a, b); }
+INL v128_t wasm_i32x4_sub(v128_t a, v128_t b) { return _mm_sub_epi32(a, b); }
+INL v128_t wasm_i32x4_mul(v128_t a, v128_t b) { return _mm_mullo_epi32(a, b); }
+INL v128_t wasm_i32x4_shr(v128_t a, int n) { return _mm_sra_epi32(a, _mm_cvtsi32_si128(n & 31)); }
+INL v128_t wasm_u32x4_shr(v128_t a, int n) { return _mm_srl_epi32(a, _mm_cvtsi32_si128(n & 31)); }
 INL v128_t wasm_i32x4_shl(v128_t a, int n) { return _mm_sll_epi32(a, _mm_cvtsi32_si128(n & 31)); }
 INL v128_t wasm_i32x4_trunc_sat_f32x4(v128_t a) { return _mm_cvttps_epi32(W_PS(a)); }
 #define wasm_i32x4_extract_lane(v, lane) _mm_extract_epi32((v), (lane))

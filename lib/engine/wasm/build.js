@@ -55,9 +55,18 @@ function buildNative() {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     fs.renameSync(tmp, nativeOutput);
-  } catch {
-    // No compiler or a failed build: the wasm kernels run.
+  } catch (err) {
+    // No compiler (silent) or a failed build (one line: kernels.c must keep compiling for x86-64 too): the wasm
+    // kernels run.
     fs.rmSync(tmp, { force: true });
+    const e = /** @type {NodeJS.ErrnoException & {stderr?: Buffer}} */ (err);
+    if (e.code !== 'ENOENT') {
+      const first =
+        String(e.stderr ?? err)
+          .split('\n')
+          .find((l) => /error/.test(l)) ?? String(err);
+      console.log(`engine: native addon not built (${first.trim()}); the wasm kernels run`);
+    }
   }
 }
 
