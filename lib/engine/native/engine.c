@@ -94,26 +94,67 @@ SIMD static inline void panel(int m0, int m1, int two, int Ks, int nseg, int seg
   }
 }
 
-/* One element of C past the last 8-column panel: a dot product, 8 lanes at a time when A's row and B's
- * column are both contiguous (acs = ldb = 1: the 1-channel input gradient of a first conv layer). */
-SIMD static inline float dot_tail(int Ks, int nseg, int sega, const float *a, int acs, const float *b, int ldb) {
-  float s = 0.f;
-  if (acs == 1 && ldb == 1) {
-    __m256 v = _mm256_setzero_ps();
-    for (int g = 0; g < nseg; g++) {
-      const float *ag = a + (intptr_t)g * sega;
-      int p = 0;
-      for (; p + 8 <= Ks; p += 8) v = _mm256_fmadd_ps(_mm256_loadu_ps(ag + p), _mm256_loadu_ps(b + p), v);
-      for (; p < Ks; p++) s += ag[p] * b[p];
-      b += Ks;
+/* The sum of v's lanes, in dot_tail's fixed order. */
+SIMD static inline float hsum8(__m256 v) {
+  __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  return _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+}
+
+/* Elements of C past the last 8-column panel: dot products of rows of A with column n of B, 8 lanes at a time
+ * when A's rows and B's column are both contiguous (acs = ldb = 1: the 1-channel input gradient of a first conv
+ * layer), rows ≥ 4 apart from r0 four at a time (four FMA chains in flight, each B load shared; every row's
+ * arithmetic is the same as alone). out[i * ldc] (+)= row r0 + i. */
+SIMD static inline void dot_tail_rows(int rows, int Ks, int nseg, int sega, const float *a, int ars, int acs,
+                                      const float *b, int ldb, float *out, int ldc, int acc) {
+  int i = 0;
+  if (acs == 1 && ldb == 1)
+    for (; i + 4 <= rows; i += 4) {
+      const float *a0 = a + (intptr_t)i * ars, *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars, *bg = b;
+      __m256 v0 = _mm256_setzero_ps(), v1 = v0, v2 = v0, v3 = v0;
+      float s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+      for (int g = 0; g < nseg; g++, bg += Ks) {
+        const intptr_t o = (intptr_t)g * sega;
+        int p = 0;
+        for (; p + 8 <= Ks; p += 8) {
+          __m256 bb = _mm256_loadu_ps(bg + p);
+          v0 = _mm256_fmadd_ps(_mm256_loadu_ps(a0 + o + p), bb, v0);
+          v1 = _mm256_fmadd_ps(_mm256_loadu_ps(a1 + o + p), bb, v1);
+          v2 = _mm256_fmadd_ps(_mm256_loadu_ps(a2 + o + p), bb, v2);
+          v3 = _mm256_fmadd_ps(_mm256_loadu_ps(a3 + o + p), bb, v3);
+        }
+        for (; p < Ks; p++) {
+          s0 += a0[o + p] * bg[p];
+          s1 += a1[o + p] * bg[p];
+          s2 += a2[o + p] * bg[p];
+          s3 += a3[o + p] * bg[p];
+        }
+      }
+      float r[4] = {s0 + hsum8(v0), s1 + hsum8(v1), s2 + hsum8(v2), s3 + hsum8(v3)};
+      for (int k = 0; k < 4; k++) {
+        float *c = out + (intptr_t)(i + k) * ldc;
+        *c = acc ? *c + r[k] : r[k];
+      }
     }
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    return s + _mm_cvtss_f32(_mm_add_ss(h, _mm_shuffle_ps(h, h, 1)));
+  for (; i < rows; i++) {
+    const float *ai = a + (intptr_t)i * ars, *bn = b;
+    float s = 0.f;
+    if (acs == 1 && ldb == 1) {
+      __m256 v = _mm256_setzero_ps();
+      for (int g = 0; g < nseg; g++, bn += Ks) {
+        const float *ag = ai + (intptr_t)g * sega;
+        int p = 0;
+        for (; p + 8 <= Ks; p += 8) v = _mm256_fmadd_ps(_mm256_loadu_ps(ag + p), _mm256_loadu_ps(bn + p), v);
+        for (; p < Ks; p++) s += ag[p] * bn[p];
+      }
+      s += hsum8(v);
+    } else {
+      for (int g = 0; g < nseg; g++)
+        for (int p = 0; p < Ks; p++, bn += ldb) s += ai[(intptr_t)g * sega + (intptr_t)p * acs] * *bn;
+    }
+    float *c = out + (intptr_t)i * ldc;
+    *c = acc ? *c + s : s;
   }
-  for (int g = 0; g < nseg; g++)
-    for (int p = 0; p < Ks; p++, b += ldb) s += a[(intptr_t)g * sega + (intptr_t)p * acs] * *b;
-  return s;
 }
 
 /* Rows [r0, r1) of C (+)= A . B, A segmented; the same contract as kernels.c's gemm_seg. */
@@ -125,11 +166,9 @@ SIMD static void gemm_seg(int r0, int r1, int N, int Ks, int nseg, int sega, con
     int m1 = m0 + MB < r1 ? m0 + MB : r1;
     for (int n = 0; n < N16; n += 16) panel(m0, m1, 1, Ks, nseg, sega, a, ars, acs, b + n, ldb, c + n, ldc, acc);
     for (int n = N16; n < N8; n += 8) panel(m0, m1, 0, Ks, nseg, sega, a, ars, acs, b + n, ldb, c + n, ldc, acc);
-    for (int m = m0; m < m1; m++)
-      for (int n = N8; n < N; n++) {
-        float s = dot_tail(Ks, nseg, sega, a + (intptr_t)m * ars, acs, b + n, ldb);
-        c[(intptr_t)m * ldc + n] = acc ? c[(intptr_t)m * ldc + n] + s : s;
-      }
+    for (int n = N8; n < N; n++)
+      dot_tail_rows(m1 - m0, Ks, nseg, sega, a + (intptr_t)m0 * ars, ars, acs, b + n, ldb, c + (intptr_t)m0 * ldc + n,
+                    ldc, acc);
   }
 }
 
