@@ -175,7 +175,13 @@ class CopyMemory implements KernelMemory {
   }
 
   output(shape: number[]): number {
-    const ptr = this.rt.alloc(shape.reduce((a, b) => a * b, 1));
+    // At least one float: every output gets its own offset, empty ones included.
+    const ptr = this.rt.alloc(
+      Math.max(
+        1,
+        shape.reduce((a, b) => a * b, 1),
+      ),
+    );
     this.shapes.set(ptr, shape);
     return ptr;
   }
@@ -244,7 +250,8 @@ class CopyMemory implements KernelMemory {
 class HeapMemory implements KernelMemory {
   readonly inPlace = true;
   private readonly scratch: number[] = [];
-  private readonly outputs = new Map<number, TensorInfo>();
+  // Unclaimed outputs with their offsets (a list: empty tensors may share an offset).
+  private readonly outputs: [number, TensorInfo][] = [];
   private readonly heap: WasmHeapModule;
 
   constructor(
@@ -262,14 +269,14 @@ class HeapMemory implements KernelMemory {
   output(shape: number[]): number {
     const out = this.backend.makeOutput(shape, 'float32');
     const ptr = this.backend.getMemoryOffset(out.dataId);
-    this.outputs.set(ptr, out);
+    this.outputs.push([ptr, out]);
     return ptr;
   }
 
   result(ptr: number): TensorInfo {
-    const out = this.outputs.get(ptr);
-    if (!out) throw new Error('engine: not an output');
-    this.outputs.delete(ptr);
+    const at = this.outputs.findIndex(([p]) => p === ptr);
+    if (at < 0) throw new Error('engine: not an output');
+    const [[, out]] = this.outputs.splice(at, 1);
     return out;
   }
 
@@ -332,8 +339,8 @@ class HeapMemory implements KernelMemory {
   release(): void {
     for (const ptr of this.scratch) this.heap._free(ptr);
     this.scratch.length = 0;
-    for (const out of this.outputs.values()) this.backend.disposeData(out.dataId);
-    this.outputs.clear();
+    for (const [, out] of this.outputs) this.backend.disposeData(out.dataId);
+    this.outputs.length = 0;
   }
 }
 
