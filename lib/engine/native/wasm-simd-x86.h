@@ -57,6 +57,7 @@ INL v128_t wasm_i32x4_splat(int x) { return _mm_set1_epi32(x); }
 INL v128_t wasm_i32x4_make(int a, int b, int c, int d) { return _mm_setr_epi32(a, b, c, d); }
 INL v128_t wasm_i32x4_add(v128_t a, v128_t b) { return _mm_add_epi32(a, b); }
 INL v128_t wasm_i32x4_sub(v128_t a, v128_t b) { return _mm_sub_epi32(a, b); }
+INL v128_t wasm_i32x4_eq(v128_t a, v128_t b) { return _mm_cmpeq_epi32(a, b); }
 INL v128_t wasm_i32x4_mul(v128_t a, v128_t b) { return _mm_mullo_epi32(a, b); }
 INL v128_t wasm_i32x4_shr(v128_t a, int n) { return _mm_sra_epi32(a, _mm_cvtsi32_si128(n & 31)); }
 INL v128_t wasm_u32x4_shr(v128_t a, int n) { return _mm_srl_epi32(a, _mm_cvtsi32_si128(n & 31)); }

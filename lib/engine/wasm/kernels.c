@@ -333,12 +333,22 @@ EXPORT void maxpool_forward(int b0, int b1, int H, int W, int C, int Ho, int Wo,
 /* ---------------------------------------------------------------------------------------------
  * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
  * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). Four channels at a
- * time: the running maximum and its index advance only where a value is strictly greater.
+ * time: the running maximum and its index advance only where a value is strictly greater. When the windows
+ * tile the input (stride = pool size, no padding) each window writes its whole dx block (dy + 0 at the maximum,
+ * the sum the general path forms from zero, and 0 elsewhere), with no zeroing pass and no scattered adds.
  * ------------------------------------------------------------------------------------------- */
 EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
                          int pt, int pl, const float *x, const float *dy, float *dx) {
-  for (int i = b0 * H * W * C; i < b1 * H * W * C; i++) dx[i] = 0.f;
-  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3);
+  const int tiled = sh == KH && sw == KW && pt == 0 && pl == 0;
+  if (!tiled)
+    for (int i = b0 * H * W * C; i < b1 * H * W * C; i++) dx[i] = 0.f;
+  else
+    /* Only the rows and columns past the last window. */
+    for (int b = b0; b < b1; b++)
+      for (int h = 0; h < H; h++)
+        for (int w = h < Ho * KH ? Wo * KW : 0; w < W; w++)
+          for (int c = 0; c < C; c++) dx[((b * H + h) * W + w) * C + c] = 0.f;
+  const v128_t lanes = wasm_i32x4_make(0, 1, 2, 3), zero = wasm_f32x4_splat(0.f);
   for (int b = b0; b < b1; b++)
     for (int oh = 0; oh < Ho; oh++)
       for (int ow = 0; ow < Wo; ow++) {
@@ -356,6 +366,16 @@ EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, in
               best = wasm_v128_bitselect(v, best, gt);
               at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(i), lanes), at, gt);
             }
+          if (tiled) {
+            v128_t gv = wasm_f32x4_add(wasm_v128_load(g + c), zero);
+            for (int kh = kh0; kh < kh1; kh++)
+              for (int kw = kw0; kw < kw1; kw++) {
+                int i = ((b * H + oh * sh + kh) * W + ow * sw + kw) * C + c;
+                v128_t hit = wasm_i32x4_eq(wasm_i32x4_add(wasm_i32x4_splat(i), lanes), at);
+                wasm_v128_store(dx + i, wasm_v128_and(gv, hit));
+              }
+            continue;
+          }
           int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
           int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
           if (a0 >= 0) dx[a0] += g[c];
@@ -371,7 +391,14 @@ EXPORT void maxpool_grad(int b0, int b1, int H, int W, int C, int Ho, int Wo, in
               int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
               if (x[i] > best) best = x[i], at = i;
             }
-          if (at >= 0) dx[at] += g[c];
+          if (tiled)
+            for (int kh = kh0; kh < kh1; kh++)
+              for (int kw = kw0; kw < kw1; kw++) {
+                int i = ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c;
+                dx[i] = i == at ? g[c] + 0.f : 0.f;
+              }
+          else if (at >= 0)
+            dx[at] += g[c];
         }
       }
 }
