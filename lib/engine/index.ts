@@ -8,7 +8,7 @@
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
  * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
- * - Identity and same-dtype Cast (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - Identity and same-dtype Cast (no copy), Slice and SplitV (read in place), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
@@ -24,6 +24,7 @@ import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
 import { maxPoolGrad } from './pool';
+import { sliceInPlace, splitInPlace } from './slice';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
@@ -55,7 +56,7 @@ type Impl = (
   backend: tf.KernelBackend,
   inputs: Record<string, tf.TensorInfo>,
   attrs: tf.NamedAttrMap,
-) => tf.TensorInfo | null;
+) => tf.TensorInfo | tf.TensorInfo[] | null;
 
 const reduction = (attrs: tf.NamedAttrMap): [number | number[], boolean] => {
   const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
@@ -84,6 +85,20 @@ const KERNELS: [string, Impl][] = [
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
   ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
+  [
+    'Slice',
+    (_rt, be, i, a) => {
+      const { begin, size } = a as unknown as tf.SliceAttrs;
+      return sliceInPlace(be, i.x, begin, size);
+    },
+  ],
+  [
+    'SplitV',
+    (_rt, be, i, a) => {
+      const { numOrSizeSplits, axis } = a as unknown as tf.SplitVAttrs;
+      return splitInPlace(be, i.x, numOrSizeSplits, axis);
+    },
+  ],
 ];
 
 const registeredOn = new Set<EngineBackend>();
