@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
+import { installFusedConv1d } from './conv-layer';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
@@ -29,6 +30,7 @@ import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
 export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
+export { installFusedConv1d, uninstallFusedConv1d } from './conv-layer';
 export { dropoutTrain, gaussianNoiseTrain, installFusedNoise, uninstallFusedNoise } from './noise';
 export { getRuntime, type WasmRuntime } from './runtime';
 
@@ -146,6 +148,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   installFusedLstm(active);
   installFusedBatchNorm(active);
   installFusedNoise(() => active() !== null);
+  installFusedConv1d(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }
