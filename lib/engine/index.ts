@@ -22,6 +22,7 @@ import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { installFusedConv1d } from './conv-layer';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
+import { fusedMatMul } from './fused-matmul';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
 import { maxPoolGrad } from './pool';
@@ -76,6 +77,8 @@ const KERNELS: [string, Impl][] = [
   ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
+  // tfjs-layers Dense; small products stay on the stock kernel.
+  ['_FusedMatMul', (rt, be, i, a) => fusedMatMul(rt, be, i, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
   ['Identity', (_rt, be, i) => identityShared(be, i.x)],
   // A cast to x's own dtype (ReLU's gradient casts its float32 step mask): the stock wasm kernel copies.
