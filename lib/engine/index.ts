@@ -17,6 +17,7 @@
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tanhFloat32 } from './activation';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
@@ -84,6 +85,7 @@ const KERNELS: [string, Impl][] = [
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
   ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
+  ['Tanh', (rt, be, i) => tanhFloat32(rt, be, i.x)],
 ];
 
 const registeredOn = new Set<EngineBackend>();
