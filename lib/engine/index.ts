@@ -17,6 +17,7 @@
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tanhFloat32 } from './activation';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { installFusedConv1d } from './conv-layer';
@@ -104,6 +105,7 @@ const KERNELS: [string, Impl][] = [
       return splitInPlace(be, i.x, numOrSizeSplits, axis);
     },
   ],
+  ['Tanh', (rt, be, i) => tanhFloat32(rt, be, i.x)],
 ];
 
 const registeredOn = new Set<EngineBackend>();

@@ -25,6 +25,7 @@ export interface KernelExports {
   maxpool_grad(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  tanh_range(i0: number, i1: number, x: number, y: number): void;
   rfft_frames(...args: number[]): void;
   irfft_overlap_add(...args: number[]): void;
   phase_vocoder(...args: number[]): void;
@@ -49,6 +50,7 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'maxpool_grad',
   'bn_row_sums',
   'bn_grad_row_sums',
+  'tanh_range',
 ];
 
 /** Kernels the native addon (native/engine.c) also has, by its index for `run`. */
