@@ -30,7 +30,13 @@ import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
 export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
-export { dropoutTrain, gaussianNoiseTrain, installFusedNoise, uninstallFusedNoise } from './noise';
+export {
+  dropoutTrain,
+  gaussianNoiseTrain,
+  installFusedNoise,
+  setNativeNoiseEnabled,
+  uninstallFusedNoise,
+} from './noise';
 export { installFusedAdam, setFusedAdamEnabled, uninstallFusedAdam } from './adam';
 export { getRuntime, type WasmRuntime } from './runtime';
 

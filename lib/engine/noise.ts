@@ -11,7 +11,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mapFloats } from './io';
-import { nativeTrainingOps } from './native-ops';
+import { nativeTrainingOps, type NativeTrainingOps } from './native-ops';
+
+let nativeOn = true;
+
+/** Runs the JS loops (off) or the native addon's (on, when loaded) for Dropout and GaussianNoise: A/B tests. */
+export function setNativeNoiseEnabled(on: boolean): void {
+  nativeOn = on;
+}
+
+/** The addon's loops when loaded, in use and not turned off here. */
+const nativeNoise = (): NativeTrainingOps | null => (nativeOn ? nativeTrainingOps() : null);
 
 /** 32-bit avalanche hash of (seed, i) (murmur3's finalizer over a Weyl step), as a signed int32. */
 function hash32(seed: number, i: number): number {
@@ -62,7 +72,7 @@ function mapTensor(x: tf.Tensor, fill: (src: Float32Array, out: Float32Array) =>
 export function dropoutTrain(x: tf.Tensor, rate: number, seed: number = drawSeed()): tf.Tensor {
   const threshold = dropThreshold(rate);
   const scale = Math.fround(1 / Math.fround(1 - rate));
-  const native = nativeTrainingOps();
+  const native = nativeNoise();
   const mask = native
     ? (src: Float32Array, out: Float32Array) => native.dropoutMask(src, out, seed, threshold, scale)
     : (src: Float32Array, out: Float32Array) => applyMask(src, out, seed, threshold, scale);
@@ -91,7 +101,7 @@ function fillGaussian(src: Float32Array, out: Float32Array, seed: number, stddev
 export function gaussianNoiseTrain(x: tf.Tensor, stddev: number, seed: number = drawSeed()): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args[0] as tf.Tensor;
-    const native = nativeTrainingOps();
+    const native = nativeNoise();
     const value = mapTensor(xs, (src, out) =>
       native ? native.gaussianNoise(src, out, seed, stddev) : fillGaussian(src, out, seed, stddev),
     );

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
-import { dropoutTrain, engineInfo, gaussianNoiseTrain, setNativeKernelsEnabled } from '../../lib/engine';
+import { dropoutTrain, engineInfo, gaussianNoiseTrain, setNativeNoiseEnabled } from '../../lib/engine';
 import { nativeTrainingOps } from '../../lib/engine/native-ops';
 import { assertClose, countingCalls, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
 
@@ -20,11 +20,11 @@ function withSeededRandom<T>(seed: number, f: () => T): { result: T; draws: numb
 
 /** f's result with the native addon's loops (on) or the JS loops (off), restoring the addon afterwards. */
 function withNative<T>(on: boolean, f: () => T): T {
-  setNativeKernelsEnabled(on);
+  setNativeNoiseEnabled(on);
   try {
     return f();
   } finally {
-    setNativeKernelsEnabled(true);
+    setNativeNoiseEnabled(true);
   }
 }
 
