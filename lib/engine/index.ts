@@ -12,12 +12,14 @@
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
+ * - tfjs's AdamOptimizer updates each variable in one native call (when the native addon is in use).
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { tanhFloat32 } from './activation';
+import { installFusedAdam } from './adam';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
 import { installFusedConv1d } from './conv-layer';
@@ -33,7 +35,14 @@ import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
 export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
 export { installFusedConv1d, uninstallFusedConv1d } from './conv-layer';
-export { dropoutTrain, gaussianNoiseTrain, installFusedNoise, uninstallFusedNoise } from './noise';
+export {
+  dropoutTrain,
+  gaussianNoiseTrain,
+  installFusedNoise,
+  setNativeNoiseEnabled,
+  uninstallFusedNoise,
+} from './noise';
+export { installFusedAdam, setFusedAdamEnabled, uninstallFusedAdam } from './adam';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -154,6 +163,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   installFusedBatchNorm(active);
   installFusedNoise(() => active() !== null);
   installFusedConv1d(() => active() !== null);
+  installFusedAdam(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }

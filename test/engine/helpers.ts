@@ -66,3 +66,28 @@ export function randomArray(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** Counts calls of obj[name] (still calling through) until restore(). */
+export function spyCalls<O extends object>(obj: O, name: keyof O): { count(): number; restore(): void } {
+  const saved = obj[name] as unknown as (...a: unknown[]) => unknown;
+  let calls = 0;
+  (obj as Record<keyof O, unknown>)[name] = function (this: unknown, ...a: unknown[]) {
+    calls++;
+    return saved.apply(this, a);
+  };
+  return { count: () => calls, restore: () => ((obj as Record<keyof O, unknown>)[name] = saved) };
+}
+
+/** Runs f while counting calls of obj[name]; returns f's result and the count. */
+export function countingCalls<T, O extends object>(
+  obj: O,
+  name: keyof O,
+  f: () => T,
+): { result: T; calls: number } {
+  const spy = spyCalls(obj, name);
+  try {
+    return { result: f(), calls: spy.count() };
+  } finally {
+    spy.restore();
+  }
+}
