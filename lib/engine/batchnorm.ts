@@ -9,7 +9,7 @@
  * ordinary tfjs-layers models.
  */
 import * as tf from '@tensorflow/tfjs';
-import { download, downloadTensor, readFloats, upload, uploadTensor } from './io';
+import { kernelMemory, readFloats, type KernelMemory } from './io';
 import { rowsPerThread, type WasmRuntime } from './runtime';
 
 /** Whether t (absent counts) holds one float per channel: shape [C] or [1, …, 1, C]. */
@@ -42,6 +42,7 @@ function scaleShift(
  */
 function rowSums(
   rt: WasmRuntime,
+  mem: KernelMemory,
   kernel: 'bn_row_sums' | 'bn_grad_row_sums',
   rows: number,
   C: number,
@@ -49,11 +50,11 @@ function rowSums(
   args: (r0: number, r1: number, out: number) => number[],
 ): Float64Array {
   // Zeroed: parts the split leaves empty still add 0.
-  const parts = Array.from({ length: rt.threads }, () => rt.zeros(2 * width));
-  rt.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
+  const parts = Array.from({ length: rt.threads }, () => mem.zeros(2 * width));
+  mem.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
   const total = new Float64Array(width);
   for (const ptr of parts) {
-    const part = new Float64Array(rt.memory.buffer, ptr, width);
+    const part = mem.viewF64(ptr, width);
     for (let i = 0; i < width; i++) total[i] += part[i];
   }
   return total;
@@ -74,13 +75,17 @@ export function fusedBatchNorm(
   const gamma = scale ? readFloats(backend, scale) : null;
   const beta = offset ? readFloats(backend, offset) : null;
   const ss = scaleShift(readFloats(backend, mean), readFloats(backend, variance), gamma, beta, eps);
-  rt.reset();
-  const px = upload(rt, backend, x);
-  const pss = rt.put(ss);
-  const rows = tf.util.sizeFromShape(x.shape) / C;
-  const y = rt.alloc(rows * C);
-  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y], rowsPerThread(C));
-  return download(rt, backend, y, x.shape);
+  const mem = kernelMemory(rt, backend);
+  try {
+    const px = mem.input(x);
+    const pss = mem.put(ss);
+    const rows = tf.util.sizeFromShape(x.shape) / C;
+    const y = mem.output(x.shape);
+    mem.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, pss, y], rowsPerThread(C));
+    return mem.result(y);
+  } finally {
+    mem.release();
+  }
 }
 
 /**
@@ -99,46 +104,63 @@ export function batchNormTrain(
   const C = x.shape[x.rank - 1];
   const rows = x.size / C;
   const backend = tf.backend();
-  rt.reset();
-  const px = uploadTensor(rt, x);
-  const sum = rowSums(rt, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, 0, out]);
-  const m = rt.put(Float32Array.from(sum, (s) => s / rows));
-  const squares = rowSums(rt, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, m, out]);
-  const v = rt.put(Float32Array.from(squares, (s) => s / rows));
-  const ss = rt.put(
-    scaleShift(rt.view(m, C), rt.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
-  );
-  const py = rt.alloc(rows * C);
-  rt.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py], rowsPerThread(C));
-  const normalized = downloadTensor(rt, py, x.shape);
-  const mean = downloadTensor<tf.Rank.R1>(rt, m, [C]);
-  const variance = downloadTensor<tf.Rank.R1>(rt, v, [C]);
+  const mem = kernelMemory(rt, backend);
+  let normalized: tf.Tensor;
+  let mean: tf.Tensor1D;
+  let variance: tf.Tensor1D;
+  try {
+    const px = mem.input(x);
+    const sum = rowSums(rt, mem, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, 0, out]);
+    const m = mem.output([C]);
+    mem.view(m, C).set(Float32Array.from(sum, (s) => s / rows));
+    const squares = rowSums(rt, mem, 'bn_row_sums', rows, C, C, (r0, r1, out) => [r0, r1, C, px, m, out]);
+    const v = mem.output([C]);
+    mem.view(v, C).set(Float32Array.from(squares, (s) => s / rows));
+    const ss = mem.put(
+      scaleShift(mem.view(m, C), mem.view(v, C), readFloats(backend, gamma), readFloats(backend, beta), eps),
+    );
+    const py = mem.output(x.shape);
+    mem.parallel('bn_apply', rows, (r0, r1) => [r0, r1, C, px, ss, py], rowsPerThread(C));
+    normalized = mem.resultTensor(py);
+    mean = mem.resultTensor<tf.Rank.R1>(m);
+    variance = mem.resultTensor<tf.Rank.R1>(v);
+  } finally {
+    mem.release();
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
     save([xs, g, mean, variance]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [sx, sg, sm, sv] = saved;
-      rt.reset();
-      const pxs = uploadTensor(rt, sx);
-      const pdy = uploadTensor(rt, dy);
-      const pm = uploadTensor(rt, sm);
-      const pv = uploadTensor(rt, sv);
-      const pg = uploadTensor(rt, sg);
-      const sums = rt.putTyped(
-        rowSums(rt, 'bn_grad_row_sums', rows, C, 2 * C, (r0, r1, out) => [r0, r1, C, pxs, pdy, pm, out]),
-      );
-      const dgamma = rt.alloc(C);
-      const dbeta = rt.alloc(C);
-      const coef = rt.alloc(3 * C);
-      rt.kernels.bn_grad_coef(rows, C, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
-      const dx = rt.alloc(rows * C);
-      rt.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx], rowsPerThread(C));
-      return [
-        downloadTensor(rt, dx, sx.shape),
-        downloadTensor(rt, dgamma, [C]),
-        downloadTensor(rt, dbeta, [C]),
-      ];
+      const gm = kernelMemory(rt, tf.backend());
+      try {
+        const pxs = gm.input(sx);
+        const pdy = gm.input(dy);
+        const pm = gm.input(sm);
+        const pv = gm.input(sv);
+        const pg = gm.input(sg);
+        const sums = gm.putTyped(
+          rowSums(rt, gm, 'bn_grad_row_sums', rows, C, 2 * C, (r0, r1, out) => [
+            r0,
+            r1,
+            C,
+            pxs,
+            pdy,
+            pm,
+            out,
+          ]),
+        );
+        const dgamma = gm.output([C]);
+        const dbeta = gm.output([C]);
+        const coef = gm.alloc(3 * C);
+        gm.call('bn_grad_coef', rows, C, pm, pv, pg, eps, sums, dgamma, dbeta, coef);
+        const dx = gm.output(sx.shape);
+        gm.parallel('bn_grad_apply', rows, (r0, r1) => [r0, r1, C, pxs, pdy, coef, dx], rowsPerThread(C));
+        return [gm.resultTensor(dx), gm.resultTensor(dgamma), gm.resultTensor(dbeta)];
+      } finally {
+        gm.release();
+      }
     };
     // The value was computed above with the statistics; Identity only adds a reference to it.
     return { value: tf.clone(normalized), gradFunc };

@@ -5,7 +5,7 @@
  * kernel when it has one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { countCopyIn, download, readFloats, upload } from './io';
+import { countCopyIn, kernelMemory, readFloats, type KernelMemory } from './io';
 import { rowsPerThread, type WasmRuntime } from './runtime';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
@@ -133,15 +133,50 @@ function zeroBorder(
   }
 }
 
-/** x zero-padded for the forward GEMMs ([B, paddedHeight, paddedWidth, Cin] in the wasm heap). */
-function uploadPadded(rt: WasmRuntime, x: Float32Array, g: ConvGeometry): number {
-  return uploadPlaced(
-    rt,
-    x,
-    [g.batch, g.inHeight, g.inWidth, g.inChannels],
-    [g.paddedHeight, g.paddedWidth],
-    [g.padTop, g.padLeft],
-  );
+/**
+ * src [B, H, W, C] placed into a zeroed [B, Hp, Wp, C] buffer of mem as {@link uploadPlaced} describes: on the
+ * backend's heap by the threaded C kernel, else by {@link uploadPlaced}'s copy.
+ */
+function placed(
+  rt: WasmRuntime,
+  mem: KernelMemory,
+  backend: tf.KernelBackend,
+  src: tf.TensorInfo,
+  dims: number[],
+  padded: [number, number],
+  offset: [number, number],
+  steps: [number, number] = [1, 1],
+): number {
+  if (!mem.inPlace) return uploadPlaced(rt, readFloats(backend, src), dims, padded, offset, steps);
+  const [B, H, W, C] = dims;
+  const dst = mem.alloc(B * padded[0] * padded[1] * C);
+  const from = mem.input(src);
+  const args = [H, W, C, ...padded, ...offset, ...steps, from, dst];
+  mem.parallel('pad_place', B, (b0, b1) => [b0, b1, ...args], rowsPerThread(padded[0] * padded[1] * C));
+  return dst;
+}
+
+/**
+ * x zero-padded for the forward GEMMs, as its offset and the [height, width] of its layout: on the backend's
+ * heap an unpadded x is read in place (a 'valid' conv reads rows and columns below paddedHeight/Width only).
+ */
+function paddedInput(
+  rt: WasmRuntime,
+  mem: KernelMemory,
+  backend: tf.KernelBackend,
+  x: tf.TensorInfo,
+  g: ConvGeometry,
+): [number, number[]] {
+  const inPlace =
+    mem.inPlace &&
+    g.padTop === 0 &&
+    g.padLeft === 0 &&
+    g.paddedHeight <= g.inHeight &&
+    g.paddedWidth <= g.inWidth;
+  if (inPlace) return [mem.input(x), kernelDims(g, [g.inHeight, g.inWidth])];
+  const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels];
+  const ptr = placed(rt, mem, backend, x, dims, [g.paddedHeight, g.paddedWidth], [g.padTop, g.padLeft]);
+  return [ptr, kernelDims(g)];
 }
 
 function convInfoOf(
@@ -164,11 +199,14 @@ function convInfoOf(
   );
 }
 
-/** The C kernels' shared geometry arguments: Hp, Wp, Cin, KH, KW, Cout, Hout, Wout, sh, sw. */
-function kernelDims(g: ConvGeometry): number[] {
+/**
+ * The C kernels' shared geometry arguments: Hp, Wp, Cin, KH, KW, Cout, Hout, Wout, sh, sw; [Hp, Wp] is the
+ * layout of the input buffer (the padded size unless given).
+ */
+function kernelDims(g: ConvGeometry, [Hp, Wp] = [g.paddedHeight, g.paddedWidth]): number[] {
   return [
-    g.paddedHeight,
-    g.paddedWidth,
+    Hp,
+    Wp,
     g.inChannels,
     g.kernelHeight,
     g.kernelWidth,
@@ -198,24 +236,27 @@ export function convForward(
   const g = geometry(convInfoOf(x.shape, filter.shape, attrs, true));
   if (!g) return null;
   if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== g.outChannels)) return null;
-  rt.reset();
-  const xp = uploadPadded(rt, readFloats(backend, x), g);
-  const f = upload(rt, backend, filter);
-  const b = bias ? upload(rt, backend, bias) : 0;
-  const rows = g.batch * g.outHeight * g.outWidth;
-  const y = rt.alloc(rows * g.outChannels);
-  const dims = kernelDims(g);
-  rt.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
-  if (bias || activation === 'relu') {
-    const relu = activation === 'relu' ? 1 : 0;
-    rt.parallel(
-      'bias_act',
-      rows,
-      (r0, r1) => [r0, r1, g.outChannels, y, b, relu],
-      rowsPerThread(g.outChannels),
-    );
+  const mem = kernelMemory(rt, backend);
+  try {
+    const [xp, dims] = paddedInput(rt, mem, backend, x, g);
+    const f = mem.input(filter);
+    const b = bias ? mem.input(bias) : 0;
+    const rows = g.batch * g.outHeight * g.outWidth;
+    const y = mem.output([g.batch, g.outHeight, g.outWidth, g.outChannels]);
+    mem.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y]);
+    if (bias || activation === 'relu') {
+      const relu = activation === 'relu' ? 1 : 0;
+      mem.parallel(
+        'bias_act',
+        rows,
+        (r0, r1) => [r0, r1, g.outChannels, y, b, relu],
+        rowsPerThread(g.outChannels),
+      );
+    }
+    return mem.result(y);
+  } finally {
+    mem.release();
   }
-  return download(rt, backend, y, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
 }
 
 /** dFilter of a conv the engine handles; null otherwise. */
@@ -229,15 +270,28 @@ export function convFilterGrad(
   const filterShape = (attrs as unknown as tf.Conv2DBackpropFilterAttrs).filterShape;
   const g = geometry(convInfoOf(x.shape, filterShape, attrs, false));
   if (!g) return null;
-  rt.reset();
-  const xp = uploadPadded(rt, readFloats(backend, x), g);
-  const dyPtr = upload(rt, backend, dy);
-  const n = g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels;
-  const partials = Array.from({ length: Math.min(rt.threads, g.batch) }, () => rt.alloc(n));
-  const dims = kernelDims(g);
-  rt.parallel('conv2d_filter_grad', g.batch, (b0, b1, part) => [b0, b1, ...dims, xp, dyPtr, partials[part]]);
-  for (let p = 1; p < partials.length; p++) rt.kernels.add_into(n, partials[0], partials[p]);
-  return download(rt, backend, partials[0], filterShape);
+  const mem = kernelMemory(rt, backend);
+  try {
+    const [xp, dims] = paddedInput(rt, mem, backend, x, g);
+    const dyPtr = mem.input(dy);
+    const n = g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels;
+    // Part 0 writes the output; the other threads' partial sums are added into it.
+    const partials = Array.from({ length: Math.min(rt.threads, g.batch) }, (_, p) =>
+      p === 0 ? mem.output(filterShape) : mem.alloc(n),
+    );
+    mem.parallel('conv2d_filter_grad', g.batch, (b0, b1, part) => [
+      b0,
+      b1,
+      ...dims,
+      xp,
+      dyPtr,
+      partials[part],
+    ]);
+    for (let p = 1; p < partials.length; p++) mem.call('add_into', n, partials[0], partials[p]);
+    return mem.result(partials[0]);
+  } finally {
+    mem.release();
+  }
 }
 
 /** dInput of a conv the engine handles; null otherwise. */
@@ -251,25 +305,47 @@ export function convInputGrad(
   const inputShape = (attrs as unknown as tf.Conv2DBackpropInputAttrs).inputShape;
   const g = geometry(convInfoOf(inputShape, filter.shape, attrs, false));
   if (!g) return null;
-  rt.reset();
   const { batch: B, inHeight: Hi, inWidth: Wi, inChannels: Ci, outChannels: Co } = g;
   const { kernelHeight: KH, kernelWidth: KW } = g;
   // dx = stride-1 conv of dy (dilated by the strides, padded to (Hi + KH - 1) × (Wi + KW - 1)) with
   // the filter flipped in both axes and its channels swapped.
   const Hp = Hi + KH - 1;
   const Wp = Wi + KW - 1;
-  const dyp = uploadPlaced(
-    rt,
-    readFloats(backend, dy),
-    [B, g.outHeight, g.outWidth, Co],
-    [Hp, Wp],
-    [KH - 1 - g.padTop, KW - 1 - g.padLeft],
-    [g.strideHeight, g.strideWidth],
-  );
-  const f = upload(rt, backend, filter);
-  const ft = rt.alloc(KH * KW * Ci * Co);
-  rt.kernels.conv_flip_filter(KH * KW, Ci, Co, f, ft);
-  const dx = rt.alloc(B * Hi * Wi * Ci);
-  rt.parallel('conv2d_forward', B, (b0, b1) => [b0, b1, Hp, Wp, Co, KH, KW, Ci, Hi, Wi, 1, 1, dyp, ft, dx]);
-  return download(rt, backend, dx, inputShape);
+  const mem = kernelMemory(rt, backend);
+  try {
+    const dyp = placed(
+      rt,
+      mem,
+      backend,
+      dy,
+      [B, g.outHeight, g.outWidth, Co],
+      [Hp, Wp],
+      [KH - 1 - g.padTop, KW - 1 - g.padLeft],
+      [g.strideHeight, g.strideWidth],
+    );
+    const f = mem.input(filter);
+    const ft = mem.alloc(KH * KW * Ci * Co);
+    mem.call('conv_flip_filter', KH * KW, Ci, Co, f, ft);
+    const dx = mem.output(inputShape);
+    mem.parallel('conv2d_forward', B, (b0, b1) => [
+      b0,
+      b1,
+      Hp,
+      Wp,
+      Co,
+      KH,
+      KW,
+      Ci,
+      Hi,
+      Wi,
+      1,
+      1,
+      dyp,
+      ft,
+      dx,
+    ]);
+    return mem.result(dx);
+  } finally {
+    mem.release();
+  }
 }

@@ -28,7 +28,7 @@ import { installFusedLstm } from './lstm';
 import { fusedMatMul } from './fused-matmul';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
-import { maxPoolGrad } from './pool';
+import { maxPool, maxPoolGrad } from './pool';
 import { sliceInPlace, splitInPlace } from './slice';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
@@ -90,6 +90,7 @@ const KERNELS: [string, Impl][] = [
   // tfjs-layers Dense; small products stay on the stock kernel.
   ['_FusedMatMul', (rt, be, i, a) => fusedMatMul(rt, be, i, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
+  ['MaxPool', (rt, be, i, a) => maxPool(rt, be, i.x, a)],
   ['Identity', (_rt, be, i) => identityShared(be, i.x)],
   // A cast to x's own dtype (ReLU's gradient casts its float32 step mask): the stock wasm kernel copies.
   [

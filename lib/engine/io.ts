@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { WasmRuntime } from './runtime';
+import type { KernelName, WasmRuntime } from './runtime';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -105,4 +105,243 @@ export function mapFloats(
   const values = new Float32Array(src.length);
   fill(src, values);
   return { dataId: backend.write(values, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
+}
+
+/** The parts of the tfjs wasm backend's Emscripten module the in-place path uses. */
+interface WasmHeapModule {
+  HEAPU8: Uint8Array;
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+}
+
+/**
+ * Where one engine kernel call's inputs, outputs and scratch live; pointers are byte offsets into that memory.
+ * Two kinds: the tfjs wasm backend's own heap, with every kernel run natively in place (inputs read at their
+ * offsets, outputs written into the output tensors, scratch from the backend's allocator), or the engine's
+ * shared memory with one copy in per input and one out per output (no addon, cpu backend, SER_NATIVE_HEAP=0).
+ * Call {@link KernelMemory.release} when done (a `finally`): it frees scratch and unclaimed outputs.
+ */
+export interface KernelMemory {
+  /** True when the kernels run natively on the backend's heap. */
+  readonly inPlace: boolean;
+  /** Offset of t's float32 data. */
+  input(t: TensorInfo): number;
+  /** Offset of a new output of the given shape; {@link result} turns it into the backend tensor. */
+  output(shape: number[]): number;
+  /** The backend tensor of an output from {@link output}. */
+  result(ptr: number): TensorInfo;
+  /** Like {@link result}, as a tf.Tensor registered with the engine (for use outside kernels). */
+  resultTensor<R extends tf.Rank>(ptr: number): tf.Tensor<R>;
+  /** Scratch of n floats (contents undefined). */
+  alloc(n: number): number;
+  /** Scratch of n float64 values (contents undefined). */
+  allocF64(n: number): number;
+  /** Scratch of n zeros. */
+  zeros(n: number): number;
+  /** Scratch holding a float32 copy of src. */
+  put(src: ArrayLike<number>): number;
+  /** Scratch holding a bit-for-bit copy of src. */
+  putTyped(src: Float64Array): number;
+  /** Float32 view of n floats at ptr (valid until the next allocation). */
+  view(ptr: number, n: number): Float32Array;
+  /** Float64 view of n doubles at ptr (valid until the next allocation). */
+  viewF64(ptr: number, n: number): Float64Array;
+  /** rt.parallel on this memory. */
+  parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void;
+  /** One kernel call on the calling thread. */
+  call(kernel: KernelName, ...args: number[]): void;
+  release(): void;
+}
+
+/** The engine's memory with one copy per input and output (resets rt's scratch). */
+class CopyMemory implements KernelMemory {
+  readonly inPlace = false;
+  private readonly shapes = new Map<number, number[]>();
+
+  constructor(
+    private readonly rt: WasmRuntime,
+    private readonly backend: tf.KernelBackend,
+  ) {
+    rt.reset();
+  }
+
+  input(t: TensorInfo): number {
+    return upload(this.rt, this.backend, t);
+  }
+
+  output(shape: number[]): number {
+    const ptr = this.rt.alloc(shape.reduce((a, b) => a * b, 1));
+    this.shapes.set(ptr, shape);
+    return ptr;
+  }
+
+  result(ptr: number): TensorInfo {
+    return download(this.rt, this.backend, ptr, this.shapeOf(ptr));
+  }
+
+  resultTensor<R extends tf.Rank>(ptr: number): tf.Tensor<R> {
+    return downloadTensor<R>(this.rt, ptr, this.shapeOf(ptr));
+  }
+
+  private shapeOf(ptr: number): number[] {
+    const shape = this.shapes.get(ptr);
+    if (!shape) throw new Error('engine: not an output');
+    return shape;
+  }
+
+  alloc(n: number): number {
+    return this.rt.alloc(n);
+  }
+
+  allocF64(n: number): number {
+    return this.rt.allocF64(n);
+  }
+
+  zeros(n: number): number {
+    return this.rt.zeros(n);
+  }
+
+  put(src: ArrayLike<number>): number {
+    return this.rt.put(src);
+  }
+
+  putTyped(src: Float64Array): number {
+    return this.rt.putTyped(src);
+  }
+
+  view(ptr: number, n: number): Float32Array {
+    return this.rt.view(ptr, n);
+  }
+
+  viewF64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.rt.memory.buffer, ptr, n);
+  }
+
+  parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void {
+    this.rt.parallel(kernel, total, args, minPerPart);
+  }
+
+  call(kernel: KernelName, ...args: number[]): void {
+    this.rt.call(kernel, args);
+  }
+
+  release(): void {
+    this.shapes.clear();
+  }
+}
+
+/** The wasm backend's heap, every kernel native and in place (see {@link KernelMemory}). */
+class HeapMemory implements KernelMemory {
+  readonly inPlace = true;
+  private readonly scratch: number[] = [];
+  private readonly outputs = new Map<number, TensorInfo>();
+  private readonly heap: WasmHeapModule;
+
+  constructor(
+    private readonly rt: WasmRuntime,
+    private readonly backend: BackendWasm,
+  ) {
+    this.heap = backend.wasm as unknown as WasmHeapModule;
+  }
+
+  input(t: TensorInfo): number {
+    if (t.dtype !== 'float32') throw new Error(`engine: expected float32, got ${t.dtype}`);
+    return this.backend.getMemoryOffset(t.dataId);
+  }
+
+  output(shape: number[]): number {
+    const out = this.backend.makeOutput(shape, 'float32');
+    const ptr = this.backend.getMemoryOffset(out.dataId);
+    this.outputs.set(ptr, out);
+    return ptr;
+  }
+
+  result(ptr: number): TensorInfo {
+    const out = this.outputs.get(ptr);
+    if (!out) throw new Error('engine: not an output');
+    this.outputs.delete(ptr);
+    return out;
+  }
+
+  resultTensor<R extends tf.Rank>(ptr: number): tf.Tensor<R> {
+    return tf.engine().makeTensorFromTensorInfo(this.result(ptr), this.backend) as tf.Tensor<R>;
+  }
+
+  alloc(n: number): number {
+    // 16-byte aligned by Emscripten's malloc; at least one byte so every buffer has its own offset.
+    const ptr = this.heap._malloc(Math.max(4, 4 * n));
+    if (!ptr) throw new Error('engine: out of memory in the wasm heap');
+    this.scratch.push(ptr);
+    return ptr;
+  }
+
+  allocF64(n: number): number {
+    return this.alloc(2 * n);
+  }
+
+  zeros(n: number): number {
+    const ptr = this.alloc(n);
+    this.view(ptr, n).fill(0);
+    return ptr;
+  }
+
+  put(src: ArrayLike<number>): number {
+    const ptr = this.alloc(src.length);
+    this.view(ptr, src.length).set(src);
+    return ptr;
+  }
+
+  putTyped(src: Float64Array): number {
+    const ptr = this.allocF64(src.length);
+    this.viewF64(ptr, src.length).set(src);
+    return ptr;
+  }
+
+  view(ptr: number, n: number): Float32Array {
+    // HEAPU8 is replaced when the heap grows: take the current one.
+    return new Float32Array(this.heap.HEAPU8.buffer, ptr, n);
+  }
+
+  viewF64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.heap.HEAPU8.buffer, ptr, n);
+  }
+
+  parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void {
+    this.rt.parallel(kernel, total, args, minPerPart, this.heap.HEAPU8);
+  }
+
+  call(kernel: KernelName, ...args: number[]): void {
+    this.rt.call(kernel, args, this.heap.HEAPU8);
+  }
+
+  release(): void {
+    for (const ptr of this.scratch) this.heap._free(ptr);
+    this.scratch.length = 0;
+    for (const out of this.outputs.values()) this.backend.disposeData(out.dataId);
+    this.outputs.clear();
+  }
+}
+
+/**
+ * The memory for one engine kernel call on backend: the wasm backend's heap in place when the native addon
+ * runs (rt.nativeActive and rt.inPlace), else the engine's own memory with copies.
+ */
+export function kernelMemory(rt: WasmRuntime, backend: tf.KernelBackend): KernelMemory {
+  if (rt.inPlace && rt.nativeActive && isWasm(backend)) return new HeapMemory(rt, backend);
+  return new CopyMemory(rt, backend);
 }

@@ -5,7 +5,7 @@
  * activations). Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFloats, writeFloats } from './io';
+import { mapFloats, readFloats, writeFloats } from './io';
 
 /**
  * Identity as a new reference to x's data, as the cpu backend and the wasm backend's own Reshape do (tensors
@@ -18,7 +18,10 @@ export function identityShared(backend: tf.KernelBackend, x: tf.TensorInfo): tf.
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-/** x reversed along `dims` (float32 only; null otherwise). */
+/**
+ * x reversed along `dims` (float32 only; null otherwise), written straight into the output in the backend's
+ * memory: one block copy per position of the axes up to the last reversed one.
+ */
 export function reverseFloat32(
   backend: tf.KernelBackend,
   x: tf.TensorInfo,
@@ -26,22 +29,28 @@ export function reverseFloat32(
 ): tf.TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   // Same axis parsing as the stock kernels: undefined means every axis, negatives count from the end.
-  const axes = [...new Set(tf.util.parseAxisParam(dims, x.shape))];
-  let data = readFloats(backend, x).slice();
-  for (const axis of axes) {
-    const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-    const n = x.shape[axis];
-    const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-    const out = new Float32Array(data.length);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < n; i++) {
-        const src = (o * n + i) * inner;
-        out.set(data.subarray(src, src + inner), (o * n + (n - 1 - i)) * inner);
+  const axes = new Set(tf.util.parseAxisParam(dims, x.shape));
+  const last = Math.max(-1, ...axes);
+  const lead = x.shape.slice(0, last + 1);
+  const inner = x.shape.slice(last + 1).reduce((a, b) => a * b, 1);
+  const blocks = lead.reduce((a, b) => a * b, 1);
+  return mapFloats(backend, x, (src, out) => {
+    for (let j = 0; j < blocks && inner > 0; j++) {
+      // The source block: j's coordinates, mirrored along the reversed axes.
+      let rest = j;
+      let from = 0;
+      let stride = 1;
+      for (let d = lead.length - 1; d >= 0; d--) {
+        const n = lead[d];
+        const i = rest % n;
+        rest = (rest - i) / n;
+        from += (axes.has(d) ? n - 1 - i : i) * stride;
+        stride *= n;
       }
+      if (inner === 1) out[j] = src[from];
+      else out.set(src.subarray(from * inner, (from + 1) * inner), j * inner);
     }
-    data = out;
-  }
-  return writeFloats(backend, data, x.shape);
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * transposed B is transposed once into scratch (the GEMM streams rows of B).
  */
 import * as tf from '@tensorflow/tfjs';
-import { download, upload } from './io';
+import { kernelMemory } from './io';
 import type { WasmRuntime } from './runtime';
 
 /** Below this many multiply-adds a call runs on the calling thread only. */
@@ -29,27 +29,31 @@ export function batchMatMul(
   const [K2, N] = transposeB ? [b2, b1] : [b1, b2];
   if (K !== K2 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return null;
   const batch = Math.max(batchA, batchB);
-  rt.reset();
-  const pa = upload(rt, backend, a);
-  let pb = upload(rt, backend, b);
-  if (transposeB) {
-    const t = rt.alloc(batchB * K * N);
-    for (let i = 0; i < batchB; i++) rt.kernels.transpose(N, K, pb + 4 * i * N * K, t + 4 * i * K * N);
-    pb = t;
-  }
-  const out = rt.alloc(batch * M * N);
-  const [ars, acs] = transposeA ? [1, M] : [K, 1];
-  for (let i = 0; i < batch; i++) {
-    const ai = pa + 4 * (batchA === 1 ? 0 : i) * M * K;
-    const bi = pb + 4 * (batchB === 1 ? 0 : i) * K * N;
-    const ci = out + 4 * i * M * N;
-    if (M * N * K < PARALLEL_MIN_MACS) {
-      rt.kernels.gemm_rows(0, M, N, K, ai, ars, acs, bi, N, ci, N, 0);
-    } else {
-      rt.parallel('gemm_rows', M, (r0, r1) => [r0, r1, N, K, ai, ars, acs, bi, N, ci, N, 0]);
+  const mem = kernelMemory(rt, backend);
+  try {
+    const pa = mem.input(a);
+    let pb = mem.input(b);
+    if (transposeB) {
+      const t = mem.alloc(batchB * K * N);
+      for (let i = 0; i < batchB; i++) mem.call('transpose', N, K, pb + 4 * i * N * K, t + 4 * i * K * N);
+      pb = t;
     }
+    const out = mem.output([...outLead, M, N]);
+    const [ars, acs] = transposeA ? [1, M] : [K, 1];
+    for (let i = 0; i < batch; i++) {
+      const ai = pa + 4 * (batchA === 1 ? 0 : i) * M * K;
+      const bi = pb + 4 * (batchB === 1 ? 0 : i) * K * N;
+      const ci = out + 4 * i * M * N;
+      if (M * N * K < PARALLEL_MIN_MACS) {
+        mem.call('gemm_rows', 0, M, N, K, ai, ars, acs, bi, N, ci, N, 0);
+      } else {
+        mem.parallel('gemm_rows', M, (r0, r1) => [r0, r1, N, K, ai, ars, acs, bi, N, ci, N, 0]);
+      }
+    }
+    return mem.result(out);
+  } finally {
+    mem.release();
   }
-  return download(rt, backend, out, [...outLead, M, N]);
 }
 
 function as3d(shape: number[]): [number, number, number] {

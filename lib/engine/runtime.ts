@@ -23,6 +23,8 @@ export interface KernelExports {
   bn_grad_coef(...args: number[]): void;
   bn_grad_apply(...args: number[]): void;
   maxpool_grad(...args: number[]): void;
+  maxpool_forward(...args: number[]): void;
+  pad_place(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
   tanh_range(i0: number, i1: number, x: number, y: number): void;
@@ -51,18 +53,36 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'bn_row_sums',
   'bn_grad_row_sums',
   'tanh_range',
+  'pad_place',
+  'maxpool_forward',
 ];
 
-/** Kernels the native addon (native/engine.c) also has, by its index for `run`. */
+/** Kernels the native addon (native/engine.c) also has, by its index for `run` (its enum's order). */
 export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
   gemm_rows: 0,
   conv2d_forward: 1,
   conv2d_filter_grad: 2,
+  bias_act: 3,
+  bn_apply: 4,
+  bn_grad_apply: 5,
+  maxpool_grad: 6,
+  bn_row_sums: 7,
+  bn_grad_row_sums: 8,
+  pad_place: 9,
+  transpose: 10,
+  add_into: 11,
+  conv_flip_filter: 12,
+  bn_grad_coef: 13,
+  maxpool_forward: 14,
 };
 
-/** The native addon: run(kernel, memory view, ...args) with the wasm kernel's arguments. */
+/**
+ * The native addon: setBase(view) names the memory that pointer arguments are offsets into (process-wide,
+ * worker threads included); run(kernel, ...args) runs a kernel with the wasm kernel's arguments against it.
+ */
 export interface NativeAddon {
-  run(kernel: number, memory: Uint8Array, ...args: number[]): void;
+  setBase(memory: Uint8Array): void;
+  run(kernel: number, ...args: number[]): void;
   supported(): boolean;
 }
 
@@ -126,8 +146,13 @@ export class WasmRuntime {
   readonly threads: number;
   /** The native addon's path when it runs the GEMM-bound kernels (see {@link useNative}). */
   readonly nativePath: string | null;
-  /** Whether parallel calls of NATIVE_KERNELS go to the native addon (when it loaded). */
+  /** Whether calls of NATIVE_KERNELS go to the native addon (when it loaded). */
   useNative: boolean;
+  /**
+   * Whether kernels on the wasm backend run natively on its own heap (no copies; see io.ts kernelMemory) when
+   * the addon is in use; SER_NATIVE_HEAP=0 turns it off.
+   */
+  inPlace: boolean;
   private readonly native: NativeAddon | null;
   private bytesView: Uint8Array;
   private readonly module: WebAssembly.Module;
@@ -141,6 +166,7 @@ export class WasmRuntime {
     this.nativePath = nativePath ?? null;
     this.native = nativePath ? loadNativeAddon(nativePath) : null;
     this.useNative = this.native !== null;
+    this.inPlace = process.env.SER_NATIVE_HEAP !== '0';
     this.module = new WebAssembly.Module(fs.readFileSync(wasmPath));
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
@@ -229,23 +255,57 @@ export class WasmRuntime {
     return this.f32.subarray(ptr / 4, ptr / 4 + n);
   }
 
+  /** Whether the native addon is loaded and in use (then {@link parallel} and {@link call} take a heap). */
+  get nativeActive(): boolean {
+    return this.useNative && this.native !== null;
+  }
+
+  /**
+   * The native index of kernel with the addon's base set to heap (else this runtime's memory), or undefined
+   * when the wasm kernel runs (heap must then be absent).
+   */
+  private nativeFor(kernel: KernelName, heap: Uint8Array | undefined): number | undefined {
+    const index = this.nativeActive ? NATIVE_KERNELS[kernel] : undefined;
+    if (index === undefined || !this.native) {
+      if (heap) throw new Error(`engine: ${kernel} has no native kernel for the backend's heap`);
+      return undefined;
+    }
+    this.native.setBase(heap ?? this.bytes);
+    return index;
+  }
+
+  /**
+   * One kernel call on the calling thread: natively when the addon is in use (pointers into heap when given,
+   * else into this runtime's memory), else the wasm kernel.
+   */
+  call(kernel: KernelName, args: number[], heap?: Uint8Array): void {
+    const nativeIndex = this.nativeFor(kernel, heap);
+    if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, ...args);
+    else (this.kernels[kernel] as (...a: number[]) => void)(...args);
+  }
+
   /**
    * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part)
    * gives the call's arguments for part `part`. The calling thread runs part 0; it returns when
    * every part is done. Parts with an empty range are skipped. minPerPart: the fewest units worth a
-   * thread hand-off (memory-bound kernels on small tensors run on the calling thread alone).
+   * thread hand-off (memory-bound kernels on small tensors run on the calling thread alone). heap: run
+   * natively with pointers into this memory (the tfjs wasm backend's heap) instead of the runtime's own.
+   *
+   * The native addon's base pointer is set here and used by every thread until the call returns: this
+   * thread blocks until all parts are done, and no part allocates, so the memory cannot grow or move meanwhile.
    */
   parallel(
     kernel: KernelName,
     total: number,
     args: (r0: number, r1: number, part: number) => number[],
     minPerPart = 1,
+    heap?: Uint8Array,
   ): void {
     const parts = Math.max(1, Math.min(this.threads, Math.floor(total / minPerPart)));
     const bounds = (p: number): number => Math.round((total * p) / parts);
     const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
     if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
-    const nativeIndex = this.useNative && this.native ? NATIVE_KERNELS[kernel] : undefined;
+    const nativeIndex = this.nativeFor(kernel, heap);
     this.seq++;
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
@@ -259,7 +319,7 @@ export class WasmRuntime {
       Atomics.notify(ctrl, CTRL.seq);
     }
     const own = args(bounds(0), bounds(1), 0);
-    if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, this.bytes, ...own);
+    if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, ...own);
     else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];

@@ -24,7 +24,8 @@ for (;;) {
   for (let i = 0; i < ctrl[CTRL.nargs]; i++) args.push(ctrl[CTRL.args + i]);
   try {
     const nativeIndex = ctrl[CTRL.native];
-    if (native && nativeIndex >= 0) native.run(nativeIndex, new Uint8Array(memory.buffer), ...args);
+    // The native kernels use the base pointer the calling thread set for this call (runtime.ts parallel).
+    if (native && nativeIndex >= 0) native.run(nativeIndex, ...args);
     else (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...a: number[]) => void)(...args);
     Atomics.store(ctrl, CTRL.done, seen);
   } catch {

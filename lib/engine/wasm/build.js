@@ -3,7 +3,7 @@
 // Run by scripts/build.js before tsc. Skips the rebuild when the .wasm is newer than its sources;
 // without clang it prints one line and exits 0 (the engine then reports that it runs stock kernels).
 // The module imports a shared memory so worker threads can run the same kernels on the same data.
-// On x86-64 it then compiles the native AVX2/FMA twin of the GEMM kernels (../native/engine.c) into
+// On x86-64 it then compiles the same kernels natively with an AVX2/FMA GEMM (../native/engine.c) into
 // ../native/engine.node with the system C compiler and Node's headers, skipping silently without
 // either (the wasm kernels run instead).
 'use strict';
@@ -20,7 +20,13 @@ const sources = [
 ];
 const output = path.join(dir, 'kernels.wasm');
 const nativeDir = path.join(dir, '..', 'native');
-const nativeSources = [path.join(nativeDir, 'engine.c'), path.join(dir, 'conv-loops.h'), __filename];
+const nativeSources = [
+  path.join(nativeDir, 'engine.c'),
+  path.join(nativeDir, 'wasm-simd-x86.h'),
+  path.join(dir, 'kernels.c'),
+  path.join(dir, 'conv-loops.h'),
+  __filename,
+];
 const nativeOutput = path.join(nativeDir, 'engine.node');
 
 function newerThan(file, inputs) {
@@ -44,7 +50,8 @@ function buildNative() {
   try {
     execFileSync(
       process.env.CC ?? 'cc',
-      ['-O3', '-shared', '-fPIC', '-Wall', `-I${headers}`, '-o', tmp, nativeSources[0]],
+      // No contraction into fused multiply-adds: the kernels equal their wasm build bit for bit.
+      ['-O3', '-shared', '-fPIC', '-Wall', '-ffp-contract=off', `-I${headers}`, '-o', tmp, nativeSources[0]],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     fs.renameSync(tmp, nativeOutput);

@@ -6,9 +6,13 @@
  * JS side can split one call across worker threads that share this memory; ranges never write the
  * same output bytes, and reductions (weight gradients) go to per-thread buffers summed afterwards.
  */
+#ifdef __wasm__
 #include <wasm_simd128.h>
-
 #define EXPORT __attribute__((visibility("default")))
+#endif
+/* The native addon (../native/engine.c) includes this file after defining EXPORT, the wasm intrinsics
+ * (../native/wasm-simd-x86.h) and its own AVX2/FMA gemm_seg (ENGINE_NATIVE_GEMM), so every kernel below
+ * also runs natively from this one source. */
 
 typedef unsigned int u32;
 
@@ -19,6 +23,7 @@ typedef unsigned int u32;
  * keeping C in registers across segments. B and C are row-major with leading dimensions ldb / ldc.
  * ------------------------------------------------------------------------------------------- */
 
+#ifndef ENGINE_NATIVE_GEMM
 /* A tile of mr ≤ 4 rows × 8 columns: missing rows repeat row 0 (computed, not stored), so 2- and 3-row
  * remainders still load each B row once per 4 multiply-adds. */
 static inline void kernel_4x8(int mr, int Ks, int nseg, int sega, const float *a, int ars, int acs,
@@ -128,6 +133,7 @@ EXPORT void gemm_rows(int r0, int r1, int N, int K, const float *a, int ars, int
                       float *c, int ldc, int acc) {
   gemm_seg(r0, r1, N, K, 1, 0, a, ars, acs, b, ldb, c, ldc, acc);
 }
+#endif
 
 /* dst[C x R] = transpose(src[R x C]). */
 EXPORT void transpose(int R, int C, const float *src, float *dst) {
@@ -143,6 +149,38 @@ EXPORT void add_into(int n, float *dst, const float *src) {
 }
 
 #include "conv-loops.h"
+
+/* Examples [b0, b1) of src[B][H][W][C] placed into dst[B][Hp][Wp][C]: source (h, w) lands at
+ * (top + h·rs, left + w·cs), every other position of dst is zero, sources falling outside dst are dropped.
+ * The padded (rs = cs = 1) or stride-dilated (the input gradient's dy) input of the conv loops. */
+EXPORT void pad_place(int b0, int b1, int H, int W, int C, int Hp, int Wp, int top, int left, int rs, int cs,
+                      const float *src, float *dst) {
+  const int row = Wp * C;
+  for (int b = b0; b < b1; b++)
+    for (int ph = 0; ph < Hp; ph++) {
+      float *d = dst + (b * Hp + ph) * row;
+      int dh = ph - top, h = dh / rs;
+      if (dh < 0 || dh % rs || h >= H) {
+        for (int i = 0; i < row; i++) d[i] = 0.f;
+        continue;
+      }
+      const float *s = src + (b * H + h) * W * C;
+      if (cs == 1) {
+        int w0 = left < 0 ? -left : 0, w1 = Wp - left < W ? Wp - left : W;
+        int c0 = w1 > w0 ? (left + w0) * C : row, c1 = w1 > w0 ? (left + w1) * C : row;
+        for (int i = 0; i < c0; i++) d[i] = 0.f;
+        for (int i = c0; i < c1; i++) d[i] = s[i - left * C];
+        for (int i = c1; i < row; i++) d[i] = 0.f;
+        continue;
+      }
+      for (int i = 0; i < row; i++) d[i] = 0.f;
+      for (int w = 0; w < W; w++) {
+        int pw = left + w * cs;
+        if (pw < 0 || pw >= Wp) continue;
+        for (int c = 0; c < C; c++) d[pw * C + c] = s[w * C + c];
+      }
+    }
+}
 
 /* ft[k][co][ci] = f[K-1-k][ci][co] over the K = KH*KW filter taps: reversing the flattened tap index
  * flips both spatial axes, giving the filter that turns the input gradient into a forward conv. */
@@ -254,6 +292,41 @@ EXPORT void bn_grad_apply(int r0, int r1, int C, const float *x, const float *dy
     }
     for (; c < C; c++) o[c] = k[c] * gr[c] + a[c] * xr[c] + b[c];
   }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * MaxPool forward, NHWC (a 1-D pool is H = 1), examples [b0, b1): y = the window's maximum, taken as tfjs's
+ * kernels do (a value replaces the running maximum, from -inf, only when strictly greater; padding is skipped),
+ * four channels at a time.
+ * ------------------------------------------------------------------------------------------- */
+EXPORT void maxpool_forward(int b0, int b1, int H, int W, int C, int Ho, int Wo, int KH, int KW, int sh, int sw,
+                            int pt, int pl, const float *x, float *y) {
+  for (int b = b0; b < b1; b++)
+    for (int oh = 0; oh < Ho; oh++)
+      for (int ow = 0; ow < Wo; ow++) {
+        float *out = y + ((b * Ho + oh) * Wo + ow) * C;
+        int kh0 = pt - oh * sh > 0 ? pt - oh * sh : 0, kw0 = pl - ow * sw > 0 ? pl - ow * sw : 0;
+        int kh1 = H - oh * sh + pt < KH ? H - oh * sh + pt : KH, kw1 = W - ow * sw + pl < KW ? W - ow * sw + pl : KW;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              v128_t v = wasm_v128_load(x + ((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c);
+              best = wasm_v128_bitselect(v, best, wasm_f32x4_gt(v, best));
+            }
+          wasm_v128_store(out + c, best);
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          for (int kh = kh0; kh < kh1; kh++)
+            for (int kw = kw0; kw < kw1; kw++) {
+              float v = x[((b * H + oh * sh - pt + kh) * W + ow * sw - pl + kw) * C + c];
+              if (v > best) best = v;
+            }
+          out[c] = best;
+        }
+      }
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf } from '../../lib/backend';
+import { batchNormTrain, getRuntime, type WasmRuntime } from '../../lib/engine';
+import { copyStats } from '../../lib/engine/io';
+import { buildCnn2d } from '../../lib/models/cnn2d';
+import { randomArray, setUpEngine, withFastKernels } from './helpers';
+
+/** Runs f with the kernels on the wasm backend's heap (in place) or through the engine's memory (copies). */
+function withInPlace<T>(rt: WasmRuntime, inPlace: boolean, f: () => T): T {
+  const was = rt.inPlace;
+  rt.inPlace = inPlace;
+  try {
+    return f();
+  } finally {
+    rt.inPlace = was;
+  }
+}
+
+/** Runs f with the native addon on or off (off: the WebAssembly kernels, copy path). */
+function withNative<T>(rt: WasmRuntime, on: boolean, f: () => T): T {
+  const was = rt.useNative;
+  rt.useNative = on;
+  try {
+    return f();
+  } finally {
+    rt.useNative = was;
+  }
+}
+
+/** Asserts a and b hold the same float32 bits, naming the first difference. */
+function assertBitsEqual(a: Float32Array, b: Float32Array, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  const at = ua.findIndex((v, i) => v !== ub[i]);
+  assert.equal(at, -1, `${what}: differs at ${at} (${a[at]} vs ${b[at]})`);
+}
+
+/**
+ * best-cnn2d (no noise or dropout, so two runs draw nothing random) on a batch of 4 [87, 64] spectrograms: the
+ * predict output and every weight gradient of a training-mode loss (conv forward with bias + ReLU, both conv
+ * gradients, fused BatchNorm and its gradient, MaxPool gradient, the Dense head's BatchMatMul).
+ */
+function cnn2dStep(model: tf.LayersModel): Float32Array[] {
+  // Training-mode calls move BatchNorm's moving statistics: restore them so every step starts alike.
+  const saved = model.getWeights().map((w) => w.clone());
+  const out = tf.tidy(() => {
+    const x = tf.tensor(randomArray(4 * 87 * 64, 5), [4, 87, 64]);
+    const labels = tf.oneHot(tf.tensor1d([0, 3, 6, 2], 'int32'), 7);
+    const predicted = model.predict(x) as tf.Tensor;
+    const { grads } = tf.variableGrads(() =>
+      tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
+    );
+    const names = Object.keys(grads).sort();
+    return [predicted, ...names.map((n) => grads[n])].map((t) => t.dataSync() as Float32Array);
+  });
+  model.setWeights(saved);
+  tf.dispose(saved);
+  return out;
+}
+
+describe('engine kernels natively on the wasm backend heap (no copies)', () => {
+  let rt: WasmRuntime;
+  let model: tf.LayersModel;
+  before(async () => {
+    await setUpEngine();
+    rt = getRuntime() as WasmRuntime;
+    model = buildCnn2d({ inputNoise: 0, convDropout: 0, denseDropout: 0 });
+  });
+  const skip = (): string | false =>
+    rt?.nativeActive
+      ? false
+      : 'the native addon is not loaded (SER_NATIVE_KERNELS=0, no compiler or not x86-64)';
+
+  it('gives best-cnn2d the same predictions and gradients bit for bit as the copy path, with no copies', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    const copied = withInPlace(rt, false, () => cnn2dStep(model));
+    const bytesBefore = copyStats.inBytes + copyStats.outBytes;
+    const inPlace = withInPlace(rt, true, () => cnn2dStep(model));
+    assert.equal(copyStats.inBytes + copyStats.outBytes, bytesBefore, 'bytes copied into the engine memory');
+    assert.equal(inPlace.length, copied.length);
+    inPlace.forEach((a, i) => assertBitsEqual(a, copied[i], i === 0 ? 'predict' : `gradient ${i}`));
+  });
+
+  it('runs BatchNorm, MaxPool and their gradients natively with the WebAssembly kernels’ exact results', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    // No GEMM in these: the x86 build of kernels.c must equal its wasm build bit for bit.
+    const run = (): Float32Array[] =>
+      tf.tidy(() => {
+        const x = tf.tensor(randomArray(8 * 43 * 32 * 16, 9), [8, 43, 32, 16]);
+        const gamma = tf.tensor1d(randomArray(16, 10));
+        const beta = tf.tensor1d(randomArray(16, 11));
+        const r = tf.tensor(randomArray(8 * 21 * 16 * 16, 12), [8, 21, 16, 16]);
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+          const { y } = batchNormTrain(rt, a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
+          return tf.sum(tf.mul(tf.maxPool(y as tf.Tensor4D, 2, 2, 'valid'), r));
+        };
+        const grads = tf.grads(f)([x, gamma, beta]);
+        const inference = tf.batchNorm(x, tf.mean(x, [0, 1, 2]), tf.onesLike(gamma), beta, gamma, 1e-3);
+        return [...grads, inference].map((g) => g.dataSync() as Float32Array);
+      });
+    const wasm = withNative(rt, false, run);
+    const native = withInPlace(rt, true, run);
+    native.forEach((a, i) => assertBitsEqual(a, wasm[i], ['dx', 'dgamma', 'dbeta', 'FusedBatchNorm'][i]));
+  });
+
+  it('runs MaxPool forward natively with stock wasm’s exact values (1-D and 2-D, padding, channels off 4)', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    for (const [shape, pool, stride, pad] of [
+      [[3, 1, 17, 6], [1, 3], [1, 2], 'same'],
+      [[32, 87, 64, 16], [2, 2], [2, 2], 'valid'],
+      [[2, 7, 9, 5], [3, 2], [2, 1], 'same'],
+    ] as const) {
+      // Negative values: a padded position must not count as a zero.
+      const run = (): Float32Array =>
+        tf.tidy(() => {
+          const x = tf.tensor(randomArray(tf.util.sizeFromShape([...shape]), 13), [...shape]) as tf.Tensor4D;
+          return tf.maxPool(x, [...pool], [...stride], pad).dataSync() as Float32Array;
+        });
+      const before = tf.memory().numTensors;
+      assertBitsEqual(withInPlace(rt, true, run), withFastKernels(false, run), `maxPool ${shape.join('×')}`);
+      assert.equal(tf.memory().numTensors, before);
+    }
+  });
+
+  it('keeps results when the wasm heap grows between kernel calls', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    const heap = (tf.backend() as BackendWasm).wasm.HEAPU8;
+    const first = withInPlace(rt, true, () => cnn2dStep(model));
+    const sizeBefore = (tf.backend() as BackendWasm).wasm.HEAPU8.buffer.byteLength;
+    // Grow the heap past its size: the tensors' offsets stay, every view of the old buffer detaches.
+    const filler = tf.zeros([sizeBefore / 4 + (16 << 20)]);
+    const grown = (tf.backend() as BackendWasm).wasm.HEAPU8;
+    assert.ok(grown.buffer.byteLength > sizeBefore, 'the heap grew');
+    assert.notEqual(grown, heap);
+    const again = withInPlace(rt, true, () => cnn2dStep(model));
+    filler.dispose();
+    again.forEach((a, i) => assertBitsEqual(a, first[i], `after growth ${i}`));
+  });
+});
