@@ -174,6 +174,25 @@ describe('engine fused LSTM (forward + backward through time)', () => {
     }
   }
 
+  it('weight gradients over more rows than one GEMM call takes (B·T = 320) agree with stock tfjs-layers', () => {
+    const layer = tf.layers.bidirectional({
+      layer: tf.layers.lstm({ units: H, returnSequences: true, recurrentActivation: 'sigmoid' }),
+    });
+    const x = tf.tensor3d(randomArray(4 * 80 * D, 11), [4, 80, D]);
+    layer.apply(x);
+    const weights = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+    const r = tf.tensor3d(randomArray(4 * 80 * 2 * H, 12), [4, 80, 2 * H]);
+    const run = (): Float32Array[] =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, r)), weights);
+        return weights.map((w) => grads[w.name].dataSync() as Float32Array);
+      });
+    const stock = withFastKernels(false, run);
+    run().forEach((g, i) => assertClose(g, stock[i], 1e-4, `d${weights[i].name}`));
+    tf.dispose([x, r]);
+    layer.dispose();
+  });
+
   it('runs Bidirectional(LSTM) without reversing in time, and takes the final state without a slice', async () => {
     const x = tf.tensor3d(randomArray(B * T * D, 4), [B, T, D]);
     for (const returnSequences of [true, false]) {
