@@ -1,7 +1,8 @@
 /**
  * Native training ops A/B (issue 20): process CPU ms of the engine's Dropout / GaussianNoise loops in C vs in
- * JS on one [32, 43, 32, 16] activation, and of whole training steps (batch 32, Adam) with each native route
- * on and off: the noise loops (`setNativeNoiseEnabled`) and the fused Adam update (`setFusedAdamEnabled`).
+ * JS (and ReLU forward + gradient native vs stock) on one [32, 43, 32, 16] activation, and of whole training
+ * steps (batch 32, Adam) with each native route on and off: the noise loops (`setNativeNoiseEnabled`), the
+ * fused Adam update (`setFusedAdamEnabled`) and ReLU (`setNativeReluEnabled`).
  * Every comparison alternates the two settings round by round in this one process (the machine is shared, so
  * only same-run ratios mean anything); prints one JSON object with min / median CPU ms, the ratios
  * native ÷ JS and the load average.
@@ -16,6 +17,7 @@ import {
   gaussianNoiseTrain,
   setFusedAdamEnabled,
   setNativeNoiseEnabled,
+  setNativeReluEnabled,
 } from '../lib/engine';
 import { buildBest } from '../lib/models/best';
 import { buildCnn2d } from '../lib/models/cnn2d';
@@ -107,6 +109,12 @@ async function main(): Promise<void> {
     ),
   };
   x.dispose();
+  // ReLU forward and gradient on best-cnn2d's first block.
+  const big = tf.randomNormal([32, 87, 64, 16]);
+  out.relu_forward_and_gradient_32x87x64x16 = await ab(setNativeReluEnabled, 5, () => {
+    tf.tidy(() => tf.grad((a: tf.Tensor) => tf.relu(a))(big, big)).dispose();
+  });
+  big.dispose();
   const steps: Record<string, unknown> = {};
   for (const name of models) {
     const spec = MODELS[name];
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     steps[name] = {
       noise_native_vs_js: await ab(setNativeNoiseEnabled, 4, step),
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
+      relu_native_vs_stock: await ab(setNativeReluEnabled, 4, step),
     };
     model.dispose();
     tf.dispose([xs, ys]);

@@ -12,7 +12,8 @@
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
- * - tfjs's AdamOptimizer updates each variable in one native call (when the native addon is in use).
+ * - tfjs's AdamOptimizer updates each variable in one native call, and ReLU and its gradient run in one
+ *   native pass each (when the native addon is in use).
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
@@ -26,6 +27,7 @@ import { installFusedLstm } from './lstm';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
 import { maxPoolGrad } from './pool';
+import { installFusedReluGrad, reluForward } from './relu';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
@@ -38,6 +40,7 @@ export {
   uninstallFusedNoise,
 } from './noise';
 export { installFusedAdam, setFusedAdamEnabled, uninstallFusedAdam } from './adam';
+export { installFusedReluGrad, setNativeReluEnabled, uninstallFusedReluGrad } from './relu';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -91,6 +94,7 @@ const KERNELS: [string, Impl][] = [
   ],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
+  ['Relu', (_rt, be, i) => reluForward(be, i.x)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
   ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
 ];
@@ -141,6 +145,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   installFusedBatchNorm(active);
   installFusedNoise(() => active() !== null);
   installFusedAdam(() => active() !== null);
+  installFusedReluGrad(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }
