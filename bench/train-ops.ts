@@ -127,7 +127,17 @@ async function main(): Promise<void> {
       await model.trainOnBatch(xs, ys);
     };
     for (let i = 0; i < 3; i++) await step();
+    // applyGradients alone, on one step's gradients (the weights drift; the work per call does not).
+    const optimizer = model.optimizer;
+    const loss = (): tf.Scalar =>
+      tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
+    const { grads, value } = tf.variableGrads(loss);
+    value.dispose();
+    const apply = ab(setFusedAdamEnabled, 10, () => optimizer.applyGradients(grads));
+    const adamApply = await apply;
+    tf.dispose(grads);
     steps[name] = {
+      adam_apply_gradients: adamApply,
       noise_native_vs_js: await ab(setNativeNoiseEnabled, 4, step),
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
       relu_native_vs_stock: await ab(setNativeReluEnabled, 4, step),
