@@ -87,6 +87,13 @@ async function ab(set: (on: boolean) => void, per: number, call: () => Promise<v
   };
 }
 
+/** The three native routes together. */
+function setAll(on: boolean): void {
+  setNativeNoiseEnabled(on);
+  setFusedAdamEnabled(on);
+  setNativeReluEnabled(on);
+}
+
 async function main(): Promise<void> {
   await initBackend({ prefer: 'wasm' });
   const info = engineInfo();
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
       noise_native_vs_js: await ab(setNativeNoiseEnabled, 4, step),
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
       relu_native_vs_stock: await ab(setNativeReluEnabled, 4, step),
+      all_three_vs_none: await ab(setAll, 4, step),
     };
     model.dispose();
     tf.dispose([xs, ys]);
