@@ -1,7 +1,8 @@
 /**
  * Native training ops A/B (issue 20): process CPU ms of the engine's Dropout / GaussianNoise loops in C vs in
- * JS on one [32, 43, 32, 16] activation, and of whole training steps (batch 32, Adam) with each native route
- * on and off: the noise loops (`setNativeNoiseEnabled`) and the fused Adam update (`setFusedAdamEnabled`).
+ * JS (and ReLU forward + gradient native vs stock) on one [32, 43, 32, 16] activation, and of whole training
+ * steps (batch 32, Adam) with each native route on and off: the noise loops (`setNativeNoiseEnabled`), the
+ * fused Adam update (`setFusedAdamEnabled`) and ReLU (`setNativeReluEnabled`).
  * Every comparison alternates the two settings round by round in this one process (the machine is shared, so
  * only same-run ratios mean anything); prints one JSON object with min / median CPU ms, the ratios
  * native ÷ JS and the load average.
@@ -16,6 +17,7 @@ import {
   gaussianNoiseTrain,
   setFusedAdamEnabled,
   setNativeNoiseEnabled,
+  setNativeReluEnabled,
 } from '../lib/engine';
 import { buildBest } from '../lib/models/best';
 import { buildCnn2d } from '../lib/models/cnn2d';
@@ -85,6 +87,13 @@ async function ab(set: (on: boolean) => void, per: number, call: () => Promise<v
   };
 }
 
+/** The three native routes together. */
+function setAll(on: boolean): void {
+  setNativeNoiseEnabled(on);
+  setFusedAdamEnabled(on);
+  setNativeReluEnabled(on);
+}
+
 async function main(): Promise<void> {
   await initBackend({ prefer: 'wasm' });
   const info = engineInfo();
@@ -107,6 +116,12 @@ async function main(): Promise<void> {
     ),
   };
   x.dispose();
+  // ReLU forward and gradient on best-cnn2d's first block.
+  const big = tf.randomNormal([32, 87, 64, 16]);
+  out.relu_forward_and_gradient_32x87x64x16 = await ab(setNativeReluEnabled, 5, () => {
+    tf.tidy(() => tf.grad((a: tf.Tensor) => tf.relu(a))(big, big)).dispose();
+  });
+  big.dispose();
   const steps: Record<string, unknown> = {};
   for (const name of models) {
     const spec = MODELS[name];
@@ -119,9 +134,21 @@ async function main(): Promise<void> {
       await model.trainOnBatch(xs, ys);
     };
     for (let i = 0; i < 3; i++) await step();
+    // applyGradients alone, on one step's gradients (the weights drift; the work per call does not).
+    const optimizer = model.optimizer;
+    const loss = (): tf.Scalar =>
+      tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
+    const { grads, value } = tf.variableGrads(loss);
+    value.dispose();
+    const apply = ab(setFusedAdamEnabled, 10, () => optimizer.applyGradients(grads));
+    const adamApply = await apply;
+    tf.dispose(grads);
     steps[name] = {
+      adam_apply_gradients: adamApply,
       noise_native_vs_js: await ab(setNativeNoiseEnabled, 4, step),
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
+      relu_native_vs_stock: await ab(setNativeReluEnabled, 4, step),
+      all_three_vs_none: await ab(setAll, 4, step),
     };
     model.dispose();
     tf.dispose([xs, ys]);

@@ -12,7 +12,8 @@
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
- * - tfjs's AdamOptimizer updates each variable in one native call (when the native addon is in use).
+ * - tfjs's AdamOptimizer updates each variable in one native call, and ReLU and its gradient run in one
+ *   native pass each (when the native addon is in use).
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
@@ -29,6 +30,7 @@ import { fusedMatMul } from './fused-matmul';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
 import { maxPool, maxPoolGrad } from './pool';
+import { installFusedReluGrad, reluForward } from './relu';
 import { sliceInPlace, splitInPlace } from './slice';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
@@ -43,6 +45,7 @@ export {
   uninstallFusedNoise,
 } from './noise';
 export { installFusedAdam, setFusedAdamEnabled, uninstallFusedAdam } from './adam';
+export { installFusedReluGrad, setNativeReluEnabled, uninstallFusedReluGrad } from './relu';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -99,6 +102,7 @@ const KERNELS: [string, Impl][] = [
   ],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
+  ['Relu', (_rt, be, i) => reluForward(be, i.x)],
   ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
   ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
   [
@@ -165,6 +169,7 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   installFusedNoise(() => active() !== null);
   installFusedConv1d(() => active() !== null);
   installFusedAdam(() => active() !== null);
+  installFusedReluGrad(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * The native addon's elementwise training ops (native/engine.c, last section): the Dropout mask, Gaussian
- * noise and the Adam update, on Float32Array views of the backend's memory, on the calling thread.
+ * noise, the Adam update and ReLU, on Float32Array views of the backend's memory, on the calling thread.
  */
 import { getRuntime, loadNativeAddon } from './runtime';
 
@@ -20,7 +20,19 @@ export interface NativeTrainingOps {
     vOut: Float32Array,
     k: Float32Array,
   ): void;
+  /** out = x where x > 0 or NaN, else +0 (the stock Relu kernel, bit for bit). */
+  reluForward(x: Float32Array, out: Float32Array): void;
+  /** out = dy · step(x) (tfjs's ReLU gradient, bit for bit). */
+  reluGrad(dy: Float32Array, x: Float32Array, out: Float32Array): void;
 }
+
+const OPS: (keyof NativeTrainingOps)[] = [
+  'dropoutMask',
+  'gaussianNoise',
+  'adamUpdate',
+  'reluForward',
+  'reluGrad',
+];
 
 let cached: { path: string; ops: NativeTrainingOps | null } | undefined;
 
@@ -33,10 +45,7 @@ export function nativeTrainingOps(): NativeTrainingOps | null {
   if (!rt?.useNative || rt.nativePath === null) return null;
   if (cached?.path !== rt.nativePath) {
     const addon = loadNativeAddon(rt.nativePath) as unknown as Partial<NativeTrainingOps>;
-    const complete =
-      typeof addon.dropoutMask === 'function' &&
-      typeof addon.gaussianNoise === 'function' &&
-      typeof addon.adamUpdate === 'function';
+    const complete = OPS.every((op) => typeof addon[op] === 'function');
     cached = { path: rt.nativePath, ops: complete ? (addon as NativeTrainingOps) : null };
   }
   return cached.ops;

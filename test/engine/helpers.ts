@@ -91,3 +91,16 @@ export function countingCalls<T, O extends object>(
     spy.restore();
   }
 }
+
+/**
+ * The float32 values of the tensors f returns, computed in a tidy scope (values are read outside it: tidy
+ * walks a returned typed array element by element looking for tensors).
+ */
+export function tidyValues(f: () => tf.Tensor[]): Float32Array[] {
+  const ts = tf.tidy(f);
+  try {
+    return ts.map((t) => t.dataSync() as Float32Array);
+  } finally {
+    tf.dispose(ts);
+  }
+}

@@ -3,7 +3,15 @@ import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
 import { dropoutTrain, engineInfo, gaussianNoiseTrain, setNativeNoiseEnabled } from '../../lib/engine';
 import { nativeTrainingOps } from '../../lib/engine/native-ops';
-import { assertClose, countingCalls, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
+import {
+  assertClose,
+  countingCalls,
+  onBackend,
+  randomArray,
+  setUpEngine,
+  tidyValues,
+  withFastKernels,
+} from './helpers';
 
 /** Runs f with Math.random replaced by a seeded stream; returns f's result and how many draws it took. */
 function withSeededRandom<T>(seed: number, f: () => T): { result: T; draws: number } {
@@ -136,7 +144,7 @@ describe('engine Dropout and GaussianNoise (training)', () => {
   it('native Dropout masks equal the JS loop bit for bit on an activation-sized tensor (and its gradient)', (t) => {
     if (!engineInfo().native) return t.skip(NO_ADDON);
     const run = (): Float32Array[] =>
-      tf.tidy(() => {
+      tidyValues(() => {
         const a = tf.tensor(act, actShape);
         const dy = tf.tensor(
           act.map((v, i) => v - (i % 5)),
@@ -144,7 +152,7 @@ describe('engine Dropout and GaussianNoise (training)', () => {
         );
         const y = dropoutTrain(a, 0.1, 2024);
         const dx = tf.grad((z: tf.Tensor) => dropoutTrain(z, 0.5, 2025))(a, dy);
-        return [y.dataSync() as Float32Array, dx.dataSync() as Float32Array];
+        return [y, dx];
       });
     const ops = nativeTrainingOps();
     assert.ok(ops);
@@ -163,7 +171,7 @@ describe('engine Dropout and GaussianNoise (training)', () => {
     if (!engineInfo().native) return t.skip(NO_ADDON);
     for (const stddev of [0.05, 1]) {
       const run = (): Float32Array =>
-        tf.tidy(() => gaussianNoiseTrain(tf.tensor(act, actShape), stddev, 99).dataSync() as Float32Array);
+        tidyValues(() => [gaussianNoiseTrain(tf.tensor(act, actShape), stddev, 99)])[0];
       const ops = nativeTrainingOps();
       assert.ok(ops);
       const { result: native, calls } = countingCalls(ops, 'gaussianNoise', () => withNative(true, run));

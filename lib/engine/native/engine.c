@@ -310,7 +310,7 @@ NAPI_MODULE_INIT() {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Training noise and the Adam update (lib/engine/noise.ts, lib/engine/adam.ts): elementwise loops over
+ * Training noise, the Adam update and ReLU (lib/engine/noise.ts, adam.ts, relu.ts): elementwise loops over
  * Float32Array views passed directly (the tfjs wasm backend's heap, read and written in place), on the
  * calling thread. dropout_mask and the hash are bit-identical to noise.ts's JS loops; gaussian_noise
  * evaluates Box–Muller in float32 polynomials (no libm) on the same hashes.
@@ -523,6 +523,51 @@ bad:
   return NULL;
 }
 
+/* ReLU forward as the stock kernel: x for x > 0 or NaN, else +0; and its gradient dy · step(x) with tfjs's step: 1 for x > 0,
+ * NaN for NaN, else 0 (so −dy · 0 gives −0 as the stock Multiply does). */
+SIMD static void relu_forward(size_t n, const float *x, float *out) {
+  const __m256 zero = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xi = _mm256_loadu_ps(x + i);
+    __m256 keep = _mm256_or_ps(_mm256_cmp_ps(xi, zero, _CMP_GT_OQ), _mm256_cmp_ps(xi, xi, _CMP_UNORD_Q));
+    _mm256_storeu_ps(out + i, _mm256_and_ps(keep, xi));
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f);
+}
+
+SIMD static void relu_grad(size_t n, const float *dy, const float *x, float *out) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xi = _mm256_loadu_ps(x + i);
+    __m256 step = _mm256_and_ps(_mm256_cmp_ps(xi, zero, _CMP_GT_OQ), one);
+    step = _mm256_blendv_ps(step, xi, _mm256_cmp_ps(xi, xi, _CMP_UNORD_Q));
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(dy + i), step));
+  }
+  for (; i < n; i++) out[i] = dy[i] * (x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f));
+}
+
+/* reluForward(x, out) and reluGrad(dy, x, out). */
+static napi_value relu_call(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  void *grad;
+  float *p[3];
+  size_t len[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &grad) != napi_ok || argc != (grad ? 3u : 2u)) goto bad;
+  for (size_t i = 0; i < argc; i++)
+    if (!f32_arg(env, argv[i], &p[i], &len[i]) || len[i] != len[0]) goto bad;
+  if (grad)
+    relu_grad(len[0], p[0], p[1], p[2]);
+  else
+    relu_forward(len[0], p[0], p[1]);
+  return NULL;
+bad:
+  napi_throw_error(env, NULL, "engine native: bad relu arguments");
+  return NULL;
+}
+
 static void register_noise_adam(napi_env env, napi_value exports) {
   static int gaussian_tag;
   napi_value fn;
@@ -532,4 +577,9 @@ static void register_noise_adam(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "gaussianNoise", fn);
   napi_create_function(env, "adamUpdate", NAPI_AUTO_LENGTH, adam_call, NULL, &fn);
   napi_set_named_property(env, exports, "adamUpdate", fn);
+  static int grad_tag;
+  napi_create_function(env, "reluForward", NAPI_AUTO_LENGTH, relu_call, NULL, &fn);
+  napi_set_named_property(env, exports, "reluForward", fn);
+  napi_create_function(env, "reluGrad", NAPI_AUTO_LENGTH, relu_call, &grad_tag, &fn);
+  napi_set_named_property(env, exports, "reluGrad", fn);
 }
