@@ -74,6 +74,9 @@ export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
   conv_flip_filter: 12,
   bn_grad_coef: 13,
   maxpool_forward: 14,
+  lstm_forward: 15,
+  lstm_backward: 16,
+  tanh_range: 17,
 };
 
 /**

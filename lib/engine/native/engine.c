@@ -174,6 +174,9 @@ enum {
   K_CONV_FLIP_FILTER,
   K_BN_GRAD_COEF,
   K_MAXPOOL_FORWARD,
+  K_LSTM_FORWARD,
+  K_LSTM_BACKWARD,
+  K_TANH_RANGE,
 };
 
 static char *heap_base;
@@ -274,6 +277,18 @@ static napi_value run(napi_env env, napi_callback_info info) {
   case K_MAXPOOL_FORWARD:
     NARGS(15);
     maxpool_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), P(13), P(14));
+    break;
+  case K_LSTM_FORWARD:
+    NARGS(10);
+    lstm_forward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9));
+    break;
+  case K_LSTM_BACKWARD:
+    NARGS(12);
+    lstm_backward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9), P(10), P(11));
+    break;
+  case K_TANH_RANGE:
+    NARGS(4);
+    tanh_range(I(0), I(1), P(2), P(3));
     break;
   default:
     goto bad;

@@ -55,9 +55,18 @@ function buildNative() {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     fs.renameSync(tmp, nativeOutput);
-  } catch {
-    // No compiler or a failed build: the wasm kernels run.
+  } catch (err) {
+    // No compiler or a failed build: the wasm kernels run. An addon left from an earlier build would not match
+    // the sources (kernel numbering, arguments), so it goes too.
     fs.rmSync(tmp, { force: true });
+    fs.rmSync(nativeOutput, { force: true });
+    const why =
+      err.code === 'ENOENT'
+        ? ''
+        : String(err.stderr ?? '')
+            .split('\n')
+            .find((l) => l.includes('error'));
+    if (why) console.error(`engine: native addon not built (the wasm kernels run): ${why.trim()}`);
   }
 }
 
