@@ -2,7 +2,7 @@
  * Native training ops A/B (issue 20): process CPU ms of the engine's Dropout / GaussianNoise loops in C vs in
  * JS (and ReLU forward + gradient native vs stock) on one [32, 43, 32, 16] activation, and of whole training
  * steps (batch 32, Adam) with each native route on and off: the noise loops (`setNativeNoiseEnabled`), the
- * fused Adam update (`setFusedAdamEnabled`) and ReLU (`setNativeReluEnabled`).
+ * fused Adam update (`setFusedAdamEnabled`) and ReLU (`setNativeReluEnabled`, also per predict).
  * Every comparison alternates the two settings round by round in this one process (the machine is shared, so
  * only same-run ratios mean anything); prints one JSON object with min / median CPU ms, the ratios
  * native ÷ JS and the load average.
@@ -149,6 +149,9 @@ async function main(): Promise<void> {
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
       relu_native_vs_stock: await ab(setNativeReluEnabled, 4, step),
       all_three_vs_none: await ab(setAll, 4, step),
+      predict_relu_native_vs_stock: await ab(setNativeReluEnabled, 6, () => {
+        tf.tidy(() => model.predict(xs) as tf.Tensor).dispose();
+      }),
     };
     model.dispose();
     tf.dispose([xs, ys]);

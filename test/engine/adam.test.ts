@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
 import { engineInfo, setFusedAdamEnabled } from '../../lib/engine';
 import { nativeTrainingOps } from '../../lib/engine/native-ops';
-import { assertClose, randomArray, setUpEngine, spyCalls } from './helpers';
+import { randomArray, setUpEngine, spyCalls } from './helpers';
 
 const NO_ADDON = 'native addon not built or this CPU lacks AVX2/FMA: tfjs’s own Adam runs here';
 
@@ -65,9 +65,14 @@ async function optimizerState(o: tf.Optimizer): Promise<Float32Array[]> {
   return values((await o.getWeights()).map((w) => w.tensor));
 }
 
+/** |a − b| ≤ 1e-6 · |b| for every element of every array (relative: m and v are tiny). */
 function assertAllClose(a: Float32Array[], b: Float32Array[], what: string): void {
   assert.equal(a.length, b.length, `${what}: count`);
-  a.forEach((v, i) => assertClose(v, b[i], 1e-6, `${what} ${i}`));
+  a.forEach((v, i) => {
+    assert.equal(v.length, b[i].length, `${what} ${i}: length`);
+    const j = v.findIndex((x, k) => !(Math.abs(x - b[i][k]) <= 1e-6 * Math.abs(b[i][k])));
+    assert.equal(j, -1, `${what} ${i}[${j}]: ${v[j]} vs ${b[i][j]}`);
+  });
 }
 
 describe('engine Adam update (native)', () => {
