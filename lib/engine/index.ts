@@ -103,8 +103,8 @@ const KERNELS: [string, Impl][] = [
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
   ['Relu', (_rt, be, i) => reluForward(be, i.x)],
-  ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
-  ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
+  ['Sum', (rt, be, i, a) => reduceLeadingAxes(rt, be, i.x, ...reduction(a), false)],
+  ['Mean', (rt, be, i, a) => reduceLeadingAxes(rt, be, i.x, ...reduction(a), true)],
   [
     'Slice',
     (_rt, be, i, a) => {
