@@ -5,7 +5,7 @@
  * saveable Layers models that run stock anywhere the engine is not installed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { downloadTensor, uploadTensor } from './io';
+import { kernelMemory, type KernelMemory } from './io';
 import type { WasmRuntime } from './runtime';
 
 /** Options of {@link lstmSequence}. */
@@ -16,13 +16,17 @@ export interface LstmSequenceOptions {
   lastOnly?: boolean;
 }
 
-/** Copies step t of a [B, T, H] buffer to a new [B, H] buffer of rt; returns its offset. */
-function gatherStep(rt: WasmRuntime, src: number, B: number, T: number, H: number, t: number): number {
-  const out = rt.alloc(B * H);
-  const f = rt.f32;
-  for (let b = 0; b < B; b++)
-    f.copyWithin(out / 4 + b * H, src / 4 + (b * T + t) * H, src / 4 + (b * T + t + 1) * H);
-  return out;
+/** Copies step t of a [B, T, H] buffer at src into [B, H] at dst (both in mem). */
+function gatherStep(
+  mem: KernelMemory,
+  src: number,
+  dst: number,
+  B: number,
+  T: number,
+  H: number,
+  t: number,
+): void {
+  for (let b = 0; b < B; b++) mem.view(dst + 4 * b * H, H).set(mem.view(src + 4 * (b * T + t) * H, H));
 }
 
 /** Rows of K per GEMM call in {@link gemmTransposedA}. */
@@ -34,7 +38,7 @@ const K_CHUNK = 128;
  * in L1 (1.45× the multiply-adds per CPU second of one call on [1024, 128]ᵀ·[1024, 512], native).
  */
 function gemmTransposedA(
-  rt: WasmRuntime,
+  mem: KernelMemory,
   M: number,
   N: number,
   K: number,
@@ -45,7 +49,7 @@ function gemmTransposedA(
   for (let k0 = 0; k0 < K; k0 += K_CHUNK) {
     const kc = Math.min(K_CHUNK, K - k0);
     const acc = k0 > 0 ? 1 : 0;
-    rt.parallel('gemm_rows', M, (r0, r1) => [
+    mem.parallel('gemm_rows', M, (r0, r1) => [
       r0,
       r1,
       N,
@@ -67,7 +71,9 @@ function gemmTransposedA(
  * over x[B, T, D] with kernel[D, 4H], recurrentKernel[H, 4H], bias[4H]; [B, H] with `lastOnly`.
  * Differentiable. The input projection and the weight gradients are single GEMMs over all B·T rows
  * (gemm_rows: native where available, split over the threads); the kernels lstm_forward / lstm_backward
- * run only the recurrence.
+ * run only the recurrence. With the native addon on the wasm backend everything runs in place on the
+ * backend's heap (see io.ts KernelMemory): gates, cells and h are written straight into the tensors kept
+ * for the gradient.
  */
 export function lstmSequence(
   rt: WasmRuntime,
@@ -92,94 +98,115 @@ export function lstmSequence(
   ) {
     throw new Error('engine: fused LSTM weight shapes do not match');
   }
-  /** Runs the forward pass; returns the offsets of gates, cells and outputs in rt's scratch. */
-  const forward = (xs: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor): [number, number, number] => {
-    rt.reset();
-    const xPtr = uploadTensor(rt, xs);
-    const wPtr = uploadTensor(rt, W);
-    const uPtr = uploadTensor(rt, U);
-    const bPtr = uploadTensor(rt, b);
-    const gPtr = rt.alloc(B * T * G);
-    const cPtr = rt.alloc(B * T * H);
-    const hPtr = rt.alloc(B * T * H);
-    rt.parallel('gemm_rows', B * T, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
-    rt.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, rev, uPtr, bPtr, gPtr, cPtr, hPtr]);
+  /**
+   * Runs the forward pass in mem; returns the offsets of gates, cells and h. keep: gates, cells and h are
+   * outputs of mem (kept for the gradient), else gates and cells are scratch and h an output unless lastOnly.
+   */
+  const forward = (
+    mem: KernelMemory,
+    xs: tf.Tensor,
+    W: tf.Tensor,
+    U: tf.Tensor,
+    b: tf.Tensor,
+    keep: boolean,
+  ): [number, number, number] => {
+    const gPtr = keep ? mem.output([B, T, G]) : mem.alloc(B * T * G);
+    const cPtr = keep ? mem.output([B, T, H]) : mem.alloc(B * T * H);
+    const hPtr = keep || !options.lastOnly ? mem.output([B, T, H]) : mem.alloc(B * T * H);
+    const xPtr = mem.input(xs);
+    const wPtr = mem.input(W);
+    const uPtr = mem.input(U);
+    const bPtr = mem.input(b);
+    mem.parallel('gemm_rows', B * T, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
+    mem.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, rev, uPtr, bPtr, gPtr, cPtr, hPtr]);
     return [gPtr, cPtr, hPtr];
   };
-  const output = (hPtr: number): tf.Tensor =>
-    options.lastOnly
-      ? downloadTensor(rt, gatherStep(rt, hPtr, B, T, H, tLast), outShape)
-      : downloadTensor(rt, hPtr, outShape);
+  /** The layer's output from h in mem: h itself, or its final state. */
+  const output = (mem: KernelMemory, hPtr: number): tf.Tensor => {
+    if (!options.lastOnly) return mem.resultTensor(hPtr);
+    const last = mem.output(outShape);
+    gatherStep(mem, hPtr, last, B, T, H, tLast);
+    return mem.resultTensor(last);
+  };
+  const backend = tf.backend();
   if (!tf.engine().isTapeOn()) {
     // Inference: no gradient will be asked for, so gates and cells stay in scratch.
-    const [, , hPtr] = forward(x, kernel, recurrentKernel, bias);
-    return output(hPtr);
+    const mem = kernelMemory(rt, backend);
+    try {
+      const [, , hPtr] = forward(mem, x, kernel, recurrentKernel, bias, false);
+      return output(mem, hPtr);
+    } finally {
+      mem.release();
+    }
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, W, U, b] = args as tf.Tensor[];
     const save = args[4] as tf.GradSaveFunc;
-    const [gPtr, cPtr, hPtr] = forward(xs, W, U, b);
-    const value = output(hPtr);
-    const h = options.lastOnly ? downloadTensor(rt, hPtr, [B, T, H]) : value;
-    const gates = downloadTensor(rt, gPtr, [B, T, G]);
-    const cells = downloadTensor(rt, cPtr, [B, T, H]);
+    const mem = kernelMemory(rt, backend);
+    let value: tf.Tensor;
+    let h: tf.Tensor;
+    let gates: tf.Tensor;
+    let cells: tf.Tensor;
+    try {
+      const [gPtr, cPtr, hPtr] = forward(mem, xs, W, U, b, true);
+      value = output(mem, hPtr);
+      h = options.lastOnly ? mem.resultTensor(hPtr) : value;
+      gates = mem.resultTensor(gPtr);
+      cells = mem.resultTensor(cPtr);
+    } finally {
+      mem.release();
+    }
     save([xs, W, U, gates, cells, h]); // saves clones (or nothing when no gradient is recorded)
     gates.dispose();
     cells.dispose();
     if (h !== value) h.dispose();
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
       const [sx, sW, sU, sg, sc, sh] = saved;
-      rt.reset();
-      const pu = uploadTensor(rt, sU);
-      const ut = rt.alloc(H * G);
-      rt.kernels.transpose(H, G, pu, ut);
-      const pg = uploadTensor(rt, sg);
-      const pc = uploadTensor(rt, sc);
-      let pdy: number;
-      if (options.lastOnly) {
-        // Only the final state has a gradient: spread dy[B, H] into a zero [B, T, H].
-        pdy = rt.zeros(B * T * H);
-        const pLast = uploadTensor(rt, dy);
-        const f = rt.f32;
-        for (let n = 0; n < B; n++)
-          f.copyWithin(pdy / 4 + (n * T + tLast) * H, pLast / 4 + n * H, pLast / 4 + (n + 1) * H);
-      } else {
-        pdy = uploadTensor(rt, dy);
+      const gm = kernelMemory(rt, tf.backend());
+      try {
+        const rows = B * T;
+        const dx = gm.output([B, T, D]);
+        const dW = gm.output([D, G]);
+        const dU = gm.output([H, G]);
+        const db = gm.output([G]);
+        const ut = gm.alloc(H * G);
+        const dg = gm.alloc(rows * G);
+        const dhNext = gm.alloc(B * H);
+        const dcNext = gm.alloc(B * H);
+        const wt = gm.alloc(D * G);
+        const hPrev = gm.zeros(rows * H);
+        const ones = gm.alloc(rows);
+        const pdy = options.lastOnly ? gm.zeros(rows * H) : gm.input(dy);
+        const pu = gm.input(sU);
+        const pg = gm.input(sg);
+        const pc = gm.input(sc);
+        const px = gm.input(sx);
+        const pw = gm.input(sW);
+        const ph = gm.input(sh);
+        if (options.lastOnly) {
+          // Only the final state has a gradient: spread dy[B, H] into the zero [B, T, H].
+          const pLast = gm.input(dy);
+          for (let n = 0; n < B; n++)
+            gm.view(pdy + 4 * (n * T + tLast) * H, H).set(gm.view(pLast + 4 * n * H, H));
+        }
+        gm.call('transpose', H, G, pu, ut);
+        gm.parallel('lstm_backward', B, (b0, b1) => [b0, b1, T, H, rev, ut, pg, pc, pdy, dg, dhNext, dcNext]);
+        // The weight-independent products over every (example, step) row at once.
+        gm.call('transpose', D, G, pw, wt);
+        // hPrev[b][t]: the state step t started from (zero for the first step processed).
+        for (let n = 0; n < B; n++) {
+          const from = ph + 4 * (n * T + (rev ? 1 : 0)) * H;
+          gm.view(hPrev + 4 * (n * T + (rev ? 0 : 1)) * H, (T - 1) * H).set(gm.view(from, (T - 1) * H));
+        }
+        gm.view(ones, rows).fill(1);
+        gm.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, 0]);
+        gemmTransposedA(gm, D, G, rows, px, dg, dW);
+        gemmTransposedA(gm, H, G, rows, hPrev, dg, dU);
+        gm.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
+        return [gm.resultTensor(dx), gm.resultTensor(dW), gm.resultTensor(dU), gm.resultTensor(db)];
+      } finally {
+        gm.release();
       }
-      const dg = rt.alloc(B * T * G);
-      const dhNext = rt.alloc(B * H);
-      const dcNext = rt.alloc(B * H);
-      rt.parallel('lstm_backward', B, (b0, b1) => [b0, b1, T, H, rev, ut, pg, pc, pdy, dg, dhNext, dcNext]);
-      // The weight-independent products over every (example, step) row at once.
-      const px = uploadTensor(rt, sx);
-      const pw = uploadTensor(rt, sW);
-      const wt = rt.alloc(D * G);
-      rt.kernels.transpose(D, G, pw, wt);
-      const ph = uploadTensor(rt, sh);
-      // hPrev[b][t]: the state step t started from (zero for the first step processed).
-      const hPrev = rt.zeros(B * T * H);
-      const f = rt.f32;
-      for (let n = 0; n < B; n++) {
-        const from = ph / 4 + (n * T + (rev ? 1 : 0)) * H;
-        f.copyWithin(hPrev / 4 + (n * T + (rev ? 0 : 1)) * H, from, from + (T - 1) * H);
-      }
-      const ones = rt.alloc(B * T);
-      rt.f32.fill(1, ones / 4, ones / 4 + B * T);
-      const rows = B * T;
-      const dx = rt.alloc(rows * D);
-      const dW = rt.alloc(D * G);
-      const dU = rt.alloc(H * G);
-      const db = rt.alloc(G);
-      rt.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, 0]);
-      gemmTransposedA(rt, D, G, rows, px, dg, dW);
-      gemmTransposedA(rt, H, G, rows, hPrev, dg, dU);
-      rt.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
-      return [
-        downloadTensor(rt, dx, [B, T, D]),
-        downloadTensor(rt, dW, [D, G]),
-        downloadTensor(rt, dU, [H, G]),
-        downloadTensor(rt, db, [G]),
-      ];
     };
     return { value, gradFunc };
   });
