@@ -118,6 +118,19 @@ export function loadNativeAddon(file: string): NativeAddon {
   return require(file) as NativeAddon;
 }
 
+/**
+ * How long the calling thread and an idle worker spin on the control block before sleeping in Atomics.wait
+ * (ms; SER_SPIN_US sets it in microseconds): parts of one call finish within microseconds of each other, and a step's calls follow each other as
+ * closely, while a wake-up from Atomics.wait takes tens of microseconds.
+ */
+export const SPIN_MS = spinMs();
+
+/** SER_SPIN_US (microseconds; 0: sleep at once), else 50 µs. */
+function spinMs(): number {
+  const us = Number(process.env.SER_SPIN_US);
+  return process.env.SER_SPIN_US !== undefined && Number.isFinite(us) && us >= 0 ? us / 1000 : 0.05;
+}
+
 /** Control block layout (Int32 slots) shared with the workers. */
 export const CTRL = { seq: 0, done: 1, kernel: 2, nargs: 3, native: 4, args: 5, maxArgs: 28 } as const;
 
@@ -326,6 +339,8 @@ export class WasmRuntime {
     else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(ctrl, CTRL.done) !== this.seq && performance.now() < until);
       const deadline = Date.now() + WORKER_TIMEOUT_MS;
       for (;;) {
         const done = Atomics.load(ctrl, CTRL.done);
