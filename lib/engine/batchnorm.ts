@@ -9,7 +9,7 @@
  * ordinary tfjs-layers models.
  */
 import * as tf from '@tensorflow/tfjs';
-import { kernelMemory, readFloats, type KernelMemory } from './io';
+import { kernelMemory, readFloats, rowSums } from './io';
 import { rowsPerThread, type WasmRuntime } from './runtime';
 
 /** Whether t (absent counts) holds one float per channel: shape [C] or [1, …, 1, C]. */
@@ -34,30 +34,6 @@ function scaleShift(
     out[C + c] = (beta ? beta[c] : 0) - mean[c] * s;
   }
   return out;
-}
-
-/**
- * Per-channel float64 sums over all rows from a row-range kernel split over the threads: each part writes
- * `width` doubles of its own (args gives its call's arguments with that buffer last), added up here.
- */
-function rowSums(
-  rt: WasmRuntime,
-  mem: KernelMemory,
-  kernel: 'bn_row_sums' | 'bn_grad_row_sums',
-  rows: number,
-  C: number,
-  width: number,
-  args: (r0: number, r1: number, out: number) => number[],
-): Float64Array {
-  // Zeroed: parts the split leaves empty still add 0.
-  const parts = Array.from({ length: rt.threads }, () => mem.zeros(2 * width));
-  mem.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
-  const total = new Float64Array(width);
-  for (const ptr of parts) {
-    const part = mem.viewF64(ptr, width);
-    for (let i = 0; i < width; i++) total[i] += part[i];
-  }
-  return total;
 }
 
 /** The FusedBatchNorm kernel when every parameter is per last-axis channel; null otherwise. */

@@ -8,27 +8,44 @@
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
  * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
- * - Identity and same-dtype Cast (no copy), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
+ * - Identity and same-dtype Cast (no copy), Slice and SplitV (read in place), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
  * - tfjs-layers Dropout and GaussianNoise in training run as one op each (hash-based random numbers).
+ * - tfjs's AdamOptimizer updates each variable in one native call, and ReLU and its gradient run in one
+ *   native pass each (when the native addon is in use).
  *
  * lib/backend loads this module and calls {@link registerFastKernels}; nothing is registered on
  * the native `tensorflow` backend, which is used instead whenever real tfjs-node is installed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { tanhFloat32 } from './activation';
+import { installFusedAdam } from './adam';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
 import { convFilterGrad, convForward, convInputGrad } from './conv';
+import { installFusedConv1d } from './conv-layer';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
+import { fusedMatMul } from './fused-matmul';
 import { batchMatMul } from './matmul';
 import { installFusedNoise } from './noise';
 import { maxPool, maxPoolGrad } from './pool';
+import { installFusedReluGrad, reluForward } from './relu';
+import { sliceInPlace, splitInPlace } from './slice';
 import { findKernelsWasm, getRuntime, type WasmRuntime } from './runtime';
 
 export { lstmSequence, installFusedLstm, uninstallFusedLstm } from './lstm';
 export { batchNormTrain, installFusedBatchNorm, uninstallFusedBatchNorm } from './batchnorm';
-export { dropoutTrain, gaussianNoiseTrain, installFusedNoise, uninstallFusedNoise } from './noise';
+export { installFusedConv1d, uninstallFusedConv1d } from './conv-layer';
+export {
+  dropoutTrain,
+  gaussianNoiseTrain,
+  installFusedNoise,
+  setNativeNoiseEnabled,
+  uninstallFusedNoise,
+} from './noise';
+export { installFusedAdam, setFusedAdamEnabled, uninstallFusedAdam } from './adam';
+export { installFusedReluGrad, setNativeReluEnabled, uninstallFusedReluGrad } from './relu';
 export { getRuntime, type WasmRuntime } from './runtime';
 
 export type EngineBackend = 'wasm' | 'cpu';
@@ -55,7 +72,7 @@ type Impl = (
   backend: tf.KernelBackend,
   inputs: Record<string, tf.TensorInfo>,
   attrs: tf.NamedAttrMap,
-) => tf.TensorInfo | null;
+) => tf.TensorInfo | tf.TensorInfo[] | null;
 
 const reduction = (attrs: tf.NamedAttrMap): [number | number[], boolean] => {
   const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
@@ -73,6 +90,8 @@ const KERNELS: [string, Impl][] = [
   ['Conv2DBackpropFilter', (rt, be, i, a) => convFilterGrad(rt, be, i.x, i.dy, a)],
   ['Conv2DBackpropInput', (rt, be, i, a) => convInputGrad(rt, be, i.dy, i.filter, a)],
   ['BatchMatMul', (rt, be, i, a) => batchMatMul(rt, be, i.a, i.b, a)],
+  // tfjs-layers Dense; small products stay on the stock kernel.
+  ['_FusedMatMul', (rt, be, i, a) => fusedMatMul(rt, be, i, a)],
   ['MaxPoolGrad', (rt, be, i, a) => maxPoolGrad(rt, be, i.dy, i.input, a)],
   ['MaxPool', (rt, be, i, a) => maxPool(rt, be, i.x, a)],
   ['Identity', (_rt, be, i) => identityShared(be, i.x)],
@@ -83,8 +102,24 @@ const KERNELS: [string, Impl][] = [
   ],
   ['Reverse', (_rt, be, i, a) => reverseFloat32(be, i.x, (a as unknown as tf.ReverseAttrs).dims)],
   ['Tile', (_rt, be, i, a) => tileFloat32(be, i.x, (a as unknown as tf.TileAttrs).reps)],
-  ['Sum', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), false)],
-  ['Mean', (_rt, be, i, a) => reduceLeadingAxes(be, i.x, ...reduction(a), true)],
+  ['Relu', (_rt, be, i) => reluForward(be, i.x)],
+  ['Sum', (rt, be, i, a) => reduceLeadingAxes(rt, be, i.x, ...reduction(a), false)],
+  ['Mean', (rt, be, i, a) => reduceLeadingAxes(rt, be, i.x, ...reduction(a), true)],
+  [
+    'Slice',
+    (_rt, be, i, a) => {
+      const { begin, size } = a as unknown as tf.SliceAttrs;
+      return sliceInPlace(be, i.x, begin, size);
+    },
+  ],
+  [
+    'SplitV',
+    (_rt, be, i, a) => {
+      const { numOrSizeSplits, axis } = a as unknown as tf.SplitVAttrs;
+      return splitInPlace(be, i.x, numOrSizeSplits, axis);
+    },
+  ],
+  ['Tanh', (rt, be, i) => tanhFloat32(rt, be, i.x)],
 ];
 
 const registeredOn = new Set<EngineBackend>();
@@ -132,6 +167,9 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
   installFusedLstm(active);
   installFusedBatchNorm(active);
   installFusedNoise(() => active() !== null);
+  installFusedConv1d(() => active() !== null);
+  installFusedAdam(() => active() !== null);
+  installFusedReluGrad(() => active() !== null);
   registeredOn.add(backendName);
   return true;
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelName, WasmRuntime } from './runtime';
+import { rowsPerThread, type KernelName, type WasmRuntime } from './runtime';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -351,4 +351,28 @@ class HeapMemory implements KernelMemory {
 export function kernelMemory(rt: WasmRuntime, backend: tf.KernelBackend): KernelMemory {
   if (rt.inPlace && rt.nativeActive && isWasm(backend)) return new HeapMemory(rt, backend);
   return new CopyMemory(rt, backend);
+}
+
+/**
+ * Per-channel float64 sums over all rows from a row-range kernel split over the threads: each part writes
+ * `width` doubles of its own (args gives its call's arguments with that buffer last), added up here.
+ */
+export function rowSums(
+  rt: WasmRuntime,
+  mem: KernelMemory,
+  kernel: KernelName,
+  rows: number,
+  C: number,
+  width: number,
+  args: (r0: number, r1: number, out: number) => number[],
+): Float64Array {
+  // Zeroed: parts the split leaves empty still add 0.
+  const parts = Array.from({ length: rt.threads }, () => mem.zeros(2 * width));
+  mem.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
+  const total = new Float64Array(width);
+  for (const ptr of parts) {
+    const part = mem.viewF64(ptr, width);
+    for (let i = 0; i < width; i++) total[i] += part[i];
+  }
+  return total;
 }

@@ -5,7 +5,8 @@
  * activations). Plain typed-array JS: block copies and one pass over the data.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mapFloats, readFloats, writeFloats } from './io';
+import { kernelMemory, mapFloats, readFloats, rowSums, writeFloats } from './io';
+import type { WasmRuntime } from './runtime';
 
 /**
  * Identity as a new reference to x's data, as the cpu backend and the wasm backend's own Reshape do (tensors
@@ -96,6 +97,7 @@ export function tileFloat32(
  * between 99.3 % and 99.8 %: the 99.5 % criterion sits within one clip of seed noise).
  */
 export function reduceLeadingAxes(
+  rt: WasmRuntime,
   backend: tf.KernelBackend,
   x: tf.TensorInfo,
   axis: number | number[],
@@ -108,15 +110,39 @@ export function reduceLeadingAxes(
   if (k === 0 || k >= x.shape.length || axes.some((a, i) => a !== i)) return null;
   const rows = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
   const cols = x.shape.slice(k).reduce((a, b) => a * b, 1);
+  const acc = columnSums(rt, backend, x, rows, cols);
+  const out = new Float32Array(cols);
+  const scale = mean ? 1 / rows : 1;
+  for (let c = 0; c < cols; c++) out[c] = acc[c] * scale;
+  const shape = keepDims ? x.shape.map((n, i) => (i < k ? 1 : n)) : x.shape.slice(k);
+  return writeFloats(backend, out, shape);
+}
+
+/**
+ * Float64 sums of the columns of x viewed as [rows, cols]: natively over both threads in place on the wasm heap
+ * (BatchNorm's row-sum kernel), else one pass in JS.
+ */
+function columnSums(
+  rt: WasmRuntime,
+  backend: tf.KernelBackend,
+  x: tf.TensorInfo,
+  rows: number,
+  cols: number,
+): Float64Array {
+  const mem = kernelMemory(rt, backend);
+  try {
+    if (mem.inPlace) {
+      const px = mem.input(x);
+      return rowSums(rt, mem, 'bn_row_sums', rows, cols, cols, (r0, r1, out) => [r0, r1, cols, px, 0, out]);
+    }
+  } finally {
+    mem.release();
+  }
   const data = readFloats(backend, x);
   const acc = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const row = r * cols;
     for (let c = 0; c < cols; c++) acc[c] += data[row + c];
   }
-  const out = new Float32Array(cols);
-  const scale = mean ? 1 / rows : 1;
-  for (let c = 0; c < cols; c++) out[c] = acc[c] * scale;
-  const shape = keepDims ? x.shape.map((n, i) => (i < k ? 1 : n)) : x.shape.slice(k);
-  return writeFloats(backend, out, shape);
+  return acc;
 }

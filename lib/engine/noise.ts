@@ -6,10 +6,22 @@
  * gradient recomputes the Dropout mask instead of keeping it. The seed is one `Math.random()` draw per call,
  * as tfjs's own draw is, so runs that seed `Math.random` (lib/train) stay deterministic; the masks and
  * noise differ from stock tfjs's for the same seed. Layers with their own `seed`, a `noiseShape`, or
- * non-float32 inputs keep tfjs-layers' path.
+ * non-float32 inputs keep tfjs-layers' path. With the native addon the loops run in C (native-ops.ts): the
+ * Dropout mask bit for bit as here, the Gaussian noise within float32 rounding of this file's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mapFloats } from './io';
+import { nativeTrainingOps, type NativeTrainingOps } from './native-ops';
+
+let nativeOn = true;
+
+/** Runs the JS loops (off) or the native addon's (on, when loaded) for Dropout and GaussianNoise: A/B tests. */
+export function setNativeNoiseEnabled(on: boolean): void {
+  nativeOn = on;
+}
+
+/** The addon's loops when loaded, in use and not turned off here. */
+const nativeNoise = (): NativeTrainingOps | null => (nativeOn ? nativeTrainingOps() : null);
 
 /** 32-bit avalanche hash of (seed, i) (murmur3's finalizer over a Weyl step), as a signed int32. */
 function hash32(seed: number, i: number): number {
@@ -60,12 +72,13 @@ function mapTensor(x: tf.Tensor, fill: (src: Float32Array, out: Float32Array) =>
 export function dropoutTrain(x: tf.Tensor, rate: number, seed: number = drawSeed()): tf.Tensor {
   const threshold = dropThreshold(rate);
   const scale = Math.fround(1 / Math.fround(1 - rate));
+  const native = nativeNoise();
+  const mask = native
+    ? (src: Float32Array, out: Float32Array) => native.dropoutMask(src, out, seed, threshold, scale)
+    : (src: Float32Array, out: Float32Array) => applyMask(src, out, seed, threshold, scale);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const xs = args[0] as tf.Tensor;
-    const value = mapTensor(xs, (src, out) => applyMask(src, out, seed, threshold, scale));
-    const gradFunc = (dy: tf.Tensor): tf.Tensor =>
-      mapTensor(dy, (src, out) => applyMask(src, out, seed, threshold, scale));
-    return { value, gradFunc };
+    const value = mapTensor(args[0] as tf.Tensor, mask);
+    return { value, gradFunc: (dy: tf.Tensor): tf.Tensor => mapTensor(dy, mask) };
   });
   return op(x);
 }
@@ -88,7 +101,10 @@ function fillGaussian(src: Float32Array, out: Float32Array, seed: number, stddev
 export function gaussianNoiseTrain(x: tf.Tensor, stddev: number, seed: number = drawSeed()): tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args[0] as tf.Tensor;
-    const value = mapTensor(xs, (src, out) => fillGaussian(src, out, seed, stddev));
+    const native = nativeNoise();
+    const value = mapTensor(xs, (src, out) =>
+      native ? native.gaussianNoise(src, out, seed, stddev) : fillGaussian(src, out, seed, stddev),
+    );
     return { value, gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
   });
   return op(x);

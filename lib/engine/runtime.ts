@@ -27,6 +27,7 @@ export interface KernelExports {
   pad_place(...args: number[]): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  tanh_range(i0: number, i1: number, x: number, y: number): void;
   rfft_frames(...args: number[]): void;
   irfft_overlap_add(...args: number[]): void;
   phase_vocoder(...args: number[]): void;
@@ -51,6 +52,7 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'maxpool_grad',
   'bn_row_sums',
   'bn_grad_row_sums',
+  'tanh_range',
   'pad_place',
   'maxpool_forward',
 ];
@@ -72,6 +74,9 @@ export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
   conv_flip_filter: 12,
   bn_grad_coef: 13,
   maxpool_forward: 14,
+  lstm_forward: 15,
+  lstm_backward: 16,
+  tanh_range: 17,
 };
 
 /**
@@ -111,6 +116,19 @@ export function findNativeAddon(): string | undefined {
 export function loadNativeAddon(file: string): NativeAddon {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(file) as NativeAddon;
+}
+
+/**
+ * How long the calling thread and an idle worker spin on the control block before sleeping in Atomics.wait
+ * (ms; SER_SPIN_US sets it in microseconds): parts of one call finish within microseconds of each other, and a step's calls follow each other as
+ * closely, while a wake-up from Atomics.wait takes tens of microseconds.
+ */
+export const SPIN_MS = spinMs();
+
+/** SER_SPIN_US (microseconds; 0: sleep at once), else 50 µs. */
+function spinMs(): number {
+  const us = Number(process.env.SER_SPIN_US);
+  return process.env.SER_SPIN_US !== undefined && Number.isFinite(us) && us >= 0 ? us / 1000 : 0.05;
 }
 
 /** Control block layout (Int32 slots) shared with the workers. */
@@ -321,6 +339,8 @@ export class WasmRuntime {
     else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(ctrl, CTRL.done) !== this.seq && performance.now() < until);
       const deadline = Date.now() + WORKER_TIMEOUT_MS;
       for (;;) {
         const done = Atomics.load(ctrl, CTRL.done);

@@ -3,7 +3,7 @@
  * calls that WasmRuntime.parallel posts in its control block, forever (see runtime.ts).
  */
 import { workerData } from 'node:worker_threads';
-import { CTRL, PARALLEL_KERNELS, loadNativeAddon, type KernelExports } from './runtime';
+import { CTRL, PARALLEL_KERNELS, SPIN_MS, loadNativeAddon, type KernelExports } from './runtime';
 
 interface WorkerInit {
   wasmModule: WebAssembly.Module;
@@ -18,6 +18,10 @@ const kernels = new WebAssembly.Instance(wasmModule, { env: { memory } }).export
 const native = nativePath ? loadNativeAddon(nativePath) : null;
 let seen = 0;
 for (;;) {
+  // Spin a little before sleeping: within a training step the next call usually comes within microseconds,
+  // and waking from Atomics.wait costs tens of them.
+  const until = performance.now() + SPIN_MS;
+  while (Atomics.load(ctrl, CTRL.seq) === seen && performance.now() < until);
   Atomics.wait(ctrl, CTRL.seq, seen);
   seen = Atomics.load(ctrl, CTRL.seq);
   const args: number[] = [];

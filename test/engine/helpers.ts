@@ -66,3 +66,41 @@ export function randomArray(n: number, seed: number): Float32Array {
   }
   return out;
 }
+
+/** Counts calls of obj[name] (still calling through) until restore(). */
+export function spyCalls<O extends object>(obj: O, name: keyof O): { count(): number; restore(): void } {
+  const saved = obj[name] as unknown as (...a: unknown[]) => unknown;
+  let calls = 0;
+  (obj as Record<keyof O, unknown>)[name] = function (this: unknown, ...a: unknown[]) {
+    calls++;
+    return saved.apply(this, a);
+  };
+  return { count: () => calls, restore: () => ((obj as Record<keyof O, unknown>)[name] = saved) };
+}
+
+/** Runs f while counting calls of obj[name]; returns f's result and the count. */
+export function countingCalls<T, O extends object>(
+  obj: O,
+  name: keyof O,
+  f: () => T,
+): { result: T; calls: number } {
+  const spy = spyCalls(obj, name);
+  try {
+    return { result: f(), calls: spy.count() };
+  } finally {
+    spy.restore();
+  }
+}
+
+/**
+ * The float32 values of the tensors f returns, computed in a tidy scope (values are read outside it: tidy
+ * walks a returned typed array element by element looking for tensors).
+ */
+export function tidyValues(f: () => tf.Tensor[]): Float32Array[] {
+  const ts = tf.tidy(f);
+  try {
+    return ts.map((t) => t.dataSync() as Float32Array);
+  } finally {
+    tf.dispose(ts);
+  }
+}

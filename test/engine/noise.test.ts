@@ -1,8 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
-import { dropoutTrain, gaussianNoiseTrain } from '../../lib/engine';
-import { assertClose, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
+import { dropoutTrain, engineInfo, gaussianNoiseTrain, setNativeNoiseEnabled } from '../../lib/engine';
+import { nativeTrainingOps } from '../../lib/engine/native-ops';
+import {
+  assertClose,
+  countingCalls,
+  onBackend,
+  randomArray,
+  setUpEngine,
+  tidyValues,
+  withFastKernels,
+} from './helpers';
 
 /** Runs f with Math.random replaced by a seeded stream; returns f's result and how many draws it took. */
 function withSeededRandom<T>(seed: number, f: () => T): { result: T; draws: number } {
@@ -16,6 +25,18 @@ function withSeededRandom<T>(seed: number, f: () => T): { result: T; draws: numb
     Math.random = saved;
   }
 }
+
+/** f's result with the native addon's loops (on) or the JS loops (off), restoring the addon afterwards. */
+function withNative<T>(on: boolean, f: () => T): T {
+  setNativeNoiseEnabled(on);
+  try {
+    return f();
+  } finally {
+    setNativeNoiseEnabled(true);
+  }
+}
+
+const NO_ADDON = 'native addon not built or this CPU lacks AVX2/FMA: only the JS loops run here';
 
 /** x with no zero element, so a zero output marks a dropped element. */
 const nonZero = (n: number, seed: number): Float32Array =>
@@ -116,7 +137,59 @@ describe('engine Dropout and GaussianNoise (training)', () => {
     }
   });
 
-  it('adds zero-mean noise of the layer stddev and passes the gradient through', () => {
+  // Activation-sized: best-cnn2d's first block, [32, 43, 32, 16]; 7 more elements exercise the tails.
+  const act = randomArray(32 * 43 * 32 * 16 + 7, 41).map((v) => Math.max(0, v) * 3);
+  const actShape = [act.length];
+
+  it('native Dropout masks equal the JS loop bit for bit on an activation-sized tensor (and its gradient)', (t) => {
+    if (!engineInfo().native) return t.skip(NO_ADDON);
+    const run = (): Float32Array[] =>
+      tidyValues(() => {
+        const a = tf.tensor(act, actShape);
+        const dy = tf.tensor(
+          act.map((v, i) => v - (i % 5)),
+          actShape,
+        );
+        const y = dropoutTrain(a, 0.1, 2024);
+        const dx = tf.grad((z: tf.Tensor) => dropoutTrain(z, 0.5, 2025))(a, dy);
+        return [y, dx];
+      });
+    const ops = nativeTrainingOps();
+    assert.ok(ops);
+    const native = countingCalls(ops, 'dropoutMask', () => withNative(true, run));
+    const js = countingCalls(ops, 'dropoutMask', () => withNative(false, run));
+    // y, then the gradient's forward and backward.
+    assert.deepEqual([native.calls, js.calls], [3, 0]);
+    assert.deepEqual(native.result[0], js.result[0]);
+    assert.deepEqual(native.result[1], js.result[1]);
+    assert.ok(
+      native.result[0].some((v) => v !== 0) && native.result[0].some((v, i) => v === 0 && act[i] !== 0),
+    );
+  });
+
+  it('native GaussianNoise is within 1e-5 of the JS loop (float32 polynomials vs double Math)', (t) => {
+    if (!engineInfo().native) return t.skip(NO_ADDON);
+    for (const stddev of [0.05, 1]) {
+      const run = (): Float32Array =>
+        tidyValues(() => [gaussianNoiseTrain(tf.tensor(act, actShape), stddev, 99)])[0];
+      const ops = nativeTrainingOps();
+      assert.ok(ops);
+      const { result: native, calls } = countingCalls(ops, 'gaussianNoise', () => withNative(true, run));
+      assert.equal(calls, 1);
+      const js = withNative(false, run);
+      // |error| ≤ 1e-5 · (1 + |js|): the noise itself reaches 5.7 · stddev, rounded to float32 in both.
+      assertClose(native, js, 1e-5, `noise (stddev ${stddev})`);
+      assert.notDeepEqual(native, act);
+    }
+  });
+
+  for (const native of [true, false])
+    it(`adds zero-mean noise of the layer stddev and passes the gradient through (${native ? 'native' : 'JS'} loop)`, (t) => {
+      if (native && !engineInfo().native) return t.skip(NO_ADDON);
+      withNative(native, () => checkGaussianNoise());
+    });
+
+  function checkGaussianNoise(): void {
     const stddev = 0.5;
     const noise = withSeededRandom(9, () =>
       callLayer(tf.layers.gaussianNoise({ stddev }), x, shape),
@@ -144,5 +217,5 @@ describe('engine Dropout and GaussianNoise (training)', () => {
         .dataSync(),
     );
     assert.deepEqual(dx, r);
-  });
+  }
 });

@@ -100,6 +100,25 @@ describe('AdditiveAttention layer', () => {
     );
   });
 
+  it('has the gradients of the broadcast form Σ_t alpha_t h_t', () => {
+    const layer = new AdditiveAttention({ units: 4 });
+    const x = tf.randomNormal([3, 7, 5], 0, 1, 'float32', 1);
+    layer.apply(x);
+    const [W, b, v] = layer.getWeights();
+    const r = tf.randomNormal([3, 5], 0, 1, 'float32', 2);
+    const broadcastForm = (xs: tf.Tensor): tf.Tensor => {
+      const [n, t, f] = xs.shape;
+      const hidden = tf.tanh(tf.add(tf.matMul(tf.reshape(xs, [n * t, f]), W as tf.Tensor2D), b));
+      const alpha = tf.softmax(tf.reshape(tf.matMul(hidden as tf.Tensor2D, v as tf.Tensor2D), [n, t]));
+      return tf.sum(tf.mul(xs, tf.expandDims(alpha, 2)), 1);
+    };
+    const loss = (f: (xs: tf.Tensor) => tf.Tensor) => (xs: tf.Tensor) => tf.sum(tf.mul(f(xs), r));
+    const got = tf.grad(loss((xs) => layer.apply(xs) as tf.Tensor))(x).dataSync();
+    const expected = tf.grad(loss(broadcastForm))(x).dataSync();
+    got.forEach((g, i) => assert.ok(Math.abs(g - expected[i]) < 1e-5, `dx[${i}]: ${g} vs ${expected[i]}`));
+    tf.dispose([x, r]);
+  });
+
   it('rejects invalid configuration and input rank', () => {
     assert.throws(() => new AdditiveAttention({ units: 0 }), /units/);
     assert.throws(() => new AdditiveAttention({ units: 2 }).apply(tf.zeros([2, 3])), /batch, time, features/);

@@ -213,6 +213,9 @@ enum {
   K_CONV_FLIP_FILTER,
   K_BN_GRAD_COEF,
   K_MAXPOOL_FORWARD,
+  K_LSTM_FORWARD,
+  K_LSTM_BACKWARD,
+  K_TANH_RANGE,
 };
 
 static char *heap_base;
@@ -315,6 +318,18 @@ static napi_value run(napi_env env, napi_callback_info info) {
     NARGS(15);
     maxpool_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), P(13), P(14));
     break;
+  case K_LSTM_FORWARD:
+    NARGS(10);
+    lstm_forward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9));
+    break;
+  case K_LSTM_BACKWARD:
+    NARGS(12);
+    lstm_backward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9), P(10), P(11));
+    break;
+  case K_TANH_RANGE:
+    NARGS(4);
+    tanh_range(I(0), I(1), P(2), P(3));
+    break;
   default:
     goto bad;
   }
@@ -335,6 +350,8 @@ static napi_value supported(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static void register_noise_adam(napi_env env, napi_value exports);
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "setBase", NAPI_AUTO_LENGTH, set_base, NULL, &fn);
@@ -343,5 +360,281 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "run", fn);
   napi_create_function(env, "supported", NAPI_AUTO_LENGTH, supported, NULL, &fn);
   napi_set_named_property(env, exports, "supported", fn);
+  register_noise_adam(env, exports);
   return exports;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Training noise, the Adam update and ReLU (lib/engine/noise.ts, adam.ts, relu.ts): elementwise loops over
+ * Float32Array views passed directly (the tfjs wasm backend's heap, read and written in place), on the
+ * calling thread. dropout_mask and the hash are bit-identical to noise.ts's JS loops; gaussian_noise
+ * evaluates Box–Muller in float32 polynomials (no libm) on the same hashes.
+ * ------------------------------------------------------------------------------------------- */
+
+/* noise.ts's hash32(seed, i) >>> 8 for eight consecutive Weyl states w = seed + i * 0x9e3779b1. */
+SIMD static inline __m256i bits24_x8(__m256i w) {
+  __m256i h = _mm256_xor_si256(w, _mm256_srli_epi32(w, 16));
+  h = _mm256_mullo_epi32(h, _mm256_set1_epi32((int32_t)0x85ebca6bu));
+  h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 13));
+  h = _mm256_mullo_epi32(h, _mm256_set1_epi32((int32_t)0xc2b2ae35u));
+  h = _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
+  return _mm256_srli_epi32(h, 8);
+}
+
+static inline uint32_t bits24_1(uint32_t seed, uint32_t i) {
+  uint32_t h = seed + i * 0x9e3779b1u;
+  h = (h ^ (h >> 16)) * 0x85ebca6bu;
+  h = (h ^ (h >> 13)) * 0xc2b2ae35u;
+  return (h ^ (h >> 16)) >> 8;
+}
+
+/* out[i] = bits24(seed, i) < threshold ? 0 : src[i] * scale (a float32 product, as JS's rounded double
+ * product of two float32 values is). */
+SIMD static void dropout_mask(size_t n, const float *src, float *out, uint32_t seed, int32_t threshold,
+                              float scale) {
+  const __m256i step = _mm256_set1_epi32((int32_t)(8u * 0x9e3779b1u)), thr = _mm256_set1_epi32(threshold);
+  const __m256 vs = _mm256_set1_ps(scale);
+  __m256i w = _mm256_add_epi32(_mm256_set1_epi32((int32_t)seed),
+                               _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                                  _mm256_set1_epi32((int32_t)0x9e3779b1u)));
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8, w = _mm256_add_epi32(w, step)) {
+    __m256 drop = _mm256_castsi256_ps(_mm256_cmpgt_epi32(thr, bits24_x8(w)));
+    _mm256_storeu_ps(out + i, _mm256_andnot_ps(drop, _mm256_mul_ps(_mm256_loadu_ps(src + i), vs)));
+  }
+  for (; i < n; i++) out[i] = (int32_t)bits24_1(seed, (uint32_t)i) < threshold ? 0.f : src[i] * scale;
+}
+
+/* ln(u) for u in (0, 1] (Cephes logf: mantissa in [√½, √2), degree-9 polynomial; ~1 ulp). */
+SIMD static inline __m256 log_x8(__m256 u) {
+  __m256i bits = _mm256_castps_si256(u);
+  __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(126)));
+  __m256 m = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f000000)));
+  __m256 small = _mm256_cmp_ps(m, _mm256_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+  e = _mm256_sub_ps(e, _mm256_and_ps(small, _mm256_set1_ps(1.f)));
+  __m256 x = _mm256_sub_ps(_mm256_add_ps(m, _mm256_and_ps(small, m)), _mm256_set1_ps(1.f));
+  __m256 z = _mm256_mul_ps(x, x);
+  __m256 p = _mm256_set1_ps(7.0376836292e-2f);
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.1514610310e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.1676998740e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.2420140846e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.4249322787e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.6668057665e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(2.0000714765e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-2.4999993993e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(3.3333331174e-1f));
+  __m256 y = _mm256_mul_ps(_mm256_mul_ps(p, x), z);
+  y = _mm256_fmadd_ps(e, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+  return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693359375f), _mm256_add_ps(x, y));
+}
+
+/* sin and cos of 2π·t for t in [0, 1): t is reduced exactly to a quarter turn q and |f| ≤ 1/8 turn, then
+ * Cephes' sinf / cosf polynomials on [-π/4, π/4] and the quadrant's swap and signs. */
+SIMD static inline void sincos_turns_x8(__m256 t, __m256 *s, __m256 *c) {
+  __m256 qf = _mm256_round_ps(_mm256_mul_ps(t, _mm256_set1_ps(4.f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 x = _mm256_mul_ps(_mm256_fnmadd_ps(qf, _mm256_set1_ps(0.25f), t), _mm256_set1_ps(6.28318530717958647f));
+  __m256 z = _mm256_mul_ps(x, x);
+  __m256 ps = _mm256_fmadd_ps(_mm256_set1_ps(-1.9515295891e-4f), z, _mm256_set1_ps(8.3321608736e-3f));
+  ps = _mm256_fmadd_ps(ps, z, _mm256_set1_ps(-1.6666654611e-1f));
+  __m256 sx = _mm256_fmadd_ps(_mm256_mul_ps(ps, z), x, x);
+  __m256 pc = _mm256_fmadd_ps(_mm256_set1_ps(2.443315711809948e-5f), z, _mm256_set1_ps(-1.388731625493765e-3f));
+  pc = _mm256_fmadd_ps(pc, z, _mm256_set1_ps(4.166664568298827e-2f));
+  __m256 cx = _mm256_fmadd_ps(_mm256_mul_ps(pc, z), z, _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), _mm256_set1_ps(1.f)));
+  __m256i q = _mm256_cvtps_epi32(qf);
+  __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(q, 31));
+  __m256 negs = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(q, 1), 31));
+  __m256 negc = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(q, _mm256_set1_epi32(1)), 1), 31));
+  *s = _mm256_xor_ps(_mm256_blendv_ps(sx, cx, swap), negs);
+  *c = _mm256_xor_ps(_mm256_blendv_ps(cx, sx, swap), negc);
+}
+
+/* Sixteen outputs from pair index j0: out[2j] = src[2j] + r·cos, out[2j + 1] = src[2j + 1] + r·sin with
+ * r = stddev·√(−2 ln u1), u1 = (bits24(seed, 2j) + 1) / 2²⁴, angle = 2π·bits24(seed2, 2j) / 2²⁴. */
+SIMD static inline void gaussian_16(uint32_t seed, uint32_t seed2, uint32_t i0, const float *src, float *out,
+                                    __m256 stddev) {
+  const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32((int32_t)i0), _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14));
+  const __m256i weyl = _mm256_mullo_epi32(idx, _mm256_set1_epi32((int32_t)0x9e3779b1u));
+  const __m256 inv24 = _mm256_set1_ps(1.f / 16777216.f);
+  __m256i b1 = bits24_x8(_mm256_add_epi32(weyl, _mm256_set1_epi32((int32_t)seed)));
+  __m256i b2 = bits24_x8(_mm256_add_epi32(weyl, _mm256_set1_epi32((int32_t)seed2)));
+  __m256 u1 = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(b1, _mm256_set1_epi32(1))), inv24);
+  __m256 r = _mm256_mul_ps(stddev, _mm256_sqrt_ps(_mm256_mul_ps(_mm256_set1_ps(-2.f), log_x8(u1))));
+  __m256 s, c;
+  sincos_turns_x8(_mm256_mul_ps(_mm256_cvtepi32_ps(b2), inv24), &s, &c);
+  __m256 rc = _mm256_mul_ps(r, c), rs = _mm256_mul_ps(r, s);
+  /* Interleave (rc0, rs0, rc1, rs1, ...) across the two 128-bit halves. */
+  __m256 lo = _mm256_unpacklo_ps(rc, rs), hi = _mm256_unpackhi_ps(rc, rs);
+  __m256 n0 = _mm256_permute2f128_ps(lo, hi, 0x20), n1 = _mm256_permute2f128_ps(lo, hi, 0x31);
+  _mm256_storeu_ps(out, _mm256_add_ps(_mm256_loadu_ps(src), n0));
+  _mm256_storeu_ps(out + 8, _mm256_add_ps(_mm256_loadu_ps(src + 8), n1));
+}
+
+SIMD static void gaussian_noise(size_t n, const float *src, float *out, uint32_t seed, float stddev) {
+  const uint32_t seed2 = seed ^ 0x5bd1e995u;
+  const __m256 sd = _mm256_set1_ps(stddev);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) gaussian_16(seed, seed2, (uint32_t)i, src + i, out + i, sd);
+  if (i < n) {
+    float in[16] = {0}, res[16];
+    for (size_t k = i; k < n; k++) in[k - i] = src[k];
+    gaussian_16(seed, seed2, (uint32_t)i, in, res, sd);
+    for (size_t k = i; k < n; k++) out[k] = res[k - i];
+  }
+}
+
+/* One Adam step in float32, operation for operation as tfjs's AdamOptimizer.applyGradients:
+ * m' = m·β1 + g·(1 − β1); v' = v·β2 + g²·(1 − β2); x' = (m' / c1) / (√(v' / c2) + ε) · (−lr) + x, with
+ * c1 = 1 − β1ᵗ, c2 = 1 − β2ᵗ. Multiply-adds are kept apart (no fused rounding) so results match the
+ * stock kernels' separate ops. k: β1, 1 − β1, β2, 1 − β2, c1, c2, ε, −lr. */
+#if defined(__clang__)
+#define NO_CONTRACT
+#define NO_CONTRACT_PRAGMA _Pragma("clang fp contract(off)")
+#else
+#define NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#define NO_CONTRACT_PRAGMA
+#endif
+SIMD NO_CONTRACT static void adam_update(size_t n, const float *x, const float *g, const float *m, const float *v,
+                                         float *xo, float *mo, float *vo, const float k[8]) {
+  NO_CONTRACT_PRAGMA
+  const __m256 b1 = _mm256_set1_ps(k[0]), ob1 = _mm256_set1_ps(k[1]), b2 = _mm256_set1_ps(k[2]),
+               ob2 = _mm256_set1_ps(k[3]), c1 = _mm256_set1_ps(k[4]), c2 = _mm256_set1_ps(k[5]),
+               eps = _mm256_set1_ps(k[6]), nlr = _mm256_set1_ps(k[7]);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 gi = _mm256_loadu_ps(g + i);
+    __m256 m1 = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), b1), _mm256_mul_ps(gi, ob1));
+    __m256 v1 = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), b2), _mm256_mul_ps(_mm256_mul_ps(gi, gi), ob2));
+    __m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(v1, c2)), eps);
+    __m256 step = _mm256_mul_ps(_mm256_div_ps(_mm256_div_ps(m1, c1), den), nlr);
+    _mm256_storeu_ps(xo + i, _mm256_add_ps(step, _mm256_loadu_ps(x + i)));
+    _mm256_storeu_ps(mo + i, m1);
+    _mm256_storeu_ps(vo + i, v1);
+  }
+  for (; i < n; i++) {
+    float m1 = m[i] * k[0] + g[i] * k[1];
+    float v1 = v[i] * k[2] + (g[i] * g[i]) * k[3];
+    float den = _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(v1 / k[5]))) + k[6];
+    xo[i] = (m1 / k[4]) / den * k[7] + x[i];
+    mo[i] = m1;
+    vo[i] = v1;
+  }
+}
+
+/* A Float32Array argument's data and length; 0 on anything else. */
+static int f32_arg(napi_env env, napi_value value, float **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, value, &type, length, &p, NULL, NULL) != napi_ok || type != napi_float32_array)
+    return 0;
+  *data = (float *)p;
+  return 1;
+}
+
+/* dropoutMask(src, out, seed, threshold, scale) and gaussianNoise(src, out, seed, stddev). */
+static napi_value noise_call(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  void *which;
+  float *src, *out;
+  size_t n, nout;
+  int32_t seed, threshold = 0;
+  double scale;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &which) != napi_ok || argc < 4) goto bad;
+  if (!f32_arg(env, argv[0], &src, &n) || !f32_arg(env, argv[1], &out, &nout) || nout != n) goto bad;
+  if (napi_get_value_int32(env, argv[2], &seed) != napi_ok) goto bad;
+  if (which == NULL) {
+    if (argc < 5 || napi_get_value_int32(env, argv[3], &threshold) != napi_ok ||
+        napi_get_value_double(env, argv[4], &scale) != napi_ok)
+      goto bad;
+    dropout_mask(n, src, out, (uint32_t)seed, threshold, (float)scale);
+  } else {
+    if (napi_get_value_double(env, argv[3], &scale) != napi_ok) goto bad;
+    gaussian_noise(n, src, out, (uint32_t)seed, (float)scale);
+  }
+  return NULL;
+bad:
+  napi_throw_error(env, NULL, "engine native: bad noise arguments");
+  return NULL;
+}
+
+/* adamUpdate(x, g, m, v, xOut, mOut, vOut, k) with k a Float32Array of the 8 constants above. */
+static napi_value adam_call(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  float *p[8];
+  size_t len[8];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) goto bad;
+  for (int i = 0; i < 8; i++)
+    if (!f32_arg(env, argv[i], &p[i], &len[i])) goto bad;
+  for (int i = 1; i < 7; i++)
+    if (len[i] != len[0]) goto bad;
+  if (len[7] != 8) goto bad;
+  adam_update(len[0], p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+  return NULL;
+bad:
+  napi_throw_error(env, NULL, "engine native: bad adam arguments");
+  return NULL;
+}
+
+/* ReLU forward as the stock kernel: x for x > 0 or NaN, else +0; and its gradient dy · step(x) with tfjs's step: 1 for x > 0,
+ * NaN for NaN, else 0 (so −dy · 0 gives −0 as the stock Multiply does). */
+SIMD static void relu_forward(size_t n, const float *x, float *out) {
+  const __m256 zero = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xi = _mm256_loadu_ps(x + i);
+    __m256 keep = _mm256_or_ps(_mm256_cmp_ps(xi, zero, _CMP_GT_OQ), _mm256_cmp_ps(xi, xi, _CMP_UNORD_Q));
+    _mm256_storeu_ps(out + i, _mm256_and_ps(keep, xi));
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.f ? x[i] : (x[i] != x[i] ? x[i] : 0.f);
+}
+
+SIMD static void relu_grad(size_t n, const float *dy, const float *x, float *out) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 xi = _mm256_loadu_ps(x + i);
+    __m256 step = _mm256_and_ps(_mm256_cmp_ps(xi, zero, _CMP_GT_OQ), one);
+    step = _mm256_blendv_ps(step, xi, _mm256_cmp_ps(xi, xi, _CMP_UNORD_Q));
+    _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(dy + i), step));
+  }
+  for (; i < n; i++) out[i] = dy[i] * (x[i] > 0.f ? 1.f : (x[i] != x[i] ? x[i] : 0.f));
+}
+
+/* reluForward(x, out) and reluGrad(dy, x, out). */
+static napi_value relu_call(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  void *grad;
+  float *p[3];
+  size_t len[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &grad) != napi_ok || argc != (grad ? 3u : 2u)) goto bad;
+  for (size_t i = 0; i < argc; i++)
+    if (!f32_arg(env, argv[i], &p[i], &len[i]) || len[i] != len[0]) goto bad;
+  if (grad)
+    relu_grad(len[0], p[0], p[1], p[2]);
+  else
+    relu_forward(len[0], p[0], p[1]);
+  return NULL;
+bad:
+  napi_throw_error(env, NULL, "engine native: bad relu arguments");
+  return NULL;
+}
+
+static void register_noise_adam(napi_env env, napi_value exports) {
+  static int gaussian_tag;
+  napi_value fn;
+  napi_create_function(env, "dropoutMask", NAPI_AUTO_LENGTH, noise_call, NULL, &fn);
+  napi_set_named_property(env, exports, "dropoutMask", fn);
+  napi_create_function(env, "gaussianNoise", NAPI_AUTO_LENGTH, noise_call, &gaussian_tag, &fn);
+  napi_set_named_property(env, exports, "gaussianNoise", fn);
+  napi_create_function(env, "adamUpdate", NAPI_AUTO_LENGTH, adam_call, NULL, &fn);
+  napi_set_named_property(env, exports, "adamUpdate", fn);
+  static int grad_tag;
+  napi_create_function(env, "reluForward", NAPI_AUTO_LENGTH, relu_call, NULL, &fn);
+  napi_set_named_property(env, exports, "reluForward", fn);
+  napi_create_function(env, "reluGrad", NAPI_AUTO_LENGTH, relu_call, &grad_tag, &fn);
+  napi_set_named_property(env, exports, "reluGrad", fn);
 }

@@ -2,9 +2,8 @@
  * The wasm_simd128.h intrinsics that lib/engine/wasm/kernels.c uses, as SSE4.1 on x86-64, so the native
  * addon (engine.c) compiles the very same kernel source. Each maps to the instruction with the same IEEE
  * result, so the native kernels equal the WebAssembly ones bit for bit (build with -ffp-contract=off: no
- * fused multiply-adds the wasm code does not have). Differences: f32x4 min/max return the second operand
- * for a NaN (wasm propagates the NaN) and trunc_sat gives INT_MIN out of range (wasm saturates); the
- * kernels use max/min only to clamp finite values and ReLU, and trunc_sat on clamped values.
+ * fused multiply-adds the wasm code does not have). Difference: trunc_sat gives INT_MIN out of range (wasm
+ * saturates); the kernels use it only on clamped values. (NaN bit patterns may differ; NaN stays NaN.)
  */
 #ifndef ENGINE_WASM_SIMD_X86_H
 #define ENGINE_WASM_SIMD_X86_H
@@ -38,8 +37,17 @@ INL v128_t wasm_f32x4_add(v128_t a, v128_t b) { return W_SI(_mm_add_ps(W_PS(a), 
 INL v128_t wasm_f32x4_sub(v128_t a, v128_t b) { return W_SI(_mm_sub_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_mul(v128_t a, v128_t b) { return W_SI(_mm_mul_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_div(v128_t a, v128_t b) { return W_SI(_mm_div_ps(W_PS(a), W_PS(b))); }
-INL v128_t wasm_f32x4_max(v128_t a, v128_t b) { return W_SI(_mm_max_ps(W_PS(a), W_PS(b))); }
-INL v128_t wasm_f32x4_min(v128_t a, v128_t b) { return W_SI(_mm_min_ps(W_PS(a), W_PS(b))); }
+/* wasm's min / max: a NaN operand gives NaN, and -0 < +0. SSE's return the second operand for NaN or equal
+ * operands, so both orders are combined (OR keeps -0 and any NaN for min; AND keeps +0 for max, and the unordered
+ * mask then restores NaN). */
+INL v128_t wasm_f32x4_min(v128_t a, v128_t b) {
+  __m128 x = W_PS(a), y = W_PS(b);
+  return W_SI(_mm_or_ps(_mm_min_ps(x, y), _mm_min_ps(y, x)));
+}
+INL v128_t wasm_f32x4_max(v128_t a, v128_t b) {
+  __m128 x = W_PS(a), y = W_PS(b);
+  return W_SI(_mm_or_ps(_mm_and_ps(_mm_max_ps(x, y), _mm_max_ps(y, x)), _mm_cmpunord_ps(x, y)));
+}
 INL v128_t wasm_f32x4_gt(v128_t a, v128_t b) { return W_SI(_mm_cmpgt_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_ge(v128_t a, v128_t b) { return W_SI(_mm_cmpge_ps(W_PS(a), W_PS(b))); }
 INL v128_t wasm_f32x4_lt(v128_t a, v128_t b) { return W_SI(_mm_cmplt_ps(W_PS(a), W_PS(b))); }

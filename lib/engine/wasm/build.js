@@ -56,17 +56,17 @@ function buildNative() {
     );
     fs.renameSync(tmp, nativeOutput);
   } catch (err) {
-    // No compiler (silent) or a failed build (one line: kernels.c must keep compiling for x86-64 too): the wasm
-    // kernels run.
+    // No compiler or a failed build: the wasm kernels run. An addon left from an earlier build would not match
+    // the sources (kernel numbering, arguments), so it goes too.
     fs.rmSync(tmp, { force: true });
-    const e = /** @type {NodeJS.ErrnoException & {stderr?: Buffer}} */ (err);
-    if (e.code !== 'ENOENT') {
-      const first =
-        String(e.stderr ?? err)
-          .split('\n')
-          .find((l) => /error/.test(l)) ?? String(err);
-      console.log(`engine: native addon not built (${first.trim()}); the wasm kernels run`);
-    }
+    fs.rmSync(nativeOutput, { force: true });
+    const why =
+      err.code === 'ENOENT'
+        ? ''
+        : String(err.stderr ?? '')
+            .split('\n')
+            .find((l) => l.includes('error'));
+    if (why) console.error(`engine: native addon not built (the wasm kernels run): ${why.trim()}`);
   }
 }
 

@@ -429,33 +429,49 @@ static inline v128_t vsigmoid(v128_t x) {
   return wasm_f32x4_div(one, wasm_f32x4_add(one, vexp(wasm_f32x4_neg(x))));
 }
 
-/* tanh(x) = sign(x) * (1 - e) / (1 + e) with e = exp(-2|x|): no cancellation for large |x|. */
+/* tanh(x) = sign(x) * (1 - e) / (1 + e) with e = exp(-2|x|): no overflow for large |x|; below |x| = 0.625, where
+ * 1 - e cancels, Cephes tanhf's odd polynomial (|rel err| < 4e-7 throughout). */
 static inline v128_t vtanh(v128_t x) {
-  v128_t one = wasm_f32x4_splat(1.f);
-  v128_t e = vexp(wasm_f32x4_mul(wasm_f32x4_abs(x), wasm_f32x4_splat(-2.f)));
+  v128_t one = wasm_f32x4_splat(1.f), ax = wasm_f32x4_abs(x);
+  v128_t e = vexp(wasm_f32x4_mul(ax, wasm_f32x4_splat(-2.f)));
   v128_t t = wasm_f32x4_div(wasm_f32x4_sub(one, e), wasm_f32x4_add(one, e));
-  v128_t sign = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
-  return wasm_v128_or(t, sign);
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(-5.70498872745e-3f), z), wasm_f32x4_splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422e-1f));
+  v128_t small = wasm_f32x4_add(ax, wasm_f32x4_mul(wasm_f32x4_mul(p, z), ax));
+  t = wasm_v128_bitselect(small, t, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.625f)));
+  return wasm_v128_or(t, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
+}
+
+/* y[i] = tanh(x[i]) for i in [i0, i1) (tfjs's Tanh: the stock wasm kernel calls libm per element). */
+EXPORT void tanh_range(int i0, int i1, const float *x, float *y) {
+  int i = i0;
+  for (; i + 4 <= i1; i += 4) wasm_v128_store(y + i, vtanh(wasm_v128_load(x + i)));
+  for (; i < i1; i++) y[i] = wasm_f32x4_extract_lane(vtanh(wasm_f32x4_splat(x[i])), 0);
 }
 
 /* ---------------------------------------------------------------------------------------------
- * LSTM (Keras layout: kernel W[D][4H], recurrent U[H][4H], bias[4H], gates i, f, c, o; tanh
- * activation, sigmoid recurrent activation; zero initial state), whole sequence in one call.
- * Forward keeps the activated gates g[B][T][4H], cells c[B][T][H] and outputs h[B][T][H] for the
- * backward pass. H must be a multiple of 4. Examples [b0, b1) only.
+ * LSTM recurrence (Keras layout: recurrent U[H][4H], bias[4H], gates i, f, c, o; tanh activation,
+ * sigmoid recurrent activation; zero initial state). The input projection x·W of every time step and
+ * the weight gradients are big GEMMs the caller runs (gemm_rows, native where available); these two
+ * calls do only the sequential part. Time index t is the input's own order; rev processes t = T-1
+ * down to 0 (tfjs-layers' goBackwards) with h_{t+1} as the previous state, so nothing is reversed.
+ * H must be a multiple of 4. Examples [b0, b1) only.
  * ------------------------------------------------------------------------------------------- */
 
-EXPORT void lstm_forward(int b0, int b1, int T, int D, int H, const float *x, const float *W, const float *U,
-                         const float *bias, float *g, float *cs, float *hs) {
+/* On entry g[B][T][4H] holds x_t·W; on return the activated gates, with cells cs[B][T][H] and outputs
+ * hs[B][T][H] (the backward pass reads all three). */
+EXPORT void lstm_forward(int b0, int b1, int T, int H, int rev, const float *U, const float *bias, float *g,
+                         float *cs, float *hs) {
   const int G = 4 * H;
-  /* Input projection for every time step at once: one big GEMM. */
-  gemm_rows(b0 * T, b1 * T, G, D, x, D, 1, W, G, g, G, 0);
-  for (int t = 0; t < T; t++) {
-    if (t > 0)
-      gemm_rows(b0, b1, G, H, hs + (t - 1) * H, T * H, 1, U, G, g + t * G, T * G, 1);
+  for (int s = 0; s < T; s++) {
+    const int t = rev ? T - 1 - s : s, tp = rev ? t + 1 : t - 1;
+    if (s > 0) gemm_rows(b0, b1, G, H, hs + tp * H, T * H, 1, U, G, g + t * G, T * G, 1);
     for (int b = b0; b < b1; b++) {
       float *gt = g + (b * T + t) * G;
-      const float *cprev = cs + (b * T + t - 1) * H;
+      const float *cprev = cs + (b * T + tp) * H;
       float *ct = cs + (b * T + t) * H, *ht = hs + (b * T + t) * H;
       for (int j = 0; j < H; j += 4) {
         v128_t i = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + j), wasm_v128_load(bias + j)));
@@ -463,7 +479,7 @@ EXPORT void lstm_forward(int b0, int b1, int T, int D, int H, const float *x, co
         v128_t cc = vtanh(wasm_f32x4_add(wasm_v128_load(gt + 2 * H + j), wasm_v128_load(bias + 2 * H + j)));
         v128_t o = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + 3 * H + j), wasm_v128_load(bias + 3 * H + j)));
         v128_t c = wasm_f32x4_mul(i, cc);
-        if (t > 0) c = wasm_f32x4_add(c, wasm_f32x4_mul(f, wasm_v128_load(cprev + j)));
+        if (s > 0) c = wasm_f32x4_add(c, wasm_f32x4_mul(f, wasm_v128_load(cprev + j)));
         wasm_v128_store(gt + j, i);
         wasm_v128_store(gt + H + j, f);
         wasm_v128_store(gt + 2 * H + j, cc);
@@ -476,22 +492,22 @@ EXPORT void lstm_forward(int b0, int b1, int T, int D, int H, const float *x, co
 }
 
 /*
- * Backward through time for examples [b0, b1). Inputs: x, the transposed weights Wt[4H][D] and
- * Ut[4H][H], the forward's g, cs, hs, and dhs[B][T][H] (gradient w.r.t. every output h_t).
- * Scratch: dg[B][T][4H], dh_next/dc_next[B][H]. Outputs: dx[B][T][D] (rows b0..b1), and this
- * range's partial weight gradients dW[D][4H], dU[H][4H], db[4H] (overwritten).
+ * Backward through time: from the forward's gates g and cells cs, the transposed recurrent weights
+ * Ut[4H][H] and dhs[B][T][H] (gradient w.r.t. every output h_t), the pre-activation gate gradients
+ * dg[B][T][4H]; scratch dh_next / dc_next[B][H]. The caller derives dx = dg·Wᵀ, dW = xᵀ·dg,
+ * dU = h_prevᵀ·dg and db = Σ dg from dg.
  */
-EXPORT void lstm_backward(int b0, int b1, int T, int D, int H, const float *x, const float *Wt, const float *Ut,
-                          const float *g, const float *cs, const float *hs, const float *dhs, float *dg,
-                          float *dh_next, float *dc_next, float *dx, float *dW, float *dU, float *db) {
+EXPORT void lstm_backward(int b0, int b1, int T, int H, int rev, const float *Ut, const float *g, const float *cs,
+                          const float *dhs, float *dg, float *dh_next, float *dc_next) {
   const int G = 4 * H;
   const v128_t one = wasm_f32x4_splat(1.f);
   for (int b = b0; b < b1; b++)
     for (int j = 0; j < H; j++) dh_next[b * H + j] = dc_next[b * H + j] = 0.f;
-  for (int t = T - 1; t >= 0; t--) {
+  for (int s = T - 1; s >= 0; s--) {
+    const int t = rev ? T - 1 - s : s, tp = rev ? t + 1 : t - 1;
     for (int b = b0; b < b1; b++) {
       const float *gt = g + (b * T + t) * G;
-      const float *ct = cs + (b * T + t) * H, *cprev = cs + (b * T + t - 1) * H;
+      const float *ct = cs + (b * T + t) * H, *cprev = cs + (b * T + tp) * H;
       const float *dht = dhs + (b * T + t) * H;
       float *dgt = dg + (b * T + t) * G, *dhn = dh_next + b * H, *dcn = dc_next + b * H;
       for (int j = 0; j < H; j += 4) {
@@ -501,7 +517,7 @@ EXPORT void lstm_backward(int b0, int b1, int T, int D, int H, const float *x, c
         v128_t dh = wasm_f32x4_add(wasm_v128_load(dht + j), wasm_v128_load(dhn + j));
         v128_t dc = wasm_f32x4_add(wasm_v128_load(dcn + j),
                                    wasm_f32x4_mul(wasm_f32x4_mul(dh, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
-        v128_t cp = t > 0 ? wasm_v128_load(cprev + j) : wasm_f32x4_splat(0.f);
+        v128_t cp = s > 0 ? wasm_v128_load(cprev + j) : wasm_f32x4_splat(0.f);
         v128_t di = wasm_f32x4_mul(wasm_f32x4_mul(dc, cc), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
         v128_t df = wasm_f32x4_mul(wasm_f32x4_mul(dc, cp), wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
         v128_t dcc = wasm_f32x4_mul(wasm_f32x4_mul(dc, i), wasm_f32x4_sub(one, wasm_f32x4_mul(cc, cc)));
@@ -513,18 +529,8 @@ EXPORT void lstm_backward(int b0, int b1, int T, int D, int H, const float *x, c
         wasm_v128_store(dcn + j, wasm_f32x4_mul(dc, f));
       }
     }
-    if (t > 0) gemm_rows(b0, b1, H, G, dg + t * G, T * G, 1, Ut, H, dh_next, H, 0);
+    if (s > 0) gemm_rows(b0, b1, H, G, dg + t * G, T * G, 1, Ut, H, dh_next, H, 0);
   }
-  /* Weight-independent products over all time steps at once. */
-  gemm_rows(b0 * T, b1 * T, D, G, dg, G, 1, Wt, D, dx, D, 0);
-  int rows = (b1 - b0) * T;
-  gemm_rows(0, D, G, rows, x + b0 * T * D, 1, D, dg + b0 * T * G, G, dW, G, 0);
-  for (int j = 0; j < H * G; j++) dU[j] = 0.f;
-  if (T > 1)
-    for (int b = b0; b < b1; b++)
-      gemm_rows(0, H, G, T - 1, hs + b * T * H, 1, H, dg + (b * T + 1) * G, G, dU, G, 1);
-  for (int j = 0; j < G; j++) db[j] = 0.f;
-  for (int r = b0 * T; r < b1 * T; r++) add_into(G, db, dg + r * G);
 }
 
 /* ---------------------------------------------------------------------------------------------

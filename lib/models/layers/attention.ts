@@ -50,7 +50,9 @@ export class AdditiveAttention extends tf.layers.Layer {
       const v = (this.scoreVector as tf.LayerVariable).read() as tf.Tensor2D;
       const hidden = tf.tanh(tf.add(tf.matMul(tf.reshape(x, [batch * time, features]), W), b));
       const alpha = tf.softmax(tf.reshape(tf.matMul(hidden as tf.Tensor2D, v), [batch, time]));
-      return tf.sum(tf.mul(x, tf.expandDims(alpha, 2)), 1);
+      // Σ_t alpha_t h_t as one batched [1, time]·[time, features] product: its gradient is two products too,
+      // where a broadcast multiply and a sum over time cost a transpose, a reduction and their gradients.
+      return tf.reshape(tf.matMul(tf.reshape(alpha, [batch, 1, time]), x), [batch, features]);
     });
   }
 
