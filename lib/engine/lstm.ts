@@ -1,8 +1,8 @@
 /**
- * Fused LSTM over a whole sequence: one WebAssembly call for the forward pass and one for the
- * backward pass through time (instead of tfjs-layers' ~10 ops per time step), exposed as a
- * differentiable op and plugged into tfjs-layers' own LSTM layer, so models stay ordinary,
- * saveable Layers models that run stock anywhere the engine is not installed.
+ * Fused LSTM over a whole sequence: the recurrence in one WebAssembly call each way and the GEMMs over all
+ * time steps around it (instead of tfjs-layers' ~10 ops per time step), exposed as a differentiable op and
+ * plugged into tfjs-layers' own LSTM and Bidirectional layers, so models stay ordinary, saveable Layers
+ * models that run stock anywhere the engine is not installed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { downloadTensor, uploadTensor } from './io';
