@@ -16,15 +16,6 @@ export interface LstmSequenceOptions {
   lastOnly?: boolean;
 }
 
-/** Copies step t of a [B, T, H] buffer to a new [B, H] buffer of rt; returns its offset. */
-function gatherStep(rt: WasmRuntime, src: number, B: number, T: number, H: number, t: number): number {
-  const out = rt.alloc(B * H);
-  const f = rt.f32;
-  for (let b = 0; b < B; b++)
-    f.copyWithin(out / 4 + b * H, src / 4 + (b * T + t) * H, src / 4 + (b * T + t + 1) * H);
-  return out;
-}
-
 /** Rows of K per GEMM call in {@link gemmTransposedA}. */
 const K_CHUNK = 128;
 
@@ -62,6 +53,14 @@ function gemmTransposedA(
   }
 }
 
+/** One direction's weights: kernel[D, 4H], recurrentKernel[H, 4H], bias[4H]; `reverse` as in the options. */
+export interface LstmDirection {
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  reverse: boolean;
+}
+
 /**
  * h[B, T, H] of an LSTM (Keras weight layout, gates i f c o, tanh + sigmoid, zero initial state)
  * over x[B, T, D] with kernel[D, 4H], recurrentKernel[H, 4H], bias[4H]; [B, H] with `lastOnly`.
@@ -77,113 +76,175 @@ export function lstmSequence(
   bias: tf.Tensor1D,
   options: LstmSequenceOptions = {},
 ): tf.Tensor {
+  const direction = { kernel, recurrentKernel, bias, reverse: options.reverse ?? false };
+  return lstmDirections(rt, x, [direction], options.lastOnly ?? false);
+}
+
+/**
+ * Several LSTMs of H units each over the same x[B, T, D] (Bidirectional: forward and reverse), their outputs
+ * side by side: h[B, T, n·H] written in place by each direction's kernel (tfjs-layers' concat merge), or the
+ * final states [B, n·H] with `lastOnly`. One op: x is uploaded once and dx summed over the directions inside.
+ */
+export function lstmDirections(
+  rt: WasmRuntime,
+  x: tf.Tensor3D,
+  directions: LstmDirection[],
+  lastOnly: boolean,
+): tf.Tensor {
   const [B, T, D] = x.shape;
-  const H = recurrentKernel.shape[0];
+  const n = directions.length;
+  const H = directions[0].recurrentKernel.shape[0];
   const G = 4 * H;
-  const rev = options.reverse ? 1 : 0;
-  const tLast = rev ? 0 : T - 1;
-  const outShape = options.lastOnly ? [B, H] : [B, T, H];
+  const HH = n * H; // row width of the output
+  const rows = B * T;
+  const revs = directions.map((d) => (d.reverse ? 1 : 0));
+  const tLast = revs.map((r) => (r ? 0 : T - 1));
   if (H % 4 !== 0) throw new Error('engine: fused LSTM needs units divisible by 4');
-  if (
-    kernel.shape[0] !== D ||
-    kernel.shape[1] !== G ||
-    recurrentKernel.shape[1] !== G ||
-    bias.shape[0] !== G
-  ) {
-    throw new Error('engine: fused LSTM weight shapes do not match');
+  for (const d of directions) {
+    if (
+      d.kernel.shape[0] !== D ||
+      d.kernel.shape[1] !== G ||
+      d.recurrentKernel.shape[0] !== H ||
+      d.recurrentKernel.shape[1] !== G ||
+      d.bias.shape[0] !== G
+    ) {
+      throw new Error('engine: fused LSTM weight shapes do not match');
+    }
   }
-  /** Runs the forward pass; returns the offsets of gates, cells and outputs in rt's scratch. */
-  const forward = (xs: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor): [number, number, number] => {
+  /** Runs the forward pass; returns the offsets of each direction's gates and cells, and of h, in rt's scratch. */
+  const forward = (xs: tf.Tensor, weights: tf.Tensor[]): { g: number[]; c: number[]; h: number } => {
     rt.reset();
     const xPtr = uploadTensor(rt, xs);
-    const wPtr = uploadTensor(rt, W);
-    const uPtr = uploadTensor(rt, U);
-    const bPtr = uploadTensor(rt, b);
-    const gPtr = rt.alloc(B * T * G);
-    const cPtr = rt.alloc(B * T * H);
-    const hPtr = rt.alloc(B * T * H);
-    rt.parallel('gemm_rows', B * T, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
-    rt.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, rev, uPtr, bPtr, gPtr, cPtr, hPtr]);
-    return [gPtr, cPtr, hPtr];
+    const hPtr = rt.alloc(rows * HH);
+    const g: number[] = [];
+    const c: number[] = [];
+    for (let d = 0; d < n; d++) {
+      const wPtr = uploadTensor(rt, weights[3 * d]);
+      const uPtr = uploadTensor(rt, weights[3 * d + 1]);
+      const bPtr = uploadTensor(rt, weights[3 * d + 2]);
+      const gPtr = rt.alloc(rows * G);
+      const cPtr = rt.alloc(rows * H);
+      const hd = hPtr + 4 * d * H;
+      rt.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
+      rt.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, revs[d], uPtr, bPtr, gPtr, cPtr, hd, HH]);
+      g.push(gPtr);
+      c.push(cPtr);
+    }
+    return { g, c, h: hPtr };
   };
-  const output = (hPtr: number): tf.Tensor =>
-    options.lastOnly
-      ? downloadTensor(rt, gatherStep(rt, hPtr, B, T, H, tLast), outShape)
-      : downloadTensor(rt, hPtr, outShape);
+  const output = (hPtr: number): tf.Tensor => {
+    if (!lastOnly) return downloadTensor(rt, hPtr, [B, T, HH]);
+    // Each direction's final state: step T − 1, or step 0 for a reverse one.
+    const out = rt.alloc(B * HH);
+    const f = rt.f32;
+    for (let b = 0; b < B; b++)
+      for (let d = 0; d < n; d++) {
+        const from = hPtr / 4 + (b * T + tLast[d]) * HH + d * H;
+        f.copyWithin(out / 4 + b * HH + d * H, from, from + H);
+      }
+    return downloadTensor(rt, out, [B, HH]);
+  };
+  const flat = directions.flatMap((d) => [d.kernel, d.recurrentKernel, d.bias]);
   if (!tf.engine().isTapeOn()) {
     // Inference: no gradient will be asked for, so gates and cells stay in scratch.
-    const [, , hPtr] = forward(x, kernel, recurrentKernel, bias);
-    return output(hPtr);
+    return output(forward(x, flat).h);
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, W, U, b] = args as tf.Tensor[];
-    const save = args[4] as tf.GradSaveFunc;
-    const [gPtr, cPtr, hPtr] = forward(xs, W, U, b);
-    const value = output(hPtr);
-    const h = options.lastOnly ? downloadTensor(rt, hPtr, [B, T, H]) : value;
-    const gates = downloadTensor(rt, gPtr, [B, T, G]);
-    const cells = downloadTensor(rt, cPtr, [B, T, H]);
-    save([xs, W, U, gates, cells, h]); // saves clones (or nothing when no gradient is recorded)
-    gates.dispose();
-    cells.dispose();
+    const xs = args[0] as tf.Tensor;
+    const weights = args.slice(1, 1 + 3 * n) as tf.Tensor[];
+    const save = args[1 + 3 * n] as tf.GradSaveFunc;
+    const fw = forward(xs, weights);
+    const value = output(fw.h);
+    const h = lastOnly ? downloadTensor(rt, fw.h, [B, T, HH]) : value;
+    const gates = fw.g.map((p) => downloadTensor(rt, p, [B, T, G]));
+    const cells = fw.c.map((p) => downloadTensor(rt, p, [B, T, H]));
+    // Saves clones (or nothing when no gradient is recorded).
+    save([xs, h, ...weights, ...gates, ...cells]);
+    tf.dispose([...gates, ...cells]);
     if (h !== value) h.dispose();
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [sx, sW, sU, sg, sc, sh] = saved;
+      const [sx, sh] = saved;
+      const sWeights = saved.slice(2, 2 + 3 * n);
+      const sGates = saved.slice(2 + 3 * n, 2 + 4 * n);
+      const sCells = saved.slice(2 + 4 * n, 2 + 5 * n);
       rt.reset();
-      const pu = uploadTensor(rt, sU);
-      const ut = rt.alloc(H * G);
-      rt.kernels.transpose(H, G, pu, ut);
-      const pg = uploadTensor(rt, sg);
-      const pc = uploadTensor(rt, sc);
       let pdy: number;
-      if (options.lastOnly) {
-        // Only the final state has a gradient: spread dy[B, H] into a zero [B, T, H].
-        pdy = rt.zeros(B * T * H);
+      const f = rt.f32;
+      if (lastOnly) {
+        // Only the final states have a gradient: spread dy[B, n·H] into a zero [B, T, n·H].
+        pdy = rt.zeros(rows * HH);
         const pLast = uploadTensor(rt, dy);
-        const f = rt.f32;
-        for (let n = 0; n < B; n++)
-          f.copyWithin(pdy / 4 + (n * T + tLast) * H, pLast / 4 + n * H, pLast / 4 + (n + 1) * H);
+        for (let b = 0; b < B; b++)
+          for (let d = 0; d < n; d++) {
+            const from = pLast / 4 + b * HH + d * H;
+            f.copyWithin(pdy / 4 + (b * T + tLast[d]) * HH + d * H, from, from + H);
+          }
       } else {
         pdy = uploadTensor(rt, dy);
       }
-      const dg = rt.alloc(B * T * G);
-      const dhNext = rt.alloc(B * H);
-      const dcNext = rt.alloc(B * H);
-      rt.parallel('lstm_backward', B, (b0, b1) => [b0, b1, T, H, rev, ut, pg, pc, pdy, dg, dhNext, dcNext]);
-      // The weight-independent products over every (example, step) row at once.
       const px = uploadTensor(rt, sx);
-      const pw = uploadTensor(rt, sW);
-      const wt = rt.alloc(D * G);
-      rt.kernels.transpose(D, G, pw, wt);
       const ph = uploadTensor(rt, sh);
-      // hPrev[b][t]: the state step t started from (zero for the first step processed).
-      const hPrev = rt.zeros(B * T * H);
-      const f = rt.f32;
-      for (let n = 0; n < B; n++) {
-        const from = ph / 4 + (n * T + (rev ? 1 : 0)) * H;
-        f.copyWithin(hPrev / 4 + (n * T + (rev ? 0 : 1)) * H, from, from + (T - 1) * H);
-      }
-      const ones = rt.alloc(B * T);
-      rt.f32.fill(1, ones / 4, ones / 4 + B * T);
-      const rows = B * T;
+      const ones = rt.alloc(rows);
+      rt.f32.fill(1, ones / 4, ones / 4 + rows);
       const dx = rt.alloc(rows * D);
-      const dW = rt.alloc(D * G);
-      const dU = rt.alloc(H * G);
-      const db = rt.alloc(G);
-      rt.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, 0]);
-      gemmTransposedA(rt, D, G, rows, px, dg, dW);
-      gemmTransposedA(rt, H, G, rows, hPrev, dg, dU);
-      rt.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
+      const grads: number[] = [];
+      for (let d = 0; d < n; d++) {
+        const pu = uploadTensor(rt, sWeights[3 * d + 1]);
+        const ut = rt.alloc(H * G);
+        rt.kernels.transpose(H, G, pu, ut);
+        const pg = uploadTensor(rt, sGates[d]);
+        const pc = uploadTensor(rt, sCells[d]);
+        const dg = rt.alloc(rows * G);
+        const dhNext = rt.alloc(B * H);
+        const dcNext = rt.alloc(B * H);
+        const dyd = pdy + 4 * d * H;
+        rt.parallel('lstm_backward', B, (b0, b1) => [
+          b0,
+          b1,
+          T,
+          H,
+          revs[d],
+          ut,
+          pg,
+          pc,
+          dyd,
+          HH,
+          dg,
+          dhNext,
+          dcNext,
+        ]);
+        // The weight-independent products over every (example, step) row at once.
+        const pw = uploadTensor(rt, sWeights[3 * d]);
+        const wt = rt.alloc(D * G);
+        rt.kernels.transpose(D, G, pw, wt);
+        // hPrev[b][t]: the state step t started from (zero for the first step processed).
+        const hPrev = rt.zeros(rows * H);
+        const ff = rt.f32;
+        for (let b = 0; b < B; b++) {
+          const to = hPrev / 4 + (b * T + 1 - revs[d]) * H;
+          const from = ph / 4 + (b * T + revs[d]) * HH + d * H;
+          if (HH === H) ff.copyWithin(to, from, from + (T - 1) * H);
+          else for (let t = 0; t < T - 1; t++) ff.copyWithin(to + t * H, from + t * HH, from + t * HH + H);
+        }
+        const dW = rt.alloc(D * G);
+        const dU = rt.alloc(H * G);
+        const db = rt.alloc(G);
+        const acc = d > 0 ? 1 : 0;
+        rt.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, acc]);
+        gemmTransposedA(rt, D, G, rows, px, dg, dW);
+        gemmTransposedA(rt, H, G, rows, hPrev, dg, dU);
+        rt.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
+        grads.push(dW, dU, db);
+      }
+      const shapes = [[D, G], [H, G], [G]];
       return [
         downloadTensor(rt, dx, [B, T, D]),
-        downloadTensor(rt, dW, [D, G]),
-        downloadTensor(rt, dU, [H, G]),
-        downloadTensor(rt, db, [G]),
+        ...grads.map((p, i) => downloadTensor(rt, p, shapes[i % 3])),
       ];
     };
     return { value, gradFunc };
   });
-  return op(x, kernel, recurrentKernel, bias);
+  return op(x, ...flat);
 }
 
 /** The parts of tfjs-layers' LSTM / LSTMCell that decide whether the fused path applies. */
@@ -232,7 +293,10 @@ function fusible(layer: LstmLayerLike, x: tf.Tensor, kwargs: Record<string, unkn
 
 /** The parts of tfjs-layers' Bidirectional wrapper that the fused route reads. */
 interface BidirectionalLike {
-  forwardLayer: { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): unknown };
+  forwardLayer: LstmLayerLike & {
+    getClassName(): string;
+    call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): unknown;
+  };
   backwardLayer: LstmLayerLike & { getClassName(): string };
   mergeMode: string | null | undefined;
   returnSequences: boolean;
@@ -249,16 +313,18 @@ type WrapperCall = (
  * The fused LSTM over x for layer; `naturalOrder`: with goBackwards, h in the input's time order
  * (what Bidirectional makes of it) instead of tfjs-layers' processing order.
  */
-function fusedLstm(rt: WasmRuntime, layer: LstmLayerLike, x: tf.Tensor, naturalOrder: boolean): tf.Tensor {
+function directionOf(layer: LstmLayerLike): LstmDirection {
   const cell = layer.cell;
-  const h = lstmSequence(
-    rt,
-    x as tf.Tensor3D,
-    cell.kernel.read() as tf.Tensor2D,
-    cell.recurrentKernel.read() as tf.Tensor2D,
-    (cell.bias as { read(): tf.Tensor }).read() as tf.Tensor1D,
-    { reverse: layer.goBackwards, lastOnly: !layer.returnSequences },
-  );
+  return {
+    kernel: cell.kernel.read() as tf.Tensor2D,
+    recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
+    bias: (cell.bias as { read(): tf.Tensor }).read() as tf.Tensor1D,
+    reverse: layer.goBackwards,
+  };
+}
+
+function fusedLstm(rt: WasmRuntime, layer: LstmLayerLike, x: tf.Tensor, naturalOrder: boolean): tf.Tensor {
+  const h = lstmDirections(rt, x as tf.Tensor3D, [directionOf(layer)], !layer.returnSequences);
   return layer.goBackwards && layer.returnSequences && !naturalOrder ? tf.reverse(h, 1) : h;
 }
 
@@ -317,9 +383,21 @@ export function installFusedLstm(runtimeFor: () => WasmRuntime | null): void {
     ) {
       return originalWrapper.call(this, inputs, kwargs);
     }
+    const fwd = this.forwardLayer;
+    if (
+      this.mergeMode === 'concat' &&
+      fwd.getClassName() === 'LSTM' &&
+      !fwd.goBackwards &&
+      fusible(fwd, x, kwargs)
+    ) {
+      // Both directions as one op, each writing its half of the concatenated output.
+      return tf.tidy(() =>
+        lstmDirections(rt, x as tf.Tensor3D, [directionOf(fwd), directionOf(back)], !this.returnSequences),
+      );
+    }
     return tf.tidy(() => {
       // The same ops as tfjs-layers' Bidirectional.call, less the reverse of the backward output.
-      const y = this.forwardLayer.call(inputs, kwargs ?? {}) as tf.Tensor;
+      const y = fwd.call(inputs, kwargs ?? {}) as tf.Tensor;
       const yRev = fusedLstm(rt, back, x, true);
       switch (this.mergeMode) {
         case 'concat':
