@@ -1,8 +1,8 @@
 /**
- * Fused LSTM over a whole sequence: one WebAssembly call for the forward pass and one for the
- * backward pass through time (instead of tfjs-layers' ~10 ops per time step), exposed as a
- * differentiable op and plugged into tfjs-layers' own LSTM layer, so models stay ordinary,
- * saveable Layers models that run stock anywhere the engine is not installed.
+ * Fused LSTM over a whole sequence: the recurrence in one WebAssembly call each way and the GEMMs over all
+ * time steps around it (instead of tfjs-layers' ~10 ops per time step), exposed as a differentiable op and
+ * plugged into tfjs-layers' own LSTM and Bidirectional layers, so models stay ordinary, saveable Layers
+ * models that run stock anywhere the engine is not installed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { kernelMemory, type KernelMemory } from './io';
@@ -14,19 +14,6 @@ export interface LstmSequenceOptions {
   reverse?: boolean;
   /** Return only the final state h[B, H] (of step T − 1, or of step 0 when reverse). */
   lastOnly?: boolean;
-}
-
-/** Copies step t of a [B, T, H] buffer at src into [B, H] at dst (both in mem). */
-function gatherStep(
-  mem: KernelMemory,
-  src: number,
-  dst: number,
-  B: number,
-  T: number,
-  H: number,
-  t: number,
-): void {
-  for (let b = 0; b < B; b++) mem.view(dst + 4 * b * H, H).set(mem.view(src + 4 * (b * T + t) * H, H));
 }
 
 /** Rows of K per GEMM call in {@link gemmTransposedA}. */
@@ -66,14 +53,20 @@ function gemmTransposedA(
   }
 }
 
+/** One direction's weights: kernel[D, 4H], recurrentKernel[H, 4H], bias[4H]; `reverse` as in the options. */
+export interface LstmDirection {
+  kernel: tf.Tensor2D;
+  recurrentKernel: tf.Tensor2D;
+  bias: tf.Tensor1D;
+  reverse: boolean;
+}
+
 /**
  * h[B, T, H] of an LSTM (Keras weight layout, gates i f c o, tanh + sigmoid, zero initial state)
  * over x[B, T, D] with kernel[D, 4H], recurrentKernel[H, 4H], bias[4H]; [B, H] with `lastOnly`.
  * Differentiable. The input projection and the weight gradients are single GEMMs over all B·T rows
  * (gemm_rows: native where available, split over the threads); the kernels lstm_forward / lstm_backward
- * run only the recurrence. With the native addon on the wasm backend everything runs in place on the
- * backend's heap (see io.ts KernelMemory): gates, cells and h are written straight into the tensors kept
- * for the gradient.
+ * run only the recurrence.
  */
 export function lstmSequence(
   rt: WasmRuntime,
@@ -83,134 +76,190 @@ export function lstmSequence(
   bias: tf.Tensor1D,
   options: LstmSequenceOptions = {},
 ): tf.Tensor {
+  const direction = { kernel, recurrentKernel, bias, reverse: options.reverse ?? false };
+  return lstmDirections(rt, x, [direction], options.lastOnly ?? false);
+}
+
+/**
+ * Several LSTMs of H units each over the same x[B, T, D] (Bidirectional: forward and reverse), their outputs
+ * side by side: h[B, T, n·H] written in place by each direction's kernel (tfjs-layers' concat merge), or the
+ * final states [B, n·H] with `lastOnly`. One op: x is uploaded once and dx summed over the directions inside.
+ */
+export function lstmDirections(
+  rt: WasmRuntime,
+  x: tf.Tensor3D,
+  directions: LstmDirection[],
+  lastOnly: boolean,
+): tf.Tensor {
   const [B, T, D] = x.shape;
-  const H = recurrentKernel.shape[0];
+  const n = directions.length;
+  const H = directions[0].recurrentKernel.shape[0];
   const G = 4 * H;
-  const rev = options.reverse ? 1 : 0;
-  const tLast = rev ? 0 : T - 1;
-  const outShape = options.lastOnly ? [B, H] : [B, T, H];
+  const HH = n * H; // row width of the output
+  const rows = B * T;
+  const revs = directions.map((d) => (d.reverse ? 1 : 0));
+  const tLast = revs.map((r) => (r ? 0 : T - 1));
   if (H % 4 !== 0) throw new Error('engine: fused LSTM needs units divisible by 4');
-  if (
-    kernel.shape[0] !== D ||
-    kernel.shape[1] !== G ||
-    recurrentKernel.shape[1] !== G ||
-    bias.shape[0] !== G
-  ) {
-    throw new Error('engine: fused LSTM weight shapes do not match');
+  for (const d of directions) {
+    if (
+      d.kernel.shape[0] !== D ||
+      d.kernel.shape[1] !== G ||
+      d.recurrentKernel.shape[0] !== H ||
+      d.recurrentKernel.shape[1] !== G ||
+      d.bias.shape[0] !== G
+    ) {
+      throw new Error('engine: fused LSTM weight shapes do not match');
+    }
   }
   /**
-   * Runs the forward pass in mem; returns the offsets of gates, cells and h. keep: gates, cells and h are
-   * outputs of mem (kept for the gradient), else gates and cells are scratch and h an output unless lastOnly.
+   * Runs the forward pass in mem; returns the offsets of each direction's gates and cells, and of h. keep: they
+   * are outputs of mem (kept for the gradient); else gates and cells are scratch, and h is an output unless
+   * lastOnly.
    */
   const forward = (
     mem: KernelMemory,
     xs: tf.Tensor,
-    W: tf.Tensor,
-    U: tf.Tensor,
-    b: tf.Tensor,
+    weights: tf.Tensor[],
     keep: boolean,
-  ): [number, number, number] => {
-    const gPtr = keep ? mem.output([B, T, G]) : mem.alloc(B * T * G);
-    const cPtr = keep ? mem.output([B, T, H]) : mem.alloc(B * T * H);
-    const hPtr = keep || !options.lastOnly ? mem.output([B, T, H]) : mem.alloc(B * T * H);
+  ): { g: number[]; c: number[]; h: number } => {
+    const hPtr = keep || !lastOnly ? mem.output([B, T, HH]) : mem.alloc(rows * HH);
+    const g = directions.map(() => (keep ? mem.output([B, T, G]) : mem.alloc(rows * G)));
+    const c = directions.map(() => (keep ? mem.output([B, T, H]) : mem.alloc(rows * H)));
     const xPtr = mem.input(xs);
-    const wPtr = mem.input(W);
-    const uPtr = mem.input(U);
-    const bPtr = mem.input(b);
-    mem.parallel('gemm_rows', B * T, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
-    mem.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, rev, uPtr, bPtr, gPtr, cPtr, hPtr]);
-    return [gPtr, cPtr, hPtr];
+    for (let d = 0; d < n; d++) {
+      const wPtr = mem.input(weights[3 * d]);
+      const uPtr = mem.input(weights[3 * d + 1]);
+      const bPtr = mem.input(weights[3 * d + 2]);
+      const [gPtr, cPtr] = [g[d], c[d]];
+      const hd = hPtr + 4 * d * H;
+      mem.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, G, D, xPtr, D, 1, wPtr, G, gPtr, G, 0]);
+      mem.parallel('lstm_forward', B, (b0, b1) => [b0, b1, T, H, revs[d], uPtr, bPtr, gPtr, cPtr, hd, HH]);
+    }
+    return { g, c, h: hPtr };
   };
-  /** The layer's output from h in mem: h itself, or its final state. */
+  /** The op's value from h in mem: h itself, or each direction's final state (step T − 1, or 0 when reverse). */
   const output = (mem: KernelMemory, hPtr: number): tf.Tensor => {
-    if (!options.lastOnly) return mem.resultTensor(hPtr);
-    const last = mem.output(outShape);
-    gatherStep(mem, hPtr, last, B, T, H, tLast);
-    return mem.resultTensor(last);
+    if (!lastOnly) return mem.resultTensor(hPtr);
+    const out = mem.output([B, HH]);
+    for (let b = 0; b < B; b++)
+      for (let d = 0; d < n; d++)
+        mem
+          .view(out + 4 * (b * HH + d * H), H)
+          .set(mem.view(hPtr + 4 * ((b * T + tLast[d]) * HH + d * H), H));
+    return mem.resultTensor(out);
   };
+  const flat = directions.flatMap((d) => [d.kernel, d.recurrentKernel, d.bias]);
   const backend = tf.backend();
   if (!tf.engine().isTapeOn()) {
     // Inference: no gradient will be asked for, so gates and cells stay in scratch.
     const mem = kernelMemory(rt, backend);
     try {
-      const [, , hPtr] = forward(mem, x, kernel, recurrentKernel, bias, false);
-      return output(mem, hPtr);
+      return output(mem, forward(mem, x, flat, false).h);
     } finally {
       mem.release();
     }
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xs, W, U, b] = args as tf.Tensor[];
-    const save = args[4] as tf.GradSaveFunc;
+    const xs = args[0] as tf.Tensor;
+    const weights = args.slice(1, 1 + 3 * n) as tf.Tensor[];
+    const save = args[1 + 3 * n] as tf.GradSaveFunc;
     const mem = kernelMemory(rt, backend);
     let value: tf.Tensor;
     let h: tf.Tensor;
-    let gates: tf.Tensor;
-    let cells: tf.Tensor;
+    let gates: tf.Tensor[];
+    let cells: tf.Tensor[];
     try {
-      const [gPtr, cPtr, hPtr] = forward(mem, xs, W, U, b, true);
-      value = output(mem, hPtr);
-      h = options.lastOnly ? mem.resultTensor(hPtr) : value;
-      gates = mem.resultTensor(gPtr);
-      cells = mem.resultTensor(cPtr);
+      const fw = forward(mem, xs, weights, true);
+      value = output(mem, fw.h);
+      h = lastOnly ? mem.resultTensor(fw.h) : value;
+      gates = fw.g.map((p) => mem.resultTensor(p));
+      cells = fw.c.map((p) => mem.resultTensor(p));
     } finally {
       mem.release();
     }
-    save([xs, W, U, gates, cells, h]); // saves clones (or nothing when no gradient is recorded)
-    gates.dispose();
-    cells.dispose();
+    // Saves clones (or nothing when no gradient is recorded).
+    save([xs, h, ...weights, ...gates, ...cells]);
+    tf.dispose([...gates, ...cells]);
     if (h !== value) h.dispose();
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [sx, sW, sU, sg, sc, sh] = saved;
+      const [sx, sh] = saved;
+      const sWeights = saved.slice(2, 2 + 3 * n);
+      const sGates = saved.slice(2 + 3 * n, 2 + 4 * n);
+      const sCells = saved.slice(2 + 4 * n, 2 + 5 * n);
       const gm = kernelMemory(rt, tf.backend());
       try {
-        const rows = B * T;
+        // Every output and scratch buffer first: views taken below stay valid (no allocation after them).
         const dx = gm.output([B, T, D]);
-        const dW = gm.output([D, G]);
-        const dU = gm.output([H, G]);
-        const db = gm.output([G]);
+        const grads = directions.flatMap(() => [gm.output([D, G]), gm.output([H, G]), gm.output([G])]);
+        const pdy = lastOnly ? gm.zeros(rows * HH) : gm.input(dy);
+        const ones = gm.alloc(rows);
         const ut = gm.alloc(H * G);
+        const wt = gm.alloc(D * G);
         const dg = gm.alloc(rows * G);
         const dhNext = gm.alloc(B * H);
         const dcNext = gm.alloc(B * H);
-        const wt = gm.alloc(D * G);
         const hPrev = gm.zeros(rows * H);
-        const ones = gm.alloc(rows);
-        const pdy = options.lastOnly ? gm.zeros(rows * H) : gm.input(dy);
-        const pu = gm.input(sU);
-        const pg = gm.input(sg);
-        const pc = gm.input(sc);
         const px = gm.input(sx);
-        const pw = gm.input(sW);
         const ph = gm.input(sh);
-        if (options.lastOnly) {
-          // Only the final state has a gradient: spread dy[B, H] into the zero [B, T, H].
+        if (lastOnly) {
+          // Only the final states have a gradient: spread dy[B, n·H] into the zero [B, T, n·H].
           const pLast = gm.input(dy);
-          for (let n = 0; n < B; n++)
-            gm.view(pdy + 4 * (n * T + tLast) * H, H).set(gm.view(pLast + 4 * n * H, H));
-        }
-        gm.call('transpose', H, G, pu, ut);
-        gm.parallel('lstm_backward', B, (b0, b1) => [b0, b1, T, H, rev, ut, pg, pc, pdy, dg, dhNext, dcNext]);
-        // The weight-independent products over every (example, step) row at once.
-        gm.call('transpose', D, G, pw, wt);
-        // hPrev[b][t]: the state step t started from (zero for the first step processed).
-        for (let n = 0; n < B; n++) {
-          const from = ph + 4 * (n * T + (rev ? 1 : 0)) * H;
-          gm.view(hPrev + 4 * (n * T + (rev ? 0 : 1)) * H, (T - 1) * H).set(gm.view(from, (T - 1) * H));
+          for (let b = 0; b < B; b++)
+            for (let d = 0; d < n; d++)
+              gm.view(pdy + 4 * ((b * T + tLast[d]) * HH + d * H), H).set(
+                gm.view(pLast + 4 * (b * HH + d * H), H),
+              );
         }
         gm.view(ones, rows).fill(1);
-        gm.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, 0]);
-        gemmTransposedA(gm, D, G, rows, px, dg, dW);
-        gemmTransposedA(gm, H, G, rows, hPrev, dg, dU);
-        gm.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
-        return [gm.resultTensor(dx), gm.resultTensor(dW), gm.resultTensor(dU), gm.resultTensor(db)];
+        for (let d = 0; d < n; d++) {
+          const pu = gm.input(sWeights[3 * d + 1]);
+          gm.call('transpose', H, G, pu, ut);
+          const pg = gm.input(sGates[d]);
+          const pc = gm.input(sCells[d]);
+          const dyd = pdy + 4 * d * H;
+          gm.parallel('lstm_backward', B, (b0, b1) => [
+            b0,
+            b1,
+            T,
+            H,
+            revs[d],
+            ut,
+            pg,
+            pc,
+            dyd,
+            HH,
+            dg,
+            dhNext,
+            dcNext,
+          ]);
+          // The weight-independent products over every (example, step) row at once.
+          gm.call('transpose', D, G, gm.input(sWeights[3 * d]), wt);
+          // hPrev[b][t]: the state step t started from (zero for the first step processed; the buffer is
+          // reused, and every direction writes the same rows).
+          for (let b = 0; b < B; b++) {
+            const to = hPrev + 4 * (b * T + 1 - revs[d]) * H;
+            const from = ph + 4 * ((b * T + revs[d]) * HH + d * H);
+            if (HH === H) gm.view(to, (T - 1) * H).set(gm.view(from, (T - 1) * H));
+            else
+              for (let t = 0; t < T - 1; t++) gm.view(to + 4 * t * H, H).set(gm.view(from + 4 * t * HH, H));
+          }
+          if (revs[d]) for (let b = 0; b < B; b++) gm.view(hPrev + 4 * (b * T + T - 1) * H, H).fill(0);
+          else for (let b = 0; b < B; b++) gm.view(hPrev + 4 * b * T * H, H).fill(0);
+          const [dW, dU, db] = grads.slice(3 * d, 3 * d + 3);
+          const acc = d > 0 ? 1 : 0;
+          gm.parallel('gemm_rows', rows, (r0, r1) => [r0, r1, D, G, dg, G, 1, wt, D, dx, D, acc]);
+          gemmTransposedA(gm, D, G, rows, px, dg, dW);
+          gemmTransposedA(gm, H, G, rows, hPrev, dg, dU);
+          gm.parallel('gemm_rows', 1, (r0, r1) => [r0, r1, G, rows, ones, rows, 1, dg, G, db, G, 0]);
+        }
+        return [gm.resultTensor(dx), ...grads.map((p) => gm.resultTensor(p))];
       } finally {
         gm.release();
       }
     };
     return { value, gradFunc };
   });
-  return op(x, kernel, recurrentKernel, bias);
+  return op(x, ...flat);
 }
 
 /** The parts of tfjs-layers' LSTM / LSTMCell that decide whether the fused path applies. */
@@ -259,7 +308,10 @@ function fusible(layer: LstmLayerLike, x: tf.Tensor, kwargs: Record<string, unkn
 
 /** The parts of tfjs-layers' Bidirectional wrapper that the fused route reads. */
 interface BidirectionalLike {
-  forwardLayer: { call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): unknown };
+  forwardLayer: LstmLayerLike & {
+    getClassName(): string;
+    call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): unknown;
+  };
   backwardLayer: LstmLayerLike & { getClassName(): string };
   mergeMode: string | null | undefined;
   returnSequences: boolean;
@@ -276,16 +328,18 @@ type WrapperCall = (
  * The fused LSTM over x for layer; `naturalOrder`: with goBackwards, h in the input's time order
  * (what Bidirectional makes of it) instead of tfjs-layers' processing order.
  */
-function fusedLstm(rt: WasmRuntime, layer: LstmLayerLike, x: tf.Tensor, naturalOrder: boolean): tf.Tensor {
+function directionOf(layer: LstmLayerLike): LstmDirection {
   const cell = layer.cell;
-  const h = lstmSequence(
-    rt,
-    x as tf.Tensor3D,
-    cell.kernel.read() as tf.Tensor2D,
-    cell.recurrentKernel.read() as tf.Tensor2D,
-    (cell.bias as { read(): tf.Tensor }).read() as tf.Tensor1D,
-    { reverse: layer.goBackwards, lastOnly: !layer.returnSequences },
-  );
+  return {
+    kernel: cell.kernel.read() as tf.Tensor2D,
+    recurrentKernel: cell.recurrentKernel.read() as tf.Tensor2D,
+    bias: (cell.bias as { read(): tf.Tensor }).read() as tf.Tensor1D,
+    reverse: layer.goBackwards,
+  };
+}
+
+function fusedLstm(rt: WasmRuntime, layer: LstmLayerLike, x: tf.Tensor, naturalOrder: boolean): tf.Tensor {
+  const h = lstmDirections(rt, x as tf.Tensor3D, [directionOf(layer)], !layer.returnSequences);
   return layer.goBackwards && layer.returnSequences && !naturalOrder ? tf.reverse(h, 1) : h;
 }
 
@@ -344,9 +398,21 @@ export function installFusedLstm(runtimeFor: () => WasmRuntime | null): void {
     ) {
       return originalWrapper.call(this, inputs, kwargs);
     }
+    const fwd = this.forwardLayer;
+    if (
+      this.mergeMode === 'concat' &&
+      fwd.getClassName() === 'LSTM' &&
+      !fwd.goBackwards &&
+      fusible(fwd, x, kwargs)
+    ) {
+      // Both directions as one op, each writing its half of the concatenated output.
+      return tf.tidy(() =>
+        lstmDirections(rt, x as tf.Tensor3D, [directionOf(fwd), directionOf(back)], !this.returnSequences),
+      );
+    }
     return tf.tidy(() => {
       // The same ops as tfjs-layers' Bidirectional.call, less the reverse of the backward output.
-      const y = this.forwardLayer.call(inputs, kwargs ?? {}) as tf.Tensor;
+      const y = fwd.call(inputs, kwargs ?? {}) as tf.Tensor;
       const yRev = fusedLstm(rt, back, x, true);
       switch (this.mergeMode) {
         case 'concat':

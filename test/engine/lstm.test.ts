@@ -193,7 +193,7 @@ describe('engine fused LSTM (forward + backward through time)', () => {
     layer.dispose();
   });
 
-  it('runs Bidirectional(LSTM) without reversing in time, and takes the final state without a slice', async () => {
+  it('runs Bidirectional(LSTM) without reversing in time or concatenating, and takes the final states without a slice', async () => {
     const x = tf.tensor3d(randomArray(B * T * D, 4), [B, T, D]);
     for (const returnSequences of [true, false]) {
       const layer = tf.layers.bidirectional({
@@ -204,6 +204,7 @@ describe('engine fused LSTM (forward + backward through time)', () => {
       const stock = await withFastKernels(false, () => kernelNames(() => layer.apply(x) as tf.Tensor));
       assert.ok(!fast.includes('Reverse'), `fused route ran ${fast.join(', ')}`);
       assert.ok(!fast.includes('Slice'), `fused route ran ${fast.join(', ')}`);
+      assert.ok(!fast.includes('Concat'), `fused route ran ${fast.join(', ')}`);
       assert.ok(stock.includes('Reverse'), 'stock tfjs-layers reverses the input of the backward LSTM');
       layer.dispose();
     }

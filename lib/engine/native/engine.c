@@ -319,12 +319,12 @@ static napi_value run(napi_env env, napi_callback_info info) {
     maxpool_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12), P(13), P(14));
     break;
   case K_LSTM_FORWARD:
-    NARGS(10);
-    lstm_forward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9));
+    NARGS(11);
+    lstm_forward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9), I(10));
     break;
   case K_LSTM_BACKWARD:
-    NARGS(12);
-    lstm_backward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), P(9), P(10), P(11));
+    NARGS(13);
+    lstm_backward(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), P(8), I(9), P(10), P(11), P(12));
     break;
   case K_TANH_RANGE:
     NARGS(4);

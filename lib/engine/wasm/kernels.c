@@ -461,18 +461,18 @@ EXPORT void tanh_range(int i0, int i1, const float *x, float *y) {
  * H must be a multiple of 4. Examples [b0, b1) only.
  * ------------------------------------------------------------------------------------------- */
 
-/* On entry g[B][T][4H] holds x_t·W; on return the activated gates, with cells cs[B][T][H] and outputs
- * hs[B][T][H] (the backward pass reads all three). */
+/* On entry g[B][T][4H] holds x_t·W; on return the activated gates, with cells cs[B][T][H] and outputs h_t at
+ * hs + (b·T + t)·ldh (ldh ≥ H: directions of a Bidirectional layer side by side). */
 EXPORT void lstm_forward(int b0, int b1, int T, int H, int rev, const float *U, const float *bias, float *g,
-                         float *cs, float *hs) {
+                         float *cs, float *hs, int ldh) {
   const int G = 4 * H;
   for (int s = 0; s < T; s++) {
     const int t = rev ? T - 1 - s : s, tp = rev ? t + 1 : t - 1;
-    if (s > 0) gemm_rows(b0, b1, G, H, hs + tp * H, T * H, 1, U, G, g + t * G, T * G, 1);
+    if (s > 0) gemm_rows(b0, b1, G, H, hs + tp * ldh, T * ldh, 1, U, G, g + t * G, T * G, 1);
     for (int b = b0; b < b1; b++) {
       float *gt = g + (b * T + t) * G;
       const float *cprev = cs + (b * T + tp) * H;
-      float *ct = cs + (b * T + t) * H, *ht = hs + (b * T + t) * H;
+      float *ct = cs + (b * T + t) * H, *ht = hs + (b * T + t) * ldh;
       for (int j = 0; j < H; j += 4) {
         v128_t i = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + j), wasm_v128_load(bias + j)));
         v128_t f = vsigmoid(wasm_f32x4_add(wasm_v128_load(gt + H + j), wasm_v128_load(bias + H + j)));
@@ -493,12 +493,12 @@ EXPORT void lstm_forward(int b0, int b1, int T, int H, int rev, const float *U, 
 
 /*
  * Backward through time: from the forward's gates g and cells cs, the transposed recurrent weights
- * Ut[4H][H] and dhs[B][T][H] (gradient w.r.t. every output h_t), the pre-activation gate gradients
- * dg[B][T][4H]; scratch dh_next / dc_next[B][H]. The caller derives dx = dg·Wᵀ, dW = xᵀ·dg,
- * dU = h_prevᵀ·dg and db = Σ dg from dg.
+ * Ut[4H][H] and dhs (gradient w.r.t. every output h_t, row stride ldh as in lstm_forward), the
+ * pre-activation gate gradients dg[B][T][4H]; scratch dh_next / dc_next[B][H]. The caller derives
+ * dx = dg·Wᵀ, dW = xᵀ·dg, dU = h_prevᵀ·dg and db = Σ dg from dg.
  */
 EXPORT void lstm_backward(int b0, int b1, int T, int H, int rev, const float *Ut, const float *g, const float *cs,
-                          const float *dhs, float *dg, float *dh_next, float *dc_next) {
+                          const float *dhs, int ldh, float *dg, float *dh_next, float *dc_next) {
   const int G = 4 * H;
   const v128_t one = wasm_f32x4_splat(1.f);
   for (int b = b0; b < b1; b++)
@@ -508,7 +508,7 @@ EXPORT void lstm_backward(int b0, int b1, int T, int H, int rev, const float *Ut
     for (int b = b0; b < b1; b++) {
       const float *gt = g + (b * T + t) * G;
       const float *ct = cs + (b * T + t) * H, *cprev = cs + (b * T + tp) * H;
-      const float *dht = dhs + (b * T + t) * H;
+      const float *dht = dhs + (b * T + t) * ldh;
       float *dgt = dg + (b * T + t) * G, *dhn = dh_next + b * H, *dcn = dc_next + b * H;
       for (int j = 0; j < H; j += 4) {
         v128_t i = wasm_v128_load(gt + j), f = wasm_v128_load(gt + H + j);
