@@ -7,12 +7,10 @@
  *   npx tsc -p . && node dist/bench/native-heap.js [--rounds 6] [--steps 4] [--models best-cnn2d,seed001]
  */
 import * as os from 'node:os';
-import { initBackend, tf } from '../lib/backend';
+import { initBackend } from '../lib/backend';
 import { getRuntime } from '../lib/engine';
 import { copyStats } from '../lib/engine/io';
-import { buildCnn2d } from '../lib/models/cnn2d';
-import { buildSeed001 } from '../lib/models/seed001';
-import { buildSeed002 } from '../lib/models/seed002';
+import { benchModels, stepHarness } from './step-models';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -22,14 +20,8 @@ const ROUNDS = Number(arg('--rounds', '6'));
 const STEPS = Number(arg('--steps', '4'));
 const BATCH = 32;
 
-// The shapes bench/train-step.ts times.
-const MODELS: { name: string; build: () => tf.LayersModel; inputShape: [number, number] }[] = [
-  { name: 'best-cnn2d', build: () => buildCnn2d({}, [87, 64], 7), inputShape: [87, 64] },
-  { name: 'seed001', build: () => buildSeed001({}, [87, 128], 7), inputShape: [87, 128] },
-  { name: 'seed002', build: () => buildSeed002({}, [128, 42], 7), inputShape: [128, 42] },
-];
 const only = arg('--models', '').split(',').filter(Boolean);
-const SELECTED = MODELS.filter((m) => only.length === 0 || only.includes(m.name));
+const SELECTED = benchModels(only.length > 0 ? only : ['best-cnn2d', 'seed001', 'seed002']);
 
 interface Samples {
   cpu: number[];
@@ -61,17 +53,8 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const results: Record<string, unknown> = {};
   for (const spec of SELECTED) {
-    const model = spec.build();
-    const x = tf.randomNormal([BATCH, ...spec.inputShape]);
-    const y = tf.oneHot(tf.randomUniform([BATCH], 0, 7, 'int32') as tf.Tensor1D, 7);
-    const step = async (): Promise<void> => {
-      await model.trainOnBatch(x, y);
-    };
-    const predict = async (): Promise<void> => {
-      const p = model.predict(x) as tf.Tensor;
-      await p.data();
-      p.dispose();
-    };
+    const harness = stepHarness(spec, BATCH);
+    const { step, predict } = harness;
     const runs = {
       inPlace: { train: { cpu: [], wall: [], mb: [] }, predict: { cpu: [], wall: [], mb: [] } },
       copy: { train: { cpu: [], wall: [], mb: [] }, predict: { cpu: [], wall: [], mb: [] } },
@@ -101,8 +84,7 @@ async function main(): Promise<void> {
       };
     }
     results[spec.name] = out;
-    model.dispose();
-    tf.dispose([x, y]);
+    harness.dispose();
   }
   const round2 = (v: number[]): number[] => v.map((n) => +n.toFixed(2));
   console.log(

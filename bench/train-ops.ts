@@ -19,26 +19,13 @@ import {
   setNativeNoiseEnabled,
   setNativeReluEnabled,
 } from '../lib/engine';
-import { buildBest } from '../lib/models/best';
-import { buildCnn2d } from '../lib/models/cnn2d';
-import { buildSeed000 } from '../lib/models/seed000';
-import { buildSeed001 } from '../lib/models/seed001';
-import { buildSeed002 } from '../lib/models/seed002';
-import { buildSeed003 } from '../lib/models/seed003';
+import { benchModels, stepHarness } from './step-models';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const ROUNDS = Number(arg('--rounds') ?? 6);
-const MODELS: Record<string, { build: () => tf.LayersModel; input: number[] }> = {
-  seed000: { build: () => buildSeed000({}, [128, 40], 7), input: [128, 40] },
-  seed001: { build: () => buildSeed001({}, [87, 128], 7), input: [87, 128] },
-  seed002: { build: () => buildSeed002({}, [128, 42], 7), input: [128, 42] },
-  seed003: { build: () => buildSeed003({}, [128, 42], 7), input: [128, 42] },
-  best: { build: () => buildBest({}, [87, 128], 7), input: [87, 128] },
-  'best-cnn2d': { build: () => buildCnn2d({}, [87, 64], 7), input: [87, 64] },
-};
 const models = (arg('--models') ?? 'best-cnn2d,seed001,seed003').split(',');
 
 const median = (xs: number[]): number => {
@@ -123,16 +110,10 @@ async function main(): Promise<void> {
   });
   big.dispose();
   const steps: Record<string, unknown> = {};
-  for (const name of models) {
-    const spec = MODELS[name];
-    if (!spec) throw new Error(`train-ops: unknown model ${name}`);
-    const model = spec.build();
+  for (const spec of benchModels(models)) {
+    const harness = stepHarness(spec);
+    const { model, x: xs, y: ys, step } = harness;
     model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
-    const xs = tf.randomNormal([32, ...spec.input]);
-    const ys = tf.oneHot(tf.randomUniform([32], 0, 7, 'int32') as tf.Tensor1D, 7);
-    const step = async (): Promise<void> => {
-      await model.trainOnBatch(xs, ys);
-    };
     for (let i = 0; i < 3; i++) await step();
     // applyGradients alone, on one step's gradients (the weights drift; the work per call does not).
     const optimizer = model.optimizer;
@@ -143,7 +124,7 @@ async function main(): Promise<void> {
     const apply = ab(setFusedAdamEnabled, 10, () => optimizer.applyGradients(grads));
     const adamApply = await apply;
     tf.dispose(grads);
-    steps[name] = {
+    steps[spec.name] = {
       adam_apply_gradients: adamApply,
       noise_native_vs_js: await ab(setNativeNoiseEnabled, 4, step),
       adam_fused_vs_stock: await ab(setFusedAdamEnabled, 4, step),
@@ -153,8 +134,7 @@ async function main(): Promise<void> {
         tf.tidy(() => model.predict(xs) as tf.Tensor).dispose();
       }),
     };
-    model.dispose();
-    tf.dispose([xs, ys]);
+    harness.dispose();
   }
   out.train_step_cpu_ms = steps;
   out.loadavg = os.loadavg().map(round2);

@@ -17,18 +17,13 @@ import * as path from 'node:path';
 import { initBackend, tf } from '../lib/backend';
 import { engineInfo, setFastKernelsEnabled } from '../lib/engine';
 import { profileOps, type Profile } from '../lib/engine/profile';
-import { buildBest } from '../lib/models/best';
-import { buildCnn2d } from '../lib/models/cnn2d';
-import { buildSeed000 } from '../lib/models/seed000';
-import { buildSeed001 } from '../lib/models/seed001';
-import { buildSeed002 } from '../lib/models/seed002';
-import { buildSeed003 } from '../lib/models/seed003';
+import { benchModels, stepHarness, type BenchModel } from './step-models';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
 const engineOnly = process.argv.includes('--engine-only');
 const modelsArg = process.argv.indexOf('--models');
-const only = modelsArg > 0 ? (process.argv[modelsArg + 1] ?? '').split(',') : null;
+const only = modelsArg > 0 ? (process.argv[modelsArg + 1] ?? '').split(',').filter(Boolean) : null;
 const BATCH = 32;
 const STEPS = quick ? 5 : 20;
 const WARMUP = quick ? 2 : 3;
@@ -45,20 +40,7 @@ interface Timing {
   profile?: { train: Profile | null; predict: Profile };
 }
 
-interface ModelSpec {
-  name: 'seed000' | 'seed001' | 'seed002' | 'seed003' | 'best' | 'best-cnn2d';
-  build: () => tf.LayersModel;
-  inputShape: [number, number];
-}
-
-const MODELS: ModelSpec[] = [
-  { name: 'seed000', build: () => buildSeed000({}, [128, 40], 7), inputShape: [128, 40] },
-  { name: 'seed001', build: () => buildSeed001({}, [87, 128], 7), inputShape: [87, 128] },
-  { name: 'seed002', build: () => buildSeed002({}, [128, 42], 7), inputShape: [128, 42] },
-  { name: 'seed003', build: () => buildSeed003({}, [128, 42], 7), inputShape: [128, 42] },
-  { name: 'best', build: () => buildBest({}, [87, 128], 7), inputShape: [87, 128] },
-  { name: 'best-cnn2d', build: () => buildCnn2d({}, [87, 64], 7), inputShape: [87, 64] },
-].filter((m) => only === null || only.includes(m.name)) as ModelSpec[];
+const MODELS = benchModels(only ?? []);
 
 const median = (xs: number[]): number => {
   const v = [...xs].sort((a, b) => a - b);
@@ -83,23 +65,14 @@ async function timeCall(n: number, f: () => Promise<void>): Promise<{ wall: numb
 
 /** ms per trainOnBatch and per predict on the current backend; training may be skipped or fail. */
 async function timeTfjs(
-  spec: ModelSpec,
+  spec: BenchModel,
   steps: number,
   warmup: number,
   train: boolean,
   withProfile = false,
 ): Promise<Timing> {
-  const model = spec.build();
-  const x = tf.randomNormal([BATCH, ...spec.inputShape]);
-  const y = tf.oneHot(tf.randomUniform([BATCH], 0, 7, 'int32') as tf.Tensor1D, 7);
-  const step = async (): Promise<void> => {
-    await model.trainOnBatch(x, y);
-  };
-  const predict = async (): Promise<void> => {
-    const p = model.predict(x) as tf.Tensor;
-    await p.data();
-    p.dispose();
-  };
+  const harness = stepHarness(spec, BATCH);
+  const { step, predict } = harness;
   const out: Timing = { train_ms: null, predict_ms: null };
   try {
     if (train) {
@@ -123,8 +96,7 @@ async function timeTfjs(
       };
     }
   } finally {
-    model.dispose();
-    tf.dispose([x, y]);
+    harness.dispose();
   }
   return out;
 }

@@ -1,15 +1,6 @@
 import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
-import { assertClose, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
-
-const tensor = (shape: number[], seed: number): tf.Tensor =>
-  tf.tensor(
-    randomArray(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-    ),
-    shape,
-  );
+import { assertClose, onBackend, randomTensor, setUpEngine, withFastKernels } from './helpers';
 
 describe('engine _FusedMatMul (tfjs-layers Dense)', () => {
   before(setUpEngine);
@@ -24,12 +15,12 @@ describe('engine _FusedMatMul (tfjs-layers Dense)', () => {
     it(`${JSON.stringify(sa)} · ${JSON.stringify(sb)}${transposeB ? 'ᵀ' : ''} ${withBias ? '+ bias ' : ''}then ${activation}, and its gradients, agree with stock cpu`, async () => {
       const f = () =>
         tf.tidy(() => {
-          const a = tensor(sa, 1);
-          const b = tensor(sb, 2);
+          const a = randomTensor(sa, 1);
+          const b = randomTensor(sb, 2);
           const n = transposeB ? sb[0] : sb[1];
-          const bias = withBias ? tensor([n], 3) : undefined;
+          const bias = withBias ? randomTensor([n], 3) : undefined;
           const y = tf.fused.matMul({ a, b, transposeB, bias, activation });
-          const r = tensor(y.shape, 4);
+          const r = randomTensor(y.shape, 4);
           const grads = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
             tf.sum(tf.mul(tf.fused.matMul({ a: x, b: w, transposeB, bias, activation }), r)),
           )([a, b]);

@@ -67,6 +67,17 @@ export function randomArray(n: number, seed: number): Float32Array {
   return out;
 }
 
+/** A tensor of the given shape filled by {@link randomArray}. */
+export function randomTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+
 /** Counts calls of obj[name] (still calling through) until restore(). */
 export function spyCalls<O extends object>(obj: O, name: keyof O): { count(): number; restore(): void } {
   const saved = obj[name] as unknown as (...a: unknown[]) => unknown;

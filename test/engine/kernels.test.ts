@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tf } from '../../lib/backend';
-import { assertClose, onBackend, randomArray, setUpEngine, withFastKernels } from './helpers';
+import { assertClose, onBackend, randomTensor, setUpEngine, withFastKernels } from './helpers';
 
 /** Runs f with stock kernels on cpu, then with engine kernels on cpu and on wasm; returns all three. */
 async function stockCpuFastCpuFastWasm(f: () => Float32Array[]): Promise<Float32Array[][]> {
@@ -17,15 +17,6 @@ function assertAllClose(runs: Float32Array[][], tol: number, what: string): void
   );
 }
 
-const tensor = (shape: number[], seed: number): tf.Tensor =>
-  tf.tensor(
-    randomArray(
-      shape.reduce((a, b) => a * b, 1),
-      seed,
-    ),
-    shape,
-  );
-
 describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels', () => {
   before(setUpEngine);
 
@@ -33,8 +24,8 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() =>
         [
-          tf.matMul(tensor([3, 9, 21], 1), tensor([21, 16], 2)),
-          tf.matMul(tensor([1, 9, 21], 1), tensor([4, 21, 16], 2)),
+          tf.matMul(randomTensor([3, 9, 21], 1), randomTensor([21, 16], 2)),
+          tf.matMul(randomTensor([1, 9, 21], 1), randomTensor([4, 21, 16], 2)),
         ].map((t) => t.dataSync() as Float32Array),
       ),
     );
@@ -53,9 +44,9 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     it(`BatchMatMul ${JSON.stringify(sa)}${ta ? 'ᵀ' : ''} · ${JSON.stringify(sb)}${tb ? 'ᵀ' : ''} and its gradients agree with stock`, async () => {
       const runs = await stockCpuFastCpuFastWasm(() =>
         tf.tidy(() => {
-          const [a, b] = [tensor(sa, 1), tensor(sb, 2)];
+          const [a, b] = [randomTensor(sa, 1), randomTensor(sb, 2)];
           const y = tf.matMul(a, b, ta, tb);
-          const r = tensor(y.shape, 3);
+          const r = randomTensor(y.shape, 3);
           const [da, db] = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
             tf.sum(tf.mul(tf.matMul(x, w, ta, tb), r)),
           )([a, b]);
@@ -77,9 +68,9 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
       const runs = await stockCpuFastCpuFastWasm(() =>
         tf.tidy(() => {
           // relu-like input: many exact ties (zeros), where the gradient must go to the first max.
-          const x = tf.relu(tensor([3, height, width, 5], 4)) as tf.Tensor4D;
+          const x = tf.relu(randomTensor([3, height, width, 5], 4)) as tf.Tensor4D;
           const f = (v: tf.Tensor): tf.Tensor => tf.maxPool(v as tf.Tensor4D, [...pool], [...stride], pad);
-          const r = tensor(f(x).shape, 5);
+          const r = randomTensor(f(x).shape, 5);
           const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), r)))(x);
           return [dx.dataSync() as Float32Array];
         }),
@@ -93,9 +84,9 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() =>
         [
-          tf.tile(tensor([1, 1, 1, 16], 7), [4, 6, 5, 1]),
-          tf.tile(tensor([2, 3], 8), [3, 2]),
-          tf.tile(tensor([5], 9), [4]),
+          tf.tile(randomTensor([1, 1, 1, 16], 7), [4, 6, 5, 1]),
+          tf.tile(randomTensor([2, 3], 8), [3, 2]),
+          tf.tile(randomTensor([5], 9), [4]),
         ].map((t) => t.dataSync() as Float32Array),
       ),
     );
@@ -105,7 +96,7 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
   it('Sum and Mean over leading axes agree with stock; other axes and int32 fall through', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() => {
-        const x = tensor([4, 7, 5, 16], 10);
+        const x = randomTensor([4, 7, 5, 16], 10);
         return [
           tf.sum(x, [0, 1, 2]),
           tf.sum(x, [2, 0, 1], true),
@@ -137,13 +128,13 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
       ),
       [4, 6],
     );
-    assert.deepEqual(tf.sum(tensor([3, 2], 1), 0, true).shape, [1, 2]);
+    assert.deepEqual(tf.sum(randomTensor([3, 2], 1), 0, true).shape, [1, 2]);
   });
 
   it('Sum and Mean below rank 4 (Dense and Conv1D bias gradients) are the stock kernels, bit for bit', () => {
     const f = (): Float32Array[] =>
       tf.tidy(() =>
-        [tf.sum(tensor([32, 100, 64], 11), [0, 1]), tf.mean(tensor([32, 257], 12), 0)].map(
+        [tf.sum(randomTensor([32, 100, 64], 11), [0, 1]), tf.mean(randomTensor([32, 257], 12), 0)].map(
           (t) => t.dataSync() as Float32Array,
         ),
       );
@@ -154,7 +145,7 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
 
   it('Identity (tf.clone) shares the data without a copy: the clone outlives its source, memory is freed with both', () => {
     const before = tf.memory().numDataBuffers;
-    const x = tensor([4, 6, 5, 3], 71);
+    const x = randomTensor([4, 6, 5, 3], 71);
     const expected = x.dataSync().slice();
     const y = tf.clone(x);
     assert.equal(tf.memory().numDataBuffers, before + 1, 'one buffer for both tensors');
@@ -166,7 +157,7 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
 
   it('a Cast to the same dtype shares the data; a Cast to another dtype converts as stock does', () => {
     const before = tf.memory().numDataBuffers;
-    const x = tensor([5, 7], 72);
+    const x = randomTensor([5, 7], 72);
     const same = tf.cast(x, 'float32');
     assert.equal(tf.memory().numDataBuffers, before + 1, 'one buffer for both tensors');
     assert.deepEqual(same.dataSync(), x.dataSync());
@@ -180,8 +171,8 @@ describe('engine BatchMatMul, MaxPoolGrad, Reverse, Tile, Sum and Mean kernels',
   it('Reverse along one or several axes agrees with stock', async () => {
     const runs = await stockCpuFastCpuFastWasm(() =>
       tf.tidy(() => {
-        const x = tensor([3, 4, 5], 6);
-        return [tf.reverse(x, 1), tf.reverse(x, [0, -1]), tf.reverse(tensor([7], 1))].map(
+        const x = randomTensor([3, 4, 5], 6);
+        return [tf.reverse(x, 1), tf.reverse(x, [0, -1]), tf.reverse(randomTensor([7], 1))].map(
           (t) => t.dataSync() as Float32Array,
         );
       }),
