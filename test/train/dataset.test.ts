@@ -53,8 +53,48 @@ test('a cache-backed table holds no vectors and reads the same vectors as a tabl
   const before = cached.vectors.reads;
   for (let i = 0; i < cached.rows.length; i++) assert.deepEqual(cached.vectors.get(i), memory.vectors.get(i));
   assert.equal(cached.vectors.reads - before, cached.rows.length);
-  // Every read is a fresh array: nothing is kept between reads.
-  assert.notEqual(cached.vectors.get(0), cached.vectors.get(0));
+  // Within the default budget an entry is read from disk once, then served from memory.
+  const disk = cached.vectors.diskReads;
+  assert.equal(cached.vectors.get(0), cached.vectors.get(0));
+  assert.equal(cached.vectors.diskReads, disk);
+});
+
+test('a cache-backed table keeps no more vectors than its budget and reads the rest from disk on every get', async () => {
+  const full = await tessSequences('cache');
+  const rowBytes = full.vectors.get(0).byteLength;
+  const budgetRows = 5;
+  const table = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed002', {
+    limitPerClass: 4,
+    progress: false,
+    storage: 'cache',
+    // Room for a few rows only (vectors differ in length: the budget is in bytes).
+    keepBytes: budgetRows * rowBytes,
+  });
+  const n = table.rows.length;
+  for (let i = 0; i < n; i++) table.vectors.get(i);
+  const firstPass = table.vectors.diskReads;
+  assert.equal(firstPass, n);
+  for (let i = 0; i < n; i++) assert.deepEqual(table.vectors.get(i), full.vectors.get(i));
+  // The rows kept are those that fitted when first read, in order: never more bytes than the budget.
+  let room = budgetRows * rowBytes;
+  let fitting = 0;
+  for (let i = 0; i < n; i++) {
+    const bytes = full.vectors.get(i).byteLength;
+    if (bytes <= room) {
+      room -= bytes;
+      fitting++;
+    }
+  }
+  assert.ok(fitting > 0 && fitting < n, `${fitting} of ${n} rows fit`);
+  assert.equal(table.vectors.diskReads - firstPass, n - fitting);
+  // With no budget nothing is kept: every read is a fresh array from disk.
+  const none = await loadFeatureTable(['tess'], realDataRoot('tess'), 'seed002', {
+    limitPerClass: 4,
+    progress: false,
+    keepBytes: 0,
+  });
+  assert.notEqual(none.vectors.get(0), none.vectors.get(0));
+  assert.equal(none.vectors.diskReads, 2);
 });
 
 test('a cold cache is filled on load (damaged entries re-extracted) and reads what extraction gives', async () => {
