@@ -1,11 +1,11 @@
 /**
  * _FusedMatMul (tfjs-layers Dense: a · b + bias, then ReLU or linear) on the engine's GEMM over both threads, for
  * products large enough to pay for the copies into the engine's memory (seed001's Dense on its flattened
- * convolutions: [32, 1280] · [1280, 256] took 1.27 ms on the stock single-threaded kernel, 0.67 ms here, load 7).
+ * convolutions: [32, 1280] · [1280, 256] took 1.27 ms on the stock single-threaded kernel, 0.67 ms here, load 7); bias
+ * and ReLU by batchMatMul's epilogue (the C bias_act kernel, threaded).
  * Smaller products, other activations and PReLU weights go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFloats } from './io';
 import { batchMatMul } from './matmul';
 import type { WasmRuntime } from './runtime';
 
@@ -27,19 +27,5 @@ export function fusedMatMul(
   const rows = tf.util.sizeFromShape(a.shape) / K;
   if (rows * K * N < MIN_MACS) return null;
   if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== N)) return null;
-  const out = batchMatMul(rt, backend, a, b, { transposeA, transposeB });
-  if (!out) return null;
-  if (bias || activation === 'relu') {
-    // `out` is this call's own new tensor: finishing it in place is safe.
-    const y = readFloats(backend, out);
-    const add = bias ? readFloats(backend, bias) : null;
-    const relu = activation === 'relu';
-    for (let i = 0; i < y.length; i += N) {
-      for (let j = 0; j < N; j++) {
-        const v = add ? y[i + j] + add[j] : y[i + j];
-        y[i + j] = relu && v < 0 ? 0 : v;
-      }
-    }
-  }
-  return out;
+  return batchMatMul(rt, backend, a, b, { transposeA, transposeB }, { bias, relu: activation === 'relu' });
 }

@@ -5,10 +5,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { kernelMemory } from './io';
-import type { WasmRuntime } from './runtime';
+import { rowsPerThread, type WasmRuntime } from './runtime';
 
 /** Below this many multiply-adds a call runs on the calling thread only. */
 const PARALLEL_MIN_MACS = 1 << 17;
+
+/** What is applied to every row of the product before it is returned: + bias[N], then ReLU. */
+export interface MatMulEpilogue {
+  bias?: tf.TensorInfo;
+  relu: boolean;
+}
 
 export function batchMatMul(
   rt: WasmRuntime,
@@ -16,6 +22,7 @@ export function batchMatMul(
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   attrs: tf.NamedAttrMap,
+  epilogue?: MatMulEpilogue,
 ): tf.TensorInfo | null {
   const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
@@ -49,6 +56,11 @@ export function batchMatMul(
       } else {
         mem.parallel('gemm_rows', M, (r0, r1) => [r0, r1, N, K, ai, ars, acs, bi, N, ci, N, 0]);
       }
+    }
+    if (epilogue && (epilogue.bias || epilogue.relu)) {
+      const bias = epilogue.bias ? mem.input(epilogue.bias) : 0;
+      const relu = epilogue.relu ? 1 : 0;
+      mem.parallel('bias_act', batch * M, (r0, r1) => [r0, r1, N, out, bias, relu], rowsPerThread(N));
     }
     return mem.result(out);
   } finally {
