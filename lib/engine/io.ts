@@ -22,7 +22,8 @@ interface CpuBackendLike {
   data: { get(dataId: object): { values?: unknown } };
 }
 
-function isWasm(backend: tf.KernelBackend): backend is BackendWasm {
+/** Whether backend is the tfjs wasm backend (its tensors live in one heap). */
+export function isWasm(backend: tf.KernelBackend): backend is BackendWasm {
   return typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
 }
 
@@ -95,16 +96,24 @@ export function mapFloats(
   x: TensorInfo,
   fill: (src: Float32Array, out: Float32Array) => void,
 ): TensorInfo {
-  if (isWasm(backend)) {
-    // Allocate first: growing the heap would detach a view of x taken before.
-    const out = backend.makeOutput(x.shape, 'float32');
-    fill(readFloats(backend, x), backend.typedArrayFromHeap(out) as Float32Array);
-    return out;
-  }
+  if (isWasm(backend)) return mapHeap(backend, x.shape, [x], (out, src) => fill(src, out));
   const src = readFloats(backend, x);
   const values = new Float32Array(src.length);
   fill(src, values);
   return { dataId: backend.write(values, x.shape, 'float32'), shape: x.shape, dtype: 'float32' };
+}
+
+/** A new float32 tensor of `shape` from fill(its values, ...the inputs' values), all in place in the wasm heap. */
+export function mapHeap(
+  backend: BackendWasm,
+  shape: number[],
+  inputs: TensorInfo[],
+  fill: (out: Float32Array, ...src: Float32Array[]) => void,
+): TensorInfo {
+  // Allocate first: growing the heap detaches views taken before.
+  const out = backend.makeOutput(shape, 'float32');
+  fill(backend.typedArrayFromHeap(out) as Float32Array, ...inputs.map((t) => readFloats(backend, t)));
+  return out;
 }
 
 /** The parts of the tfjs wasm backend's Emscripten module the in-place path uses. */

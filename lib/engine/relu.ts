@@ -5,8 +5,7 @@
  * off, tfjs's own kernel and gradient run.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { readFloats } from './io';
+import { isWasm, mapHeap } from './io';
 import { nativeTrainingOps } from './native-ops';
 
 let routeOn = true;
@@ -16,28 +15,12 @@ export function setNativeReluEnabled(on: boolean): void {
   routeOn = on;
 }
 
-const isWasm = (backend: tf.KernelBackend): backend is BackendWasm =>
-  typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
-
-/** A new float32 tensor of shape from fill(out, ...inputs' values), all in place in the wasm heap. */
-function mapWasm(
-  backend: BackendWasm,
-  shape: number[],
-  inputs: tf.TensorInfo[],
-  fill: (out: Float32Array, ...src: Float32Array[]) => void,
-): tf.TensorInfo {
-  // Allocate first: growing the heap detaches views taken before.
-  const out = backend.makeOutput(shape, 'float32');
-  fill(backend.typedArrayFromHeap(out) as Float32Array, ...inputs.map((t) => readFloats(backend, t)));
-  return out;
-}
-
 /** The Relu kernel for a float32 x on the wasm backend with the addon; null: the stock kernel runs. */
 export function reluForward(backend: tf.KernelBackend, x: tf.TensorInfo): tf.TensorInfo | null {
   if (!routeOn || x.dtype !== 'float32' || !isWasm(backend)) return null;
   const native = nativeTrainingOps();
   if (!native) return null;
-  return mapWasm(backend, x.shape, [x], (out, xs) => native.reluForward(xs, out));
+  return mapHeap(backend, x.shape, [x], (out, xs) => native.reluForward(xs, out));
 }
 
 let stockGradient: tf.GradConfig | null = null;
@@ -60,7 +43,7 @@ export function installFusedReluGrad(enabled: () => boolean): void {
       return {
         x: () =>
           tf.engine().makeTensorFromTensorInfo(
-            mapWasm(backend, x.shape, [one, x], (out, d, xs) => native.reluGrad(d, xs, out)),
+            mapHeap(backend, x.shape, [one, x], (out, d, xs) => native.reluGrad(d, xs, out)),
             backend,
           ),
       };

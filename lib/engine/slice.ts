@@ -5,11 +5,7 @@
  * seed000 or seed003 step). Same outputs, bit for bit (a slice is a copy).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-
-function isWasm(backend: tf.KernelBackend): backend is BackendWasm {
-  return typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
-}
+import { isWasm } from './io';
 
 /**
  * x[begin : begin + size] on the wasm backend, copied straight from the heap; null elsewhere (the stock kernel
