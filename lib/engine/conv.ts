@@ -5,7 +5,7 @@
  * kernel when it has one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { countCopyIn, kernelMemory, readFloats, type KernelMemory } from './io';
+import { kernelMemory, type KernelMemory } from './io';
 import { rowsPerThread, type WasmRuntime } from './runtime';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
@@ -60,94 +60,19 @@ function geometry(info: Conv2DInfo): ConvGeometry | null {
 }
 
 /**
- * Copies rows of src [B, H, W, C] into a zeroed wasm buffer [B, Hp, Wp, C], source (h, w) landing at
- * (top + h·rowStep, left + w·colStep); positions outside the buffer are dropped (the tail a strided
- * 'valid' conv never reads). Steps > 1 dilate (the input gradient's stride-dilated dy).
- */
-function uploadPlaced(
-  rt: WasmRuntime,
-  src: Float32Array,
-  [B, H, W, C]: number[],
-  [Hp, Wp]: [number, number],
-  [top, left]: [number, number],
-  [rowStep, colStep]: [number, number] = [1, 1],
-): number {
-  const dense = rowStep === 1 && colStep === 1;
-  // Dilated layouts leave gaps everywhere: zero it all. Otherwise only the border the rows do not cover.
-  const ptr = dense ? rt.alloc(B * Hp * Wp * C) : rt.zeros(B * Hp * Wp * C);
-  countCopyIn(B * H * W * C);
-  const f32 = rt.f32;
-  const base = ptr / 4;
-  if (dense) zeroBorder(f32, base, [B, H, W, C], [Hp, Wp], [top, left]);
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < H; h++) {
-      const ph = top + h * rowStep;
-      if (ph < 0 || ph >= Hp) continue;
-      const srcRow = (b * H + h) * W * C;
-      const dstRow = base + (b * Hp + ph) * Wp * C;
-      if (colStep === 1) {
-        const w0 = Math.max(0, -left);
-        const w1 = Math.min(W, Wp - left);
-        if (w1 > w0) f32.set(src.subarray(srcRow + w0 * C, srcRow + w1 * C), dstRow + (left + w0) * C);
-        continue;
-      }
-      for (let w = 0; w < W; w++) {
-        const pw = left + w * colStep;
-        if (pw < 0 || pw >= Wp) continue;
-        f32.set(src.subarray(srcRow + w * C, srcRow + (w + 1) * C), dstRow + pw * C);
-      }
-    }
-  }
-  return ptr;
-}
-
-/**
- * Zeroes the part of a [B, Hp, Wp, C] buffer at f32[base] that rows of a [B, H, W, C] source placed at
- * (top, left) with unit steps leave uncovered: whole rows above and below, and the columns either side.
- */
-function zeroBorder(
-  f32: Float32Array,
-  base: number,
-  [B, H, W, C]: number[],
-  [Hp, Wp]: [number, number],
-  [top, left]: [number, number],
-): void {
-  const row = Wp * C;
-  const h0 = Math.max(0, top);
-  const h1 = Math.min(Hp, top + H);
-  const w0 = Math.max(0, left) * C;
-  const w1 = Math.min(Wp, left + W) * C;
-  for (let b = 0; b < B; b++) {
-    const img = base + b * Hp * row;
-    if (h1 <= h0) {
-      f32.fill(0, img, img + Hp * row);
-      continue;
-    }
-    f32.fill(0, img, img + h0 * row);
-    f32.fill(0, img + h1 * row, img + Hp * row);
-    for (let h = h0; h < h1; h++) {
-      const r = img + h * row;
-      if (w0 > 0) f32.fill(0, r, r + w0);
-      if (w1 < row) f32.fill(0, r + w1, r + row);
-    }
-  }
-}
-
-/**
- * src [B, H, W, C] placed into a zeroed [B, Hp, Wp, C] buffer of mem as {@link uploadPlaced} describes: on the
- * backend's heap by the threaded C kernel, else by {@link uploadPlaced}'s copy.
+ * src [B, H, W, C] placed into a new [B, Hp, Wp, C] buffer of mem by the threaded C kernel `pad_place`: source
+ * (h, w) lands at (top + h·rowStep, left + w·colStep), every other position is zero, positions outside the
+ * buffer are dropped (the tail a strided 'valid' conv never reads). Steps > 1 dilate (the input gradient's
+ * stride-dilated dy).
  */
 function placed(
-  rt: WasmRuntime,
   mem: KernelMemory,
-  backend: tf.KernelBackend,
   src: tf.TensorInfo,
   dims: number[],
   padded: [number, number],
   offset: [number, number],
   steps: [number, number] = [1, 1],
 ): number {
-  if (!mem.inPlace) return uploadPlaced(rt, readFloats(backend, src), dims, padded, offset, steps);
   const [B, H, W, C] = dims;
   const dst = mem.alloc(B * padded[0] * padded[1] * C);
   const from = mem.input(src);
@@ -160,13 +85,7 @@ function placed(
  * x zero-padded for the forward GEMMs, as its offset and the [height, width] of its layout: on the backend's
  * heap an unpadded x is read in place (a 'valid' conv reads rows and columns below paddedHeight/Width only).
  */
-function paddedInput(
-  rt: WasmRuntime,
-  mem: KernelMemory,
-  backend: tf.KernelBackend,
-  x: tf.TensorInfo,
-  g: ConvGeometry,
-): [number, number[]] {
+function paddedInput(mem: KernelMemory, x: tf.TensorInfo, g: ConvGeometry): [number, number[]] {
   const inPlace =
     mem.inPlace &&
     g.padTop === 0 &&
@@ -175,7 +94,7 @@ function paddedInput(
     g.paddedWidth <= g.inWidth;
   if (inPlace) return [mem.input(x), kernelDims(g, [g.inHeight, g.inWidth])];
   const dims = [g.batch, g.inHeight, g.inWidth, g.inChannels];
-  const ptr = placed(rt, mem, backend, x, dims, [g.paddedHeight, g.paddedWidth], [g.padTop, g.padLeft]);
+  const ptr = placed(mem, x, dims, [g.paddedHeight, g.paddedWidth], [g.padTop, g.padLeft]);
   return [ptr, kernelDims(g)];
 }
 
@@ -238,7 +157,7 @@ export function convForward(
   if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== g.outChannels)) return null;
   const mem = kernelMemory(rt, backend);
   try {
-    const [xp, dims] = paddedInput(rt, mem, backend, x, g);
+    const [xp, dims] = paddedInput(mem, x, g);
     const f = mem.input(filter);
     const b = bias ? mem.input(bias) : 0;
     const y = mem.output([g.batch, g.outHeight, g.outWidth, g.outChannels]);
@@ -263,7 +182,7 @@ export function convFilterGrad(
   if (!g) return null;
   const mem = kernelMemory(rt, backend);
   try {
-    const [xp, dims] = paddedInput(rt, mem, backend, x, g);
+    const [xp, dims] = paddedInput(mem, x, g);
     const dyPtr = mem.input(dy);
     const n = g.kernelHeight * g.kernelWidth * g.inChannels * g.outChannels;
     // Part 0 writes the output; the other threads' partial sums are added into it.
@@ -305,9 +224,7 @@ export function convInputGrad(
   const mem = kernelMemory(rt, backend);
   try {
     const dyp = placed(
-      rt,
       mem,
-      backend,
       dy,
       [B, g.outHeight, g.outWidth, Co],
       [Hp, Wp],

@@ -167,8 +167,39 @@ export interface KernelMemory {
   release(): void;
 }
 
+/**
+ * What both memories derive from their own `alloc` and views: zeroed and filled scratch (one way to make them).
+ */
+abstract class ScratchMemory {
+  abstract alloc(n: number): number;
+  abstract view(ptr: number, n: number): Float32Array;
+  abstract viewF64(ptr: number, n: number): Float64Array;
+
+  allocF64(n: number): number {
+    return this.alloc(2 * n);
+  }
+
+  zeros(n: number): number {
+    const ptr = this.alloc(n);
+    this.view(ptr, n).fill(0);
+    return ptr;
+  }
+
+  put(src: ArrayLike<number>): number {
+    const ptr = this.alloc(src.length);
+    this.view(ptr, src.length).set(src);
+    return ptr;
+  }
+
+  putTyped(src: Float64Array): number {
+    const ptr = this.allocF64(src.length);
+    this.viewF64(ptr, src.length).set(src);
+    return ptr;
+  }
+}
+
 /** The engine's memory with one copy per input and output (resets rt's scratch). */
-class CopyMemory implements KernelMemory {
+class CopyMemory extends ScratchMemory implements KernelMemory {
   readonly inPlace = false;
   private readonly shapes = new Map<number, number[]>();
 
@@ -176,6 +207,7 @@ class CopyMemory implements KernelMemory {
     private readonly rt: WasmRuntime,
     private readonly backend: tf.KernelBackend,
   ) {
+    super();
     rt.reset();
   }
 
@@ -213,22 +245,6 @@ class CopyMemory implements KernelMemory {
     return this.rt.alloc(n);
   }
 
-  allocF64(n: number): number {
-    return this.rt.allocF64(n);
-  }
-
-  zeros(n: number): number {
-    return this.rt.zeros(n);
-  }
-
-  put(src: ArrayLike<number>): number {
-    return this.rt.put(src);
-  }
-
-  putTyped(src: Float64Array): number {
-    return this.rt.putTyped(src);
-  }
-
   view(ptr: number, n: number): Float32Array {
     return this.rt.view(ptr, n);
   }
@@ -256,7 +272,7 @@ class CopyMemory implements KernelMemory {
 }
 
 /** The wasm backend's heap, every kernel native and in place (see {@link KernelMemory}). */
-class HeapMemory implements KernelMemory {
+class HeapMemory extends ScratchMemory implements KernelMemory {
   readonly inPlace = true;
   private readonly scratch: number[] = [];
   // Unclaimed outputs with their offsets (a list: empty tensors may share an offset).
@@ -267,6 +283,7 @@ class HeapMemory implements KernelMemory {
     private readonly rt: WasmRuntime,
     private readonly backend: BackendWasm,
   ) {
+    super();
     this.heap = backend.wasm as unknown as WasmHeapModule;
   }
 
@@ -298,28 +315,6 @@ class HeapMemory implements KernelMemory {
     const ptr = this.heap._malloc(Math.max(4, 4 * n));
     if (!ptr) throw new Error('engine: out of memory in the wasm heap');
     this.scratch.push(ptr);
-    return ptr;
-  }
-
-  allocF64(n: number): number {
-    return this.alloc(2 * n);
-  }
-
-  zeros(n: number): number {
-    const ptr = this.alloc(n);
-    this.view(ptr, n).fill(0);
-    return ptr;
-  }
-
-  put(src: ArrayLike<number>): number {
-    const ptr = this.alloc(src.length);
-    this.view(ptr, src.length).set(src);
-    return ptr;
-  }
-
-  putTyped(src: Float64Array): number {
-    const ptr = this.allocF64(src.length);
-    this.viewF64(ptr, src.length).set(src);
     return ptr;
   }
 

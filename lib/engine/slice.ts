@@ -1,8 +1,8 @@
 /**
  * Slice and SplitV reading the wasm backend's heap in place. The stock wasm `Slice` first copies the whole input
  * out of the heap (`readSync`) to take any part of it, and `SplitV` does that once per output: every batch
- * tfjs-layers' predict slices, every LSTM last step, every gradient of a concat copied its whole input (4–9 % of a
- * seed000 or seed003 step). Same outputs, bit for bit (a slice is a copy).
+ * tfjs-layers' predict slices, every concat gradient and every QR step of the orthogonal initializer at model
+ * build (300 ms of a seed003 build) copied its whole input. Same outputs, bit for bit (a slice is a copy).
  */
 import * as tf from '@tensorflow/tfjs';
 import { isWasm } from './io';
