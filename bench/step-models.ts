@@ -5,6 +5,7 @@
 import { tf } from '../lib/backend';
 import { buildBest } from '../lib/models/best';
 import { buildCnn2d } from '../lib/models/cnn2d';
+import { predictTensor } from '../lib/models/inference';
 import { buildSeed000 } from '../lib/models/seed000';
 import { buildSeed001 } from '../lib/models/seed001';
 import { buildSeed002 } from '../lib/models/seed002';
@@ -35,7 +36,10 @@ export function benchModels(names: readonly string[]): BenchModel[] {
   return BENCH_MODELS.filter((m) => names.length === 0 || names.includes(m.name));
 }
 
-/** A built model with one random batch: `step` trains on it once, `predict` predicts it and reads the result. */
+/**
+ * A built model with one random batch: `step` trains on it once, `predict` predicts it (as every prediction path of
+ * the toolkit does, lib/models/inference predictTensor) and reads the result.
+ */
 export interface StepHarness {
   model: tf.LayersModel;
   x: tf.Tensor;
@@ -57,7 +61,7 @@ export function stepHarness(spec: BenchModel, batch = 32): StepHarness {
       await model.trainOnBatch(x, y);
     },
     predict: async () => {
-      const p = model.predict(x) as tf.Tensor;
+      const p = predictTensor(model, x);
       await p.data();
       p.dispose();
     },

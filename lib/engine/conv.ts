@@ -189,7 +189,7 @@ export function convFilterGrad(
     const partials = Array.from({ length: Math.min(rt.threads, g.batch) }, (_, p) =>
       p === 0 ? mem.output(filterShape) : mem.alloc(n),
     );
-    mem.parallel('conv2d_filter_grad', g.batch, (b0, b1, part) => [
+    mem.parallelParts('conv2d_filter_grad', g.batch, (b0, b1, part) => [
       b0,
       b1,
       ...dims,

@@ -155,8 +155,15 @@ export interface KernelMemory {
   view(ptr: number, n: number): Float32Array;
   /** Float64 view of n doubles at ptr (valid until the next allocation). */
   viewF64(ptr: number, n: number): Float64Array;
-  /** rt.parallel on this memory. */
+  /** rt.parallel on this memory (chunks claimed by the threads as they go). */
   parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number) => number[],
+    minPerPart?: number,
+  ): void;
+  /** rt.parallelParts on this memory (one fixed range per thread, for per-part results). */
+  parallelParts(
     kernel: KernelName,
     total: number,
     args: (r0: number, r1: number, part: number) => number[],
@@ -256,10 +263,19 @@ class CopyMemory extends ScratchMemory implements KernelMemory {
   parallel(
     kernel: KernelName,
     total: number,
-    args: (r0: number, r1: number, part: number) => number[],
+    args: (r0: number, r1: number) => number[],
     minPerPart?: number,
   ): void {
     this.rt.parallel(kernel, total, args, minPerPart);
+  }
+
+  parallelParts(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void {
+    this.rt.parallelParts(kernel, total, args, minPerPart);
   }
 
   call(kernel: KernelName, ...args: number[]): void {
@@ -330,10 +346,19 @@ class HeapMemory extends ScratchMemory implements KernelMemory {
   parallel(
     kernel: KernelName,
     total: number,
-    args: (r0: number, r1: number, part: number) => number[],
+    args: (r0: number, r1: number) => number[],
     minPerPart?: number,
   ): void {
     this.rt.parallel(kernel, total, args, minPerPart, this.heap.HEAPU8);
+  }
+
+  parallelParts(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void {
+    this.rt.parallelParts(kernel, total, args, minPerPart, this.heap.HEAPU8);
   }
 
   call(kernel: KernelName, ...args: number[]): void {
@@ -372,7 +397,7 @@ export function rowSums(
 ): Float64Array {
   // Zeroed: parts the split leaves empty still add 0.
   const parts = Array.from({ length: rt.threads }, () => mem.zeros(2 * width));
-  mem.parallel(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
+  mem.parallelParts(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
   const total = new Float64Array(width);
   for (const ptr of parts) {
     const part = mem.viewF64(ptr, width);

@@ -120,19 +120,68 @@ export function loadNativeAddon(file: string): NativeAddon {
 
 /**
  * How long the calling thread and an idle worker spin on the control block before sleeping in Atomics.wait
- * (ms; SER_SPIN_US sets it in microseconds): parts of one call finish within microseconds of each other, and a step's calls follow each other as
- * closely, while a wake-up from Atomics.wait takes tens of microseconds.
+ * (ms; SER_SPIN_US sets it in microseconds). Chunks of one call finish within microseconds of each other, and
+ * between a step's kernel calls tfjs-layers runs for tens to hundreds of microseconds, while waking a sleeping
+ * thread costs 30–70 µs on this project's 2-vCPU machine: spinning 1 ms took seed-001's predict from 8.7 to
+ * 6.6 ms (median of five alternating runs each). OpenMP runtimes spin likewise before they sleep.
  */
 export const SPIN_MS = spinMs();
 
-/** SER_SPIN_US (microseconds; 0: sleep at once), else 50 µs. */
+/** SER_SPIN_US (microseconds; 0: sleep at once), else 1 ms. */
 function spinMs(): number {
   const us = Number(process.env.SER_SPIN_US);
-  return process.env.SER_SPIN_US !== undefined && Number.isFinite(us) && us >= 0 ? us / 1000 : 0.05;
+  return process.env.SER_SPIN_US !== undefined && Number.isFinite(us) && us >= 0 ? us / 1000 : 1;
 }
 
-/** Control block layout (Int32 slots) shared with the workers. */
-export const CTRL = { seq: 0, done: 1, kernel: 2, nargs: 3, native: 4, args: 5, maxArgs: 28 } as const;
+/**
+ * Control block layout (Int32 slots) shared with one worker. `chunks` > 0 marks a call split into chunks that the
+ * threads claim from {@link SCHED} (the args then hold the first chunk's, r0 and r1 replaced per chunk); 0 a call
+ * whose args are this worker's part.
+ */
+export const CTRL = {
+  seq: 0,
+  done: 1,
+  kernel: 2,
+  nargs: 3,
+  native: 4,
+  chunks: 5,
+  total: 6,
+  chunkSize: 7,
+  args: 8,
+  maxArgs: 28,
+} as const;
+
+/**
+ * The schedule every thread of a chunked call shares (Int32 slots): `claim` is the call's tag (its sequence
+ * number's low 15 bits) << 16 | the next unclaimed chunk, so a worker that wakes after its call ended finds
+ * another tag or no chunk left and runs nothing; `finished` counts chunks done; `failed` is set by a failing worker.
+ */
+export const SCHED = { claim: 0, finished: 1, failed: 2, size: 3 } as const;
+
+/** Chunks per thread of a chunked call: enough that a thread slowed by another job hands its share over. */
+const CHUNKS_PER_THREAD = 4;
+
+/**
+ * Claims and runs chunks of the call tagged `tag` until none is left (the calling thread and the workers alike);
+ * run(r0, r1) runs one.
+ */
+export function runChunks(
+  sched: Int32Array,
+  tag: number,
+  chunks: number,
+  total: number,
+  chunkSize: number,
+  run: (r0: number, r1: number) => void,
+): void {
+  for (;;) {
+    const v = Atomics.load(sched, SCHED.claim);
+    const c = v & 0xffff;
+    if (v >>> 16 !== tag || c >= chunks) return;
+    if (Atomics.compareExchange(sched, SCHED.claim, v, v + 1) !== v) continue;
+    run(c * chunkSize, Math.min(total, (c + 1) * chunkSize));
+    if (Atomics.add(sched, SCHED.finished, 1) + 1 === chunks) Atomics.notify(sched, SCHED.finished);
+  }
+}
 
 const PAGE = 65536;
 const WORKER_TIMEOUT_MS = 120_000;
@@ -176,6 +225,7 @@ export class WasmRuntime {
   private top: number;
   private f32View: Float32Array;
   private readonly workers: WorkerSlot[] = [];
+  private readonly sched = new Int32Array(new SharedArrayBuffer(4 * SCHED.size));
   private seq = 0;
 
   constructor(wasmPath: string, threads: number, nativePath?: string) {
@@ -199,7 +249,13 @@ export class WasmRuntime {
   private startWorker(): WorkerSlot {
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * (CTRL.args + CTRL.maxArgs)));
     const worker = new Worker(path.join(__dirname, 'worker.js'), {
-      workerData: { wasmModule: this.module, memory: this.memory, ctrl, nativePath: this.nativePath },
+      workerData: {
+        wasmModule: this.module,
+        memory: this.memory,
+        ctrl,
+        sched: this.sched,
+        nativePath: this.nativePath,
+      },
     });
     // Idle workers sleep in Atomics.wait; they must not keep the process alive.
     worker.unref();
@@ -301,16 +357,57 @@ export class WasmRuntime {
   }
 
   /**
-   * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part)
-   * gives the call's arguments for part `part`. The calling thread runs part 0; it returns when
-   * every part is done. Parts with an empty range are skipped. minPerPart: the fewest units worth a
-   * thread hand-off (memory-bound kernels on small tensors run on the calling thread alone). heap: run
-   * natively with pointers into this memory (the tfjs wasm backend's heap) instead of the runtime's own.
+   * Runs kernel over [0, total) in chunks that the threads claim as they go, so a thread that the machine slows
+   * (another job, a late wake-up) takes fewer: args(r0, r1) gives one chunk's arguments, which must start with r0
+   * and r1 and otherwise be the same for every chunk. The calling thread takes part; it returns when every chunk
+   * is done. minPerPart: the fewest units worth a chunk (memory-bound kernels on small tensors run on the calling
+   * thread alone). heap: run natively with pointers into this memory (the tfjs wasm backend's heap) instead of the
+   * runtime's own. Each unit's result must not depend on the split (every chunked kernel is row-wise).
    *
    * The native addon's base pointer is set here and used by every thread until the call returns: this
-   * thread blocks until all parts are done, and no part allocates, so the memory cannot grow or move meanwhile.
+   * thread blocks until all chunks are done, and no chunk allocates, so the memory cannot grow or move meanwhile.
    */
   parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number) => number[],
+    minPerPart = 1,
+    heap?: Uint8Array,
+  ): void {
+    const chunks0 = Math.max(1, Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor(total / minPerPart)));
+    if (this.threads === 1 || chunks0 === 1 || total <= 1) {
+      this.parallelParts(kernel, total, args, minPerPart, heap);
+      return;
+    }
+    const chunkSize = Math.ceil(total / chunks0);
+    const chunks = Math.ceil(total / chunkSize);
+    const first = args(0, chunkSize);
+    if (first[0] !== 0 || first[1] !== chunkSize)
+      throw new Error(`engine: ${kernel}'s arguments must start with r0, r1`);
+    const nativeIndex = this.post(kernel, heap, first, { chunks, total, chunkSize });
+    const tag = this.seq & 0x7fff;
+    const { sched } = this;
+    const runOwn =
+      nativeIndex !== undefined && this.native
+        ? (r0: number, r1: number) => this.native?.run(nativeIndex, ...args(r0, r1))
+        : (r0: number, r1: number) => (this.kernels[kernel] as (...a: number[]) => void)(...args(r0, r1));
+    runChunks(sched, tag, chunks, total, chunkSize, runOwn);
+    this.waitUntil(
+      () => {
+        if (Atomics.load(sched, SCHED.failed) !== 0) throw new Error('engine: a kernel worker failed');
+        return Atomics.load(sched, SCHED.finished) === chunks;
+      },
+      (timeout) => Atomics.wait(sched, SCHED.finished, Atomics.load(sched, SCHED.finished), timeout),
+    );
+  }
+
+  /**
+   * Runs kernel over [0, total) split into one contiguous range per thread: args(r0, r1, part) gives part
+   * `part`'s arguments (for kernels that write per-part partial results). The calling thread runs part 0; it
+   * returns when every part is done. Parts with an empty range are skipped; minPerPart and heap as in
+   * {@link parallel}.
+   */
+  parallelParts(
     kernel: KernelName,
     total: number,
     args: (r0: number, r1: number, part: number) => number[],
@@ -319,37 +416,75 @@ export class WasmRuntime {
   ): void {
     const parts = Math.max(1, Math.min(this.threads, Math.floor(total / minPerPart)));
     const bounds = (p: number): number => Math.round((total * p) / parts);
-    const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
-    if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
     const nativeIndex = this.nativeFor(kernel, heap);
     this.seq++;
-    for (let p = 1; p < parts; p++) {
-      const { ctrl } = this.workers[p - 1];
-      const a = args(bounds(p), bounds(p + 1), p);
-      if (a.length > CTRL.maxArgs) throw new Error('engine: too many kernel arguments');
-      ctrl[CTRL.kernel] = kernelIndex;
-      ctrl[CTRL.native] = nativeIndex ?? -1;
-      ctrl[CTRL.nargs] = a.length;
-      for (let i = 0; i < a.length; i++) ctrl[CTRL.args + i] = a[i];
-      Atomics.store(ctrl, CTRL.seq, this.seq);
-      Atomics.notify(ctrl, CTRL.seq);
-    }
+    for (let p = 1; p < parts; p++)
+      this.postTo(this.workers[p - 1], kernel, nativeIndex, args(bounds(p), bounds(p + 1), p));
     const own = args(bounds(0), bounds(1), 0);
     if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, ...own);
     else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
-      const until = performance.now() + SPIN_MS;
-      while (Atomics.load(ctrl, CTRL.done) !== this.seq && performance.now() < until);
-      const deadline = Date.now() + WORKER_TIMEOUT_MS;
-      for (;;) {
-        const done = Atomics.load(ctrl, CTRL.done);
-        if (done === this.seq) break;
-        if (done < 0) throw new Error('engine: a kernel worker failed');
-        // A worker that died cannot report it while this thread blocks: give up after a long wait.
-        if (Date.now() > deadline) throw new Error('engine: a kernel worker did not answer');
-        Atomics.wait(ctrl, CTRL.done, done, 1000);
-      }
+      this.waitUntil(
+        () => {
+          const done = Atomics.load(ctrl, CTRL.done);
+          if (done < 0) throw new Error('engine: a kernel worker failed');
+          return done === this.seq;
+        },
+        (timeout) => Atomics.wait(ctrl, CTRL.done, Atomics.load(ctrl, CTRL.done), timeout),
+      );
+    }
+  }
+
+  /** Posts a chunked call to every worker (next sequence number, schedule reset); the kernel's native index. */
+  private post(
+    kernel: KernelName,
+    heap: Uint8Array | undefined,
+    args: number[],
+    chunking: { chunks: number; total: number; chunkSize: number },
+  ): number | undefined {
+    const nativeIndex = this.nativeFor(kernel, heap);
+    this.seq++;
+    Atomics.store(this.sched, SCHED.finished, 0);
+    Atomics.store(this.sched, SCHED.failed, 0);
+    Atomics.store(this.sched, SCHED.claim, (this.seq & 0x7fff) << 16);
+    for (const slot of this.workers) this.postTo(slot, kernel, nativeIndex, args, chunking);
+    return nativeIndex;
+  }
+
+  /** Writes one call into a worker's control block and wakes it. */
+  private postTo(
+    { ctrl }: WorkerSlot,
+    kernel: KernelName,
+    nativeIndex: number | undefined,
+    args: number[],
+    chunking = { chunks: 0, total: 0, chunkSize: 0 },
+  ): void {
+    const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
+    if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
+    if (args.length > CTRL.maxArgs) throw new Error('engine: too many kernel arguments');
+    ctrl[CTRL.kernel] = kernelIndex;
+    ctrl[CTRL.native] = nativeIndex ?? -1;
+    ctrl[CTRL.nargs] = args.length;
+    ctrl[CTRL.chunks] = chunking.chunks;
+    ctrl[CTRL.total] = chunking.total;
+    ctrl[CTRL.chunkSize] = chunking.chunkSize;
+    for (let i = 0; i < args.length; i++) ctrl[CTRL.args + i] = args[i];
+    Atomics.store(ctrl, CTRL.seq, this.seq);
+    Atomics.notify(ctrl, CTRL.seq);
+  }
+
+  /**
+   * Waits until ready() (which may throw a worker's failure): spins SPIN_MS, then sleeps in wait(timeout ms)
+   * rounds; a worker that died cannot report it while this thread blocks, so it gives up after a long wait.
+   */
+  private waitUntil(ready: () => boolean, wait: (timeoutMs: number) => void): void {
+    const until = performance.now() + SPIN_MS;
+    while (!ready() && performance.now() < until);
+    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    while (!ready()) {
+      if (Date.now() > deadline) throw new Error('engine: a kernel worker did not answer');
+      wait(1000);
     }
   }
 

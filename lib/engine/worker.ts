@@ -3,17 +3,26 @@
  * calls that WasmRuntime.parallel posts in its control block, forever (see runtime.ts).
  */
 import { workerData } from 'node:worker_threads';
-import { CTRL, PARALLEL_KERNELS, SPIN_MS, loadNativeAddon, type KernelExports } from './runtime';
+import {
+  CTRL,
+  PARALLEL_KERNELS,
+  SCHED,
+  SPIN_MS,
+  loadNativeAddon,
+  runChunks,
+  type KernelExports,
+} from './runtime';
 
 interface WorkerInit {
   wasmModule: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctrl: Int32Array;
+  sched: Int32Array;
   nativePath: string | null;
 }
 
 // (`module` would shadow CommonJS's own binding and make Node load this file as ESM.)
-const { wasmModule, memory, ctrl, nativePath } = workerData as WorkerInit;
+const { wasmModule, memory, ctrl, sched, nativePath } = workerData as WorkerInit;
 const kernels = new WebAssembly.Instance(wasmModule, { env: { memory } }).exports as unknown as KernelExports;
 const native = nativePath ? loadNativeAddon(nativePath) : null;
 let seen = 0;
@@ -26,11 +35,28 @@ for (;;) {
   seen = Atomics.load(ctrl, CTRL.seq);
   const args: number[] = [];
   for (let i = 0; i < ctrl[CTRL.nargs]; i++) args.push(ctrl[CTRL.args + i]);
+  const chunks = ctrl[CTRL.chunks];
+  const nativeIndex = ctrl[CTRL.native];
+  // The native kernels use the base pointer the calling thread set for this call (runtime.ts parallel).
+  const run = (a: number[]): void => {
+    if (native && nativeIndex >= 0) native.run(nativeIndex, ...a);
+    else (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...x: number[]) => void)(...a);
+  };
+  if (chunks > 0) {
+    try {
+      runChunks(sched, seen & 0x7fff, chunks, ctrl[CTRL.total], ctrl[CTRL.chunkSize], (r0, r1) => {
+        args[0] = r0;
+        args[1] = r1;
+        run(args);
+      });
+    } catch {
+      Atomics.store(sched, SCHED.failed, 1);
+      Atomics.notify(sched, SCHED.finished);
+    }
+    continue;
+  }
   try {
-    const nativeIndex = ctrl[CTRL.native];
-    // The native kernels use the base pointer the calling thread set for this call (runtime.ts parallel).
-    if (native && nativeIndex >= 0) native.run(nativeIndex, ...args);
-    else (kernels[PARALLEL_KERNELS[ctrl[CTRL.kernel]]] as (...a: number[]) => void)(...args);
+    run(args);
     Atomics.store(ctrl, CTRL.done, seen);
   } catch {
     Atomics.store(ctrl, CTRL.done, -1);

@@ -230,7 +230,7 @@ function rbfBlockWasm(
   const parts = rt.threads;
   for (let r0 = 0; r0 < na; r0 += rowsPerBlock) {
     const m = Math.min(rowsPerBlock, na - r0);
-    rt.parallel('rbf_kernel_rows', parts, (_p0, _p1, part) => [
+    rt.parallelParts('rbf_kernel_rows', parts, (_p0, _p1, part) => [
       part,
       parts,
       m,

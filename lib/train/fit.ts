@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmax, classificationMetrics } from '../metrics/summary';
+import { predictTensor } from '../models/inference';
 import { Rng } from '../util/rng';
 import { rowSource, type RowSource, type Rows } from './rows';
 
@@ -130,7 +131,7 @@ export function predictRows(
   for (let i = 0; i < rows.length; i += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, rows.length - i) }, (_, k) => i + k);
     const probs = tf.tidy(() => {
-      const p = model.predict(stack(rows, idx, data.shape), { batchSize }) as tf.Tensor2D;
+      const p = predictTensor(model, stack(rows, idx, data.shape));
       return p.dataSync() as Float32Array;
     });
     const k = probs.length / idx.length;

@@ -45,6 +45,41 @@ describe('engine WasmRuntime (shared memory, worker threads)', () => {
     });
   }
 
+  it('runs every row of a chunked call exactly once, call after call, whichever thread claims it', () => {
+    const rt = new WasmRuntime(file as string, 3);
+    runtimes.push(rt);
+    const native = new WasmRuntime(file as string, 1);
+    runtimes.push(native);
+    // A · I = A row for row: any row run twice (accumulating) or skipped shows.
+    const K = 8;
+    const eye = new Float32Array(K * K).map((_, i) => (i % (K + 1) === 0 ? 1 : 0));
+    for (let round = 0; round < 200; round++) {
+      const M = 1 + ((round * 37) % 97);
+      const a = randomArray(M * K, round);
+      rt.reset();
+      const pa = rt.put(a);
+      const pi = rt.put(eye);
+      const pc = rt.put(new Float32Array(M * K));
+      // acc = 1: a row run twice would hold 2·A.
+      if (round % 3 === 0)
+        rt.parallelParts('gemm_rows', M, (r0, r1) => [r0, r1, K, K, pa, K, 1, pi, K, pc, K, 1]);
+      else
+        rt.parallel('gemm_rows', M, (r0, r1) => [r0, r1, K, K, pa, K, 1, pi, K, pc, K, 1], 1 + (round % 5));
+      assert.deepEqual(Array.from(rt.view(pc, M * K)), Array.from(a), `round ${round}, ${M} rows`);
+    }
+  });
+
+  it('refuses a chunked call whose arguments do not start with the chunk bounds', () => {
+    const rt = new WasmRuntime(file as string, 2);
+    runtimes.push(rt);
+    rt.reset();
+    const p = rt.alloc(64);
+    assert.throws(
+      () => rt.parallel('gemm_rows', 8, (r0, r1) => [1, 1, 1, 8, p, 8, 1, p, 1, p, 1, r0 + r1]),
+      /must start with r0, r1/,
+    );
+  });
+
   it('grows its memory for large scratch buffers and keeps views valid', () => {
     const rt = new WasmRuntime(file as string, 1);
     runtimes.push(rt);
