@@ -5,11 +5,13 @@
  *   - stock tfjs wasm (which cannot train a Conv1D or Conv2D: it has no Conv2DBackpropFilter kernel),
  *   - stock tfjs cpu (pure JS),
  *   - PyTorch (Debian python3-torch, same architecture, 2 threads), run by this bench in the same run.
- * Times are medians over the timed steps. Prints one JSON object with the ratios. `--quick` runs fewer steps and
- * skips stock cpu training; `--profile` adds the engine's per-op profile of one step and one predict (see
- * lib/engine/profile.ts); `--models a,b` times only those models; `--engine-only` skips stock wasm and cpu.
+ * Times are medians over the timed steps. Prints one JSON object with the ratios. A full run times the engine and
+ * PyTorch (20 steps each); `--stock` adds the stock wasm and cpu columns (pure-JS training of the LSTM networks
+ * takes minutes per step: a run with them takes over 20 minutes); `--quick` runs fewer steps and skips stock cpu
+ * training; `--profile` adds the engine's per-op profile of one step and one predict (see lib/engine/profile.ts);
+ * `--models a,b` times only those models.
  *
- *   npx tsc -p . && node dist/bench/train-step.js [--quick] [--profile] [--models seed001,best-cnn2d]
+ *   npx tsc -p . && node dist/bench/train-step.js [--quick] [--stock] [--profile] [--models seed001,best-cnn2d]
  */
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -21,7 +23,7 @@ import { benchModels, stepHarness, type BenchModel } from './step-models';
 
 const quick = process.argv.includes('--quick');
 const profile = process.argv.includes('--profile');
-const engineOnly = process.argv.includes('--engine-only');
+const withStock = process.argv.includes('--stock');
 const modelsArg = process.argv.indexOf('--models');
 const only = modelsArg > 0 ? (process.argv[modelsArg + 1] ?? '').split(',').filter(Boolean) : null;
 const BATCH = 32;
@@ -144,10 +146,10 @@ async function main(): Promise<void> {
     const torch = timeTorch(spec.name, STEPS, WARMUP);
     torchVersion = torch.torch ?? torchVersion;
     delete torch.torch;
-    const skipped: Timing = { train_ms: null, predict_ms: null, note: 'skipped (--engine-only)' };
+    const skipped: Timing = { train_ms: null, predict_ms: null, note: 'not timed (--stock times it)' };
     let stockWasm = skipped;
     let stockCpu = skipped;
-    if (!engineOnly) {
+    if (withStock) {
       setFastKernelsEnabled(false);
       stockWasm = await timeTfjs(spec, quick ? 2 : 5, 1, true);
       await tf.setBackend('cpu');
