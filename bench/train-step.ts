@@ -5,7 +5,7 @@
  *   - stock tfjs wasm (which cannot train a Conv1D or Conv2D: it has no Conv2DBackpropFilter kernel),
  *   - stock tfjs cpu (pure JS),
  *   - PyTorch (Debian python3-torch, same architecture, 2 threads), run by this bench in the same run.
- * Times are medians over the timed steps. Prints one JSON object with the ratios. A full run times the engine and
+ * Times are medians over the timed steps (20 training steps, 100 predicts). Prints one JSON object with the ratios. A full run times the engine and
  * PyTorch (20 steps each); `--stock` adds the stock wasm and cpu columns (pure-JS training of the LSTM networks
  * takes minutes per step: a run with them takes over 20 minutes); `--quick` runs fewer steps and skips stock cpu
  * training; `--profile` adds the engine's per-op profile of one step and one predict (see lib/engine/profile.ts);
@@ -28,6 +28,8 @@ const modelsArg = process.argv.indexOf('--models');
 const only = modelsArg > 0 ? (process.argv[modelsArg + 1] ?? '').split(',').filter(Boolean) : null;
 const BATCH = 32;
 const STEPS = quick ? 5 : 20;
+/** Predicts are cheap and their medians swayed by the machine: five times as many timed (both sides). */
+const PREDICT_STEPS = quick ? 5 : 100;
 const WARMUP = quick ? 2 : 3;
 const TORCH_THREADS = 2;
 const root = path.resolve(__dirname, '..', '..');
@@ -72,6 +74,7 @@ async function timeTfjs(
   warmup: number,
   train: boolean,
   withProfile = false,
+  predictSteps = steps,
 ): Promise<Timing> {
   const harness = stepHarness(spec, BATCH);
   const { step, predict } = harness;
@@ -88,7 +91,7 @@ async function timeTfjs(
       }
     }
     await timeCall(warmup, predict);
-    const p = await timeCall(steps, predict);
+    const p = await timeCall(predictSteps, predict);
     out.predict_ms = p.wall;
     out.predict_cpu_ms = p.cpu;
     if (withProfile) {
@@ -103,9 +106,15 @@ async function timeTfjs(
   return out;
 }
 
-function timeTorch(model: string, steps: number, warmup: number): Timing & { torch?: string } {
+function timeTorch(
+  model: string,
+  steps: number,
+  warmup: number,
+  predictSteps: number,
+): Timing & { torch?: string } {
   const script = path.join(root, 'bench', 'reference', 'train_step_torch.py');
   const args = [script, '--model', model, '--steps', String(steps), '--warmup', String(warmup)];
+  args.push('--predict-steps', String(predictSteps));
   const r = spawnSync(
     '/usr/bin/python3',
     [...args, '--threads', String(TORCH_THREADS), '--batch', String(BATCH)],
@@ -142,8 +151,8 @@ async function main(): Promise<void> {
   let torchVersion = '';
   for (const spec of MODELS) {
     setFastKernelsEnabled(true);
-    const engine = await timeTfjs(spec, STEPS, WARMUP, true, profile);
-    const torch = timeTorch(spec.name, STEPS, WARMUP);
+    const engine = await timeTfjs(spec, STEPS, WARMUP, true, profile, PREDICT_STEPS);
+    const torch = timeTorch(spec.name, STEPS, WARMUP, PREDICT_STEPS);
     torchVersion = torch.torch ?? torchVersion;
     delete torch.torch;
     const skipped: Timing = { train_ms: null, predict_ms: null, note: 'not timed (--stock times it)' };
@@ -179,6 +188,7 @@ async function main(): Promise<void> {
     quick,
     batch: BATCH,
     steps: STEPS,
+    predict_steps: PREDICT_STEPS,
     machine: {
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model ?? '',

@@ -126,7 +126,7 @@ class Cnn2d(nn.Module):
         return self.out(self.drop(torch.relu(self.dense(h))))
 
 
-def time_model(model, shape, batch, steps, warmup):
+def time_model(model, shape, batch, steps, warmup, predict_steps):
     x = torch.randn(batch, *shape)
     y = torch.randint(0, 7, (batch,))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -138,10 +138,10 @@ def time_model(model, shape, batch, steps, warmup):
         loss.backward()
         opt.step()
 
-    def median_ms(f):
+    def median_ms(f, n=steps):
         # Median wall and process CPU ms per call: robust to other processes sharing the CPU.
         wall, cpu = [], []
-        for _ in range(steps):
+        for _ in range(n):
             t0, c0 = time.perf_counter(), time.process_time()
             f()
             wall.append((time.perf_counter() - t0) * 1000)
@@ -156,7 +156,7 @@ def time_model(model, shape, batch, steps, warmup):
     with torch.no_grad():
         for _ in range(warmup):
             model(x)
-        predict_ms, predict_cpu_ms = median_ms(lambda: model(x))
+        predict_ms, predict_cpu_ms = median_ms(lambda: model(x), predict_steps)
     return {"train_ms": train_ms, "predict_ms": predict_ms, "train_cpu_ms": train_cpu_ms, "predict_cpu_ms": predict_cpu_ms}
 
 
@@ -175,6 +175,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--predict-steps", type=int, default=None, help="timed predicts (default: --steps)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--model", choices=[*MODELS, "all"], default="all")
@@ -184,7 +185,7 @@ def main():
     out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
     for name, (build, shape) in MODELS.items():
         if args.model in (name, "all"):
-            out[name] = time_model(build(), shape, args.batch, args.steps, args.warmup)
+            out[name] = time_model(build(), shape, args.batch, args.steps, args.warmup, args.predict_steps or args.steps)
     print(json.dumps(out))
 
 
