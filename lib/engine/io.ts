@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { rowsPerThread, type KernelName, type WasmRuntime } from './runtime';
+import { rowsPerThread, type KernelName, type PerChunkArg, type WasmRuntime } from './runtime';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -161,6 +161,7 @@ export interface KernelMemory {
     total: number,
     args: (r0: number, r1: number) => number[],
     minPerPart?: number,
+    perChunk?: PerChunkArg,
   ): void;
   /** rt.parallelParts on this memory (one fixed range per thread, for per-part results). */
   parallelParts(
@@ -265,8 +266,9 @@ class CopyMemory extends ScratchMemory implements KernelMemory {
     total: number,
     args: (r0: number, r1: number) => number[],
     minPerPart?: number,
+    perChunk?: PerChunkArg,
   ): void {
-    this.rt.parallel(kernel, total, args, minPerPart);
+    this.rt.parallel(kernel, total, args, minPerPart, undefined, perChunk);
   }
 
   parallelParts(
@@ -348,8 +350,9 @@ class HeapMemory extends ScratchMemory implements KernelMemory {
     total: number,
     args: (r0: number, r1: number) => number[],
     minPerPart?: number,
+    perChunk?: PerChunkArg,
   ): void {
-    this.rt.parallel(kernel, total, args, minPerPart, this.heap.HEAPU8);
+    this.rt.parallel(kernel, total, args, minPerPart, this.heap.HEAPU8, perChunk);
   }
 
   parallelParts(
@@ -383,8 +386,8 @@ export function kernelMemory(rt: WasmRuntime, backend: tf.KernelBackend): Kernel
 }
 
 /**
- * Per-channel float64 sums over all rows from a row-range kernel split over the threads: each part writes
- * `width` doubles of its own (args gives its call's arguments with that buffer last), added up here.
+ * Per-channel float64 sums over all rows from a row-range kernel split into chunks over the threads: each chunk
+ * writes `width` doubles of its own (args gives its call's arguments with that buffer last), added up here.
  */
 export function rowSums(
   rt: WasmRuntime,
@@ -395,12 +398,19 @@ export function rowSums(
   width: number,
   args: (r0: number, r1: number, out: number) => number[],
 ): Float64Array {
-  // Zeroed: parts the split leaves empty still add 0.
-  const parts = Array.from({ length: rt.threads }, () => mem.zeros(2 * width));
-  mem.parallelParts(kernel, rows, (r0, r1, p) => args(r0, r1, parts[p]), rowsPerThread(C));
+  // One buffer per chunk, added in chunk order: the same sums whichever thread ran which chunk.
+  const minPerPart = rowsPerThread(C);
+  const { chunks, chunkSize } = rt.chunkPlan(rows, minPerPart);
+  const base = mem.zeros(2 * width * chunks);
+  const stride = 8 * width;
+  const template = args(0, 0, base);
+  mem.parallel(kernel, rows, (r0, r1) => args(r0, r1, base + (r0 / chunkSize) * stride), minPerPart, {
+    arg: template.length - 1,
+    stride,
+  });
   const total = new Float64Array(width);
-  for (const ptr of parts) {
-    const part = mem.viewF64(ptr, width);
+  for (let c = 0; c < chunks; c++) {
+    const part = mem.viewF64(base + c * stride, width);
     for (let i = 0; i < width; i++) total[i] += part[i];
   }
   return total;

@@ -135,8 +135,9 @@ function spinMs(): number {
 
 /**
  * Control block layout (Int32 slots) shared with one worker. `chunks` > 0 marks a call split into chunks that the
- * threads claim from {@link SCHED} (the args then hold the first chunk's, r0 and r1 replaced per chunk); 0 a call
- * whose args are this worker's part.
+ * threads claim from {@link SCHED} (the args then hold the first chunk's, r0 and r1 replaced per chunk, and the
+ * argument at `chunkArg`, when ≥ 0, advanced by `chunkStride` per chunk); 0 a call whose args are this worker's
+ * part.
  */
 export const CTRL = {
   seq: 0,
@@ -147,7 +148,9 @@ export const CTRL = {
   chunks: 5,
   total: 6,
   chunkSize: 7,
-  args: 8,
+  chunkArg: 8,
+  chunkStride: 9,
+  args: 10,
   maxArgs: 28,
 } as const;
 
@@ -158,12 +161,21 @@ export const CTRL = {
  */
 export const SCHED = { claim: 0, finished: 1, failed: 2, size: 3 } as const;
 
+/**
+ * An argument of a chunked call that differs per chunk: chunk c's is chunk 0's + c·stride (a per-chunk output
+ * buffer; the caller's args(r0, r1) must give the same, with c = r0 / chunkSize of {@link WasmRuntime.chunkPlan}).
+ */
+export interface PerChunkArg {
+  arg: number;
+  stride: number;
+}
+
 /** Chunks per thread of a chunked call: enough that a thread slowed by another job hands its share over. */
 const CHUNKS_PER_THREAD = 4;
 
 /**
  * Claims and runs chunks of the call tagged `tag` until none is left (the calling thread and the workers alike);
- * run(r0, r1) runs one.
+ * run(r0, r1, chunk) runs one.
  */
 export function runChunks(
   sched: Int32Array,
@@ -171,14 +183,14 @@ export function runChunks(
   chunks: number,
   total: number,
   chunkSize: number,
-  run: (r0: number, r1: number) => void,
+  run: (r0: number, r1: number, chunk: number) => void,
 ): void {
   for (;;) {
     const v = Atomics.load(sched, SCHED.claim);
     const c = v & 0xffff;
     if (v >>> 16 !== tag || c >= chunks) return;
     if (Atomics.compareExchange(sched, SCHED.claim, v, v + 1) !== v) continue;
-    run(c * chunkSize, Math.min(total, (c + 1) * chunkSize));
+    run(c * chunkSize, Math.min(total, (c + 1) * chunkSize), c);
     if (Atomics.add(sched, SCHED.finished, 1) + 1 === chunks) Atomics.notify(sched, SCHED.finished);
   }
 }
@@ -373,18 +385,20 @@ export class WasmRuntime {
     args: (r0: number, r1: number) => number[],
     minPerPart = 1,
     heap?: Uint8Array,
+    perChunk?: PerChunkArg,
   ): void {
-    const chunks0 = Math.max(1, Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor(total / minPerPart)));
-    if (this.threads === 1 || chunks0 === 1 || total <= 1) {
-      this.parallelParts(kernel, total, args, minPerPart, heap);
+    const { chunks, chunkSize } = this.chunkPlan(total, minPerPart);
+    if (chunks === 1) {
+      const own = args(0, total);
+      const nativeIndex = this.nativeFor(kernel, heap);
+      if (nativeIndex !== undefined && this.native) this.native.run(nativeIndex, ...own);
+      else (this.kernels[kernel] as (...a: number[]) => void)(...own);
       return;
     }
-    const chunkSize = Math.ceil(total / chunks0);
-    const chunks = Math.ceil(total / chunkSize);
     const first = args(0, chunkSize);
     if (first[0] !== 0 || first[1] !== chunkSize)
       throw new Error(`engine: ${kernel}'s arguments must start with r0, r1`);
-    const nativeIndex = this.post(kernel, heap, first, { chunks, total, chunkSize });
+    const nativeIndex = this.post(kernel, heap, first, { chunks, total, chunkSize, perChunk });
     const tag = this.seq & 0x7fff;
     const { sched } = this;
     const runOwn =
@@ -399,6 +413,17 @@ export class WasmRuntime {
       },
       (timeout) => Atomics.wait(sched, SCHED.finished, Atomics.load(sched, SCHED.finished), timeout),
     );
+  }
+
+  /**
+   * How {@link parallel} splits [0, total): chunks of chunkSize units (the last may be shorter), every chunk
+   * non-empty; one chunk when the work is too small to share (fewer than 2·minPerPart units) or with one thread.
+   */
+  chunkPlan(total: number, minPerPart = 1): { chunks: number; chunkSize: number } {
+    const wanted = Math.max(1, Math.min(this.threads * CHUNKS_PER_THREAD, Math.floor(total / minPerPart)));
+    if (this.threads === 1 || wanted === 1 || total <= 1) return { chunks: 1, chunkSize: Math.max(total, 1) };
+    const chunkSize = Math.ceil(total / wanted);
+    return { chunks: Math.ceil(total / chunkSize), chunkSize };
   }
 
   /**
@@ -441,7 +466,7 @@ export class WasmRuntime {
     kernel: KernelName,
     heap: Uint8Array | undefined,
     args: number[],
-    chunking: { chunks: number; total: number; chunkSize: number },
+    chunking: { chunks: number; total: number; chunkSize: number; perChunk?: PerChunkArg },
   ): number | undefined {
     const nativeIndex = this.nativeFor(kernel, heap);
     this.seq++;
@@ -458,7 +483,11 @@ export class WasmRuntime {
     kernel: KernelName,
     nativeIndex: number | undefined,
     args: number[],
-    chunking = { chunks: 0, total: 0, chunkSize: 0 },
+    chunking: { chunks: number; total: number; chunkSize: number; perChunk?: PerChunkArg } = {
+      chunks: 0,
+      total: 0,
+      chunkSize: 0,
+    },
   ): void {
     const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
     if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
@@ -469,6 +498,8 @@ export class WasmRuntime {
     ctrl[CTRL.chunks] = chunking.chunks;
     ctrl[CTRL.total] = chunking.total;
     ctrl[CTRL.chunkSize] = chunking.chunkSize;
+    ctrl[CTRL.chunkArg] = chunking.perChunk?.arg ?? -1;
+    ctrl[CTRL.chunkStride] = chunking.perChunk?.stride ?? 0;
     for (let i = 0; i < args.length; i++) ctrl[CTRL.args + i] = args[i];
     Atomics.store(ctrl, CTRL.seq, this.seq);
     Atomics.notify(ctrl, CTRL.seq);

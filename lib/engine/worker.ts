@@ -44,9 +44,12 @@ for (;;) {
   };
   if (chunks > 0) {
     try {
-      runChunks(sched, seen & 0x7fff, chunks, ctrl[CTRL.total], ctrl[CTRL.chunkSize], (r0, r1) => {
+      const chunkArg = ctrl[CTRL.chunkArg];
+      const first = chunkArg >= 0 ? args[chunkArg] : 0;
+      runChunks(sched, seen & 0x7fff, chunks, ctrl[CTRL.total], ctrl[CTRL.chunkSize], (r0, r1, c) => {
         args[0] = r0;
         args[1] = r1;
+        if (chunkArg >= 0) args[chunkArg] = first + c * ctrl[CTRL.chunkStride];
         run(args);
       });
     } catch {

@@ -69,6 +69,39 @@ describe('engine WasmRuntime (shared memory, worker threads)', () => {
     }
   });
 
+  it('gives every chunk its own output buffer when an argument advances per chunk', () => {
+    const rt = new WasmRuntime(file as string, 3);
+    runtimes.push(rt);
+    const [rows, C] = [1000, 4];
+    const x = randomArray(rows * C, 9);
+    const { chunks, chunkSize } = rt.chunkPlan(rows);
+    assert.ok(chunks > rt.threads, 'more chunks than threads');
+    for (let round = 0; round < 20; round++) {
+      rt.reset();
+      const px = rt.put(x);
+      const out = rt.alloc(2 * C * chunks);
+      const stride = 8 * C;
+      rt.parallel(
+        'bn_row_sums',
+        rows,
+        (r0, r1) => [r0, r1, C, px, 0, out + (r0 / chunkSize) * stride],
+        1,
+        undefined,
+        {
+          arg: 5,
+          stride,
+        },
+      );
+      const sums = new Float64Array(rt.memory.buffer, out, C * chunks);
+      for (let c = 0; c < chunks; c++)
+        for (let k = 0; k < C; k++) {
+          let expected = 0;
+          for (let r = c * chunkSize; r < Math.min(rows, (c + 1) * chunkSize); r++) expected += x[r * C + k];
+          assert.ok(Math.abs(sums[c * C + k] - expected) < 1e-9, `round ${round}, chunk ${c}, channel ${k}`);
+        }
+    }
+  });
+
   it('refuses a chunked call whose arguments do not start with the chunk bounds', () => {
     const rt = new WasmRuntime(file as string, 2);
     runtimes.push(rt);
