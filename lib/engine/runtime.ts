@@ -406,13 +406,10 @@ export class WasmRuntime {
         ? (r0: number, r1: number) => this.native?.run(nativeIndex, ...args(r0, r1))
         : (r0: number, r1: number) => (this.kernels[kernel] as (...a: number[]) => void)(...args(r0, r1));
     runChunks(sched, tag, chunks, total, chunkSize, runOwn);
-    this.waitUntil(
-      () => {
-        if (Atomics.load(sched, SCHED.failed) !== 0) throw new Error('engine: a kernel worker failed');
-        return Atomics.load(sched, SCHED.finished) === chunks;
-      },
-      (timeout) => Atomics.wait(sched, SCHED.finished, Atomics.load(sched, SCHED.finished), timeout),
-    );
+    this.waitUntil(sched, SCHED.finished, (finished) => {
+      if (Atomics.load(sched, SCHED.failed) !== 0) throw new Error('engine: a kernel worker failed');
+      return finished === chunks;
+    });
   }
 
   /**
@@ -450,14 +447,10 @@ export class WasmRuntime {
     else (this.kernels[kernel] as (...a: number[]) => void)(...own);
     for (let p = 1; p < parts; p++) {
       const { ctrl } = this.workers[p - 1];
-      this.waitUntil(
-        () => {
-          const done = Atomics.load(ctrl, CTRL.done);
-          if (done < 0) throw new Error('engine: a kernel worker failed');
-          return done === this.seq;
-        },
-        (timeout) => Atomics.wait(ctrl, CTRL.done, Atomics.load(ctrl, CTRL.done), timeout),
-      );
+      this.waitUntil(ctrl, CTRL.done, (done) => {
+        if (done < 0) throw new Error('engine: a kernel worker failed');
+        return done === this.seq;
+      });
     }
   }
 
@@ -506,16 +499,19 @@ export class WasmRuntime {
   }
 
   /**
-   * Waits until ready() (which may throw a worker's failure): spins SPIN_MS, then sleeps in wait(timeout ms)
-   * rounds; a worker that died cannot report it while this thread blocks, so it gives up after a long wait.
+   * Waits until ready(cell[index]) (which may throw a worker's failure): spins SPIN_MS, then sleeps in
+   * Atomics.wait on the value ready saw, so a change between reading and sleeping wakes it at once; a worker that
+   * died cannot report it while this thread blocks, so it gives up after a long wait.
    */
-  private waitUntil(ready: () => boolean, wait: (timeoutMs: number) => void): void {
+  private waitUntil(cells: Int32Array, index: number, ready: (value: number) => boolean): void {
     const until = performance.now() + SPIN_MS;
-    while (!ready() && performance.now() < until);
+    let value = Atomics.load(cells, index);
+    while (!ready(value) && performance.now() < until) value = Atomics.load(cells, index);
     const deadline = Date.now() + WORKER_TIMEOUT_MS;
-    while (!ready()) {
+    while (!ready(value)) {
       if (Date.now() > deadline) throw new Error('engine: a kernel worker did not answer');
-      wait(1000);
+      Atomics.wait(cells, index, value, 1000);
+      value = Atomics.load(cells, index);
     }
   }
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { findKernelsWasm, WasmRuntime } from '../../lib/engine/runtime';
 import { assertClose, randomArray } from './helpers';
@@ -100,6 +101,29 @@ describe('engine WasmRuntime (shared memory, worker threads)', () => {
           assert.ok(Math.abs(sums[c * C + k] - expected) < 1e-9, `round ${round}, chunk ${c}, channel ${k}`);
         }
     }
+  });
+
+  it('never sleeps past the end of a call, even without spinning (SER_SPIN_US=0)', () => {
+    // A wait that starts after the last chunk's wake-up would sleep its full timeout (1 s) per call.
+    const script = `
+      const { findKernelsWasm, WasmRuntime } = require(${JSON.stringify(require.resolve('../../lib/engine/runtime'))});
+      const rt = new WasmRuntime(findKernelsWasm(), 2);
+      const [M, K] = [1536, 64];
+      const pa = rt.put(new Float32Array(M * K).fill(1));
+      const pc = rt.alloc(M * K);
+      const t0 = performance.now();
+      for (let i = 0; i < 200; i++) {
+        rt.parallel('gemm_rows', M, (r0, r1) => [r0, r1, K, K, pa, K, 1, pa, K, pc, K, 0]);
+        rt.parallelParts('gemm_rows', M, (r0, r1) => [r0, r1, K, K, pa, K, 1, pa, K, pc, K, 0]);
+      }
+      console.log(performance.now() - t0);
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      env: { ...process.env, SER_SPIN_US: '0' },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Number(r.stdout) < 3000, `400 calls took ${r.stdout} ms`);
   });
 
   it('refuses a chunked call whose arguments do not start with the chunk bounds', () => {
