@@ -141,7 +141,7 @@ export interface KernelMemory {
   result(ptr: number): TensorInfo;
   /** Like {@link result}, as a tf.Tensor registered with the engine (for use outside kernels). */
   resultTensor<R extends tf.Rank>(ptr: number): tf.Tensor<R>;
-  /** Scratch of n floats (contents undefined). */
+  /** Scratch of n floats, 64-byte aligned (contents undefined). */
   alloc(n: number): number;
   /** Scratch of n float64 values (contents undefined). */
   allocF64(n: number): number;
@@ -329,11 +329,12 @@ class HeapMemory extends ScratchMemory implements KernelMemory {
   }
 
   alloc(n: number): number {
-    // 16-byte aligned by Emscripten's malloc; at least one byte so every buffer has its own offset.
-    const ptr = this.heap._malloc(Math.max(4, 4 * n));
+    // Rounded up to 64 bytes (a cache line, as the runtime's own memory) from malloc's 8-byte alignment: the GEMM's
+    // 16-float rows then sit in one line each. At least one float so every buffer has its own offset.
+    const ptr = this.heap._malloc(4 * Math.max(1, n) + 60);
     if (!ptr) throw new Error('engine: out of memory in the wasm heap');
     this.scratch.push(ptr);
-    return ptr;
+    return ptr + ((64 - (ptr % 64)) % 64);
   }
 
   view(ptr: number, n: number): Float32Array {

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../../lib/backend';
 import { batchNormTrain, getRuntime, type WasmRuntime } from '../../lib/engine';
-import { copyStats } from '../../lib/engine/io';
+import { copyStats, kernelMemory } from '../../lib/engine/io';
 import { buildCnn2d } from '../../lib/models/cnn2d';
 import { randomArray, setUpEngine, withFastKernels } from './helpers';
 
@@ -91,6 +91,27 @@ describe('engine kernels natively on the wasm backend heap (no copies)', () => {
       rt.nativeActive,
       'lib/engine/native/engine.node did not build or load (see lib/engine/wasm/build.js)',
     );
+  });
+
+  it('hands out scratch on the heap 64-byte aligned, each buffer whole and apart from the others', (t) => {
+    if (skip()) return t.skip(skip() as string);
+    const mem = withInPlace(rt, true, () => kernelMemory(rt, tf.backend()));
+    try {
+      const sizes = [1, 3, 16, 17, 1000, 4096, 5, 64];
+      const ptrs = sizes.map((n) => mem.alloc(n));
+      ptrs.forEach((p, i) => {
+        assert.equal(p % 64, 0, `buffer ${i} at ${p}`);
+        mem.view(p, sizes[i]).fill(i + 1);
+      });
+      ptrs.forEach((p, i) =>
+        assert.ok(
+          mem.view(p, sizes[i]).every((v) => v === i + 1),
+          `buffer ${i} overwritten`,
+        ),
+      );
+    } finally {
+      mem.release();
+    }
   });
 
   it('gives best-cnn2d the same predictions and gradients bit for bit as the copy path, with no copies', (t) => {
