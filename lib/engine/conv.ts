@@ -183,6 +183,56 @@ export function convForward(
   }
 }
 
+/**
+ * The {@link CONV_MAX_POOL} kernel: activation(conv(x, filter) + bias) max-pooled over windows of `pool` at stride
+ * `pool`, without writing the conv output (inference). x is [B, T, C] for a 1-D conv (filter [1, K, Cin, Cout],
+ * output [B, T', Cout]) or NHWC; null for geometry the engine does not handle.
+ */
+export function convPoolForward(
+  rt: WasmRuntime,
+  backend: tf.KernelBackend,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  attrs: tf.NamedAttrMap,
+  bias?: tf.TensorInfo,
+): tf.TensorInfo | null {
+  const { activation, pool } = attrs as unknown as { activation: string; pool: [number, number] };
+  if ((activation !== 'linear' && activation !== 'relu') || x.dtype !== 'float32') return null;
+  const oneD = x.shape.length === 3;
+  const xShape = oneD ? [x.shape[0], 1, x.shape[1], x.shape[2]] : x.shape;
+  if (xShape.length !== 4 || filter.shape.length !== 4) return null;
+  const g = geometry(convInfoOf(xShape, filter.shape, { ...attrs, dataFormat: 'NHWC' }, false));
+  if (!g) return null;
+  const [ph, pw] = pool;
+  const [Hq, Wq] = [Math.floor(g.outHeight / ph), Math.floor(g.outWidth / pw)];
+  if (Hq < 1 || Wq < 1) return null;
+  const mem = kernelMemory(rt, backend);
+  try {
+    const [xp, dims] = paddedInput(mem, x, g);
+    const f = alignedInput(mem, filter);
+    const b = bias ? mem.input(bias) : 0;
+    const y = mem.output(oneD ? [g.batch, Wq, g.outChannels] : [g.batch, Hq, Wq, g.outChannels]);
+    const scratch = mem.alloc(g.batch * ph * g.outWidth * g.outChannels);
+    const relu = activation === 'relu' ? 1 : 0;
+    mem.parallel('conv2d_pool_forward', g.batch, (b0, b1) => [
+      b0,
+      b1,
+      ...dims,
+      xp,
+      f,
+      y,
+      b,
+      relu,
+      ph,
+      pw,
+      scratch,
+    ]);
+    return mem.result(y);
+  } finally {
+    mem.release();
+  }
+}
+
 /** dFilter of a conv the engine handles; null otherwise. */
 export function convFilterGrad(
   rt: WasmRuntime,

@@ -8,6 +8,7 @@
  *   cannot train a conv net.
  * - BatchMatMul on the same GEMM, over both threads.
  * - FusedConv2D (tfjs-layers Conv2D) with its bias and ReLU; FusedBatchNorm; MaxPoolGrad on C kernels.
+ * - SerConvMaxPool (kernel-names.ts): conv + bias + ReLU + max pool in one pass, for inference plans.
  * - Identity and same-dtype Cast (no copy), Slice and SplitV (read in place), Reverse, Tile and Sum / Mean over leading axes, where the stock wasm kernels are slow.
  * - tfjs-layers BatchNormalization in training runs as one fused op (statistics, normalization, gradient).
  * - tfjs-layers LSTM (and so Bidirectional(LSTM)) runs as one fused op per sequence.
@@ -22,8 +23,9 @@ import * as tf from '@tensorflow/tfjs';
 import { tanhFloat32 } from './activation';
 import { installFusedAdam } from './adam';
 import { fusedBatchNorm, installFusedBatchNorm } from './batchnorm';
-import { convFilterGrad, convForward, convInputGrad } from './conv';
+import { convFilterGrad, convForward, convInputGrad, convPoolForward } from './conv';
 import { installFusedConv1d } from './conv-layer';
+import { CONV_MAX_POOL } from './kernel-names';
 import { identityShared, reduceLeadingAxes, reverseFloat32, tileFloat32 } from './layout-kernels';
 import { installFusedLstm } from './lstm';
 import { fusedMatMul } from './fused-matmul';
@@ -164,6 +166,18 @@ export function registerFastKernels(backendName: EngineBackend): boolean {
       },
     });
   }
+  // The engine's own inference kernel: there is no stock one to fall back to, so it runs even when the fast
+  // kernels are switched off (it has no gradient: inference plans only).
+  tf.registerKernel({
+    kernelName: CONV_MAX_POOL,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, filter, bias } = inputs as Record<string, tf.TensorInfo>;
+      const out = convPoolForward(rt, backend as tf.KernelBackend, x, filter, attrs ?? {}, bias);
+      if (!out) throw new Error(`engine: ${CONV_MAX_POOL} does not handle this convolution or pool`);
+      return out;
+    },
+  });
   installFusedLstm(active);
   installFusedBatchNorm(active);
   installFusedNoise(() => active() !== null);

@@ -14,6 +14,7 @@ export interface KernelExports {
   transpose(R: number, C: number, src: number, dst: number): void;
   add_into(n: number, dst: number, src: number): void;
   conv2d_forward(...args: number[]): void;
+  conv2d_pool_forward(...args: number[]): void;
   conv2d_filter_grad(...args: number[]): void;
   conv_flip_filter(K: number, Cin: number, Cout: number, f: number, ft: number): void;
   bias_act(...args: number[]): void;
@@ -55,6 +56,7 @@ export const PARALLEL_KERNELS: readonly KernelName[] = [
   'tanh_range',
   'pad_place',
   'maxpool_forward',
+  'conv2d_pool_forward',
 ];
 
 /** Kernels the native addon (native/engine.c) also has, by its index for `run` (its enum's order). */
@@ -77,6 +79,7 @@ export const NATIVE_KERNELS: Partial<Record<KernelName, number>> = {
   lstm_forward: 15,
   lstm_backward: 16,
   tanh_range: 17,
+  conv2d_pool_forward: 18,
 };
 
 /**

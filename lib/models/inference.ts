@@ -2,7 +2,9 @@
  * A network's inference forward pass as a short list of steps, for models whose layers form one chain (every zoo
  * network): a convolution or Dense layer followed by BatchNormalization has the normalisation folded into its
  * weights (w·γ/√(σ²+ε), β − μ·γ/√(σ²+ε)), a following ReLU is fused into it (one FusedConv2D / _FusedMatMul
- * instead of three kernels), Dropout and noise layers are skipped, and every other layer runs its own `call`.
+ * instead of three kernels), a max pool after a conv runs with it as one engine kernel where the engine runs
+ * (lib/engine SerConvMaxPool: the conv output is pooled while in cache), Dropout and noise layers are skipped,
+ * and every other layer runs its own `call`.
  * The same probabilities as `model.predict` to float rounding, without tfjs-layers' executor: on the engine the
  * per-layer bookkeeping costs about as much as the seed-002 network's BatchNorm, ReLU and pooling kernels
  * together.
@@ -11,6 +13,7 @@
  * steps and weight loading assign new tensors to the variables), so a plan never reads stale weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CONV_MAX_POOL } from '../engine/kernel-names';
 
 type Activation = 'linear' | 'relu';
 
@@ -24,6 +27,8 @@ type Step =
       strides: [number, number];
       pad: 'same' | 'valid';
       activation: Activation;
+      /** A max pool that follows (window = stride, 'valid'): run with the conv as one kernel where the engine runs. */
+      pool?: { size: [number, number]; layer: tf.layers.Layer };
     }
   | { kind: 'dense'; kernel: tf.Tensor2D; bias: tf.Tensor1D | null; activation: Activation }
   | { kind: 'layer'; layer: tf.layers.Layer };
@@ -42,6 +47,7 @@ interface LayerConfig {
   center?: boolean;
   scale?: boolean;
   useBias?: boolean;
+  poolSize?: number | number[];
 }
 
 const config = (layer: tf.layers.Layer): LayerConfig => layer.getConfig() as LayerConfig;
@@ -140,6 +146,8 @@ function buildSteps(layers: tf.layers.Layer[]): Step[] {
       const c = config(layer);
       const filter = (f.rank === 1 ? tf.tidy(() => kernel.expandDims(0)) : kernel) as tf.Tensor4D;
       if (filter !== kernel) kernel.dispose();
+      const poolSize = fusablePool(layers[i + 1], f.rank);
+      const pool = poolSize ? { size: poolSize, layer: layers[++i] } : undefined;
       steps.push({
         kind: 'conv',
         rank: f.rank,
@@ -148,6 +156,7 @@ function buildSteps(layers: tf.layers.Layer[]): Step[] {
         strides: pair(c.strides, f.rank),
         pad: c.padding as 'same' | 'valid',
         activation,
+        pool,
       });
     }
   }
@@ -163,6 +172,16 @@ function stepTensors(steps: Step[]): tf.Tensor[] {
   });
 }
 
+/** [ph, pw] of a max pool the fused kernel runs (window = stride, 'valid', channels last) after a conv of rank. */
+function fusablePool(layer: tf.layers.Layer | undefined, rank: 1 | 2): [number, number] | null {
+  if (!layer || layer.getClassName() !== (rank === 1 ? 'MaxPooling1D' : 'MaxPooling2D')) return null;
+  const c = config(layer);
+  const size = pair(c.poolSize, rank);
+  const strides = pair(c.strides ?? c.poolSize, rank);
+  if (c.padding !== 'valid' || (c.dataFormat ?? 'channelsLast') !== 'channelsLast') return null;
+  return size[0] === strides[0] && size[1] === strides[1] ? size : null;
+}
+
 function disposeSteps(steps: Step[]): void {
   tf.dispose(stepTensors(steps));
 }
@@ -175,8 +194,13 @@ function runStep(s: Step, x: tf.Tensor): tf.Tensor {
     const y = tf.fused.matMul({ a: x2 as tf.Tensor2D, b: s.kernel, bias: s.bias ?? undefined, activation: s.activation });
     return shape.length === 2 ? y : y.reshape([...shape.slice(0, -1), s.kernel.shape[1]]);
   }
+  if (s.pool && tf.getKernel(CONV_MAX_POOL, tf.getBackend())) {
+    const inputs: tf.NamedTensorMap = s.bias ? { x, filter: s.filter, bias: s.bias } : { x, filter: s.filter };
+    const attrs = { strides: s.strides, pad: s.pad, activation: s.activation, pool: s.pool.size };
+    return tf.engine().runKernel(CONV_MAX_POOL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  }
   const x4 = (s.rank === 1 ? x.expandDims(1) : x) as tf.Tensor4D;
-  const y = tf.fused.conv2d({
+  const y4 = tf.fused.conv2d({
     x: x4,
     filter: s.filter,
     strides: s.strides,
@@ -184,7 +208,8 @@ function runStep(s: Step, x: tf.Tensor): tf.Tensor {
     bias: s.bias ?? undefined,
     activation: s.activation,
   });
-  return s.rank === 1 ? y.squeeze([1]) : y;
+  const y = s.rank === 1 ? y4.squeeze([1]) : y4;
+  return s.pool ? (s.pool.layer.call(y, {}) as tf.Tensor) : y;
 }
 
 /** A model's inference plan and the weight tensors it was built from. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { initBackend, tf } from '../../lib/backend';
+import { CONV_MAX_POOL } from '../../lib/engine/kernel-names';
 import { profileOps } from '../../lib/engine/profile';
 import { buildBest } from '../../lib/models/best';
 import { buildCnn2d } from '../../lib/models/cnn2d';
@@ -82,7 +83,7 @@ describe('inference plan (predictTensor)', () => {
     model.dispose();
   });
 
-  it('runs conv + BatchNorm + ReLU as one fused convolution, with no BatchNorm or ReLU kernel', async () => {
+  it('runs each conv + BatchNorm + ReLU + max pool block as one engine kernel, with no BatchNorm, ReLU or pool kernel', async () => {
     const model = buildSeed002({}, [24, 10], 4);
     const x = tf.randomNormal([4, 24, 10]);
     tf.dispose(predictTensor(model, x));
@@ -91,9 +92,30 @@ describe('inference plan (predictTensor)', () => {
       await p.data();
       p.dispose();
     });
-    assert.equal(profile.ops.FusedConv2D?.calls, 3);
-    assert.equal(profile.ops.FusedBatchNorm?.calls ?? 0, 0);
-    assert.equal(profile.ops.Relu?.calls ?? 0, 0);
+    assert.equal(profile.ops[CONV_MAX_POOL]?.calls, 3);
+    for (const stock of ['FusedConv2D', 'Conv2D', 'FusedBatchNorm', 'Relu', 'MaxPool'])
+      assert.equal(profile.ops[stock]?.calls ?? 0, 0, stock);
+    x.dispose();
+    model.dispose();
+  });
+
+  it('runs the same plan with separate kernels on a backend without the engine (conv, then the pool layer)', async () => {
+    const model = buildSeed001({}, [32, 16], 4);
+    const x = tf.randomNormal([3, 32, 16]);
+    const fused = predictTensor(model, x).dataSync();
+    await tf.setBackend('cpu');
+    try {
+      assert.equal(tf.getKernel(CONV_MAX_POOL, 'cpu'), undefined, 'the engine is not registered on cpu here');
+      const xc = tf.tensor(x.dataSync(), x.shape);
+      const expected = (model.predict(xc) as tf.Tensor).dataSync();
+      const separate = predictTensor(model, xc).dataSync();
+      for (let i = 0; i < expected.length; i++) {
+        assert.ok(Math.abs(separate[i] - expected[i]) < 1e-5);
+        assert.ok(Math.abs(fused[i] - expected[i]) < 1e-5);
+      }
+    } finally {
+      await tf.setBackend('wasm');
+    }
     x.dispose();
     model.dispose();
   });

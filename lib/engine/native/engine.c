@@ -216,6 +216,7 @@ enum {
   K_LSTM_FORWARD,
   K_LSTM_BACKWARD,
   K_TANH_RANGE,
+  K_CONV2D_POOL_FORWARD,
 };
 
 static char *heap_base;
@@ -329,6 +330,11 @@ static napi_value run(napi_env env, napi_callback_info info) {
   case K_TANH_RANGE:
     NARGS(4);
     tanh_range(I(0), I(1), P(2), P(3));
+    break;
+  case K_CONV2D_POOL_FORWARD:
+    NARGS(20);
+    conv2d_pool_forward(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), P(12), P(13),
+                        P(14), P(15), I(16), I(17), I(18), P(19));
     break;
   default:
     goto bad;

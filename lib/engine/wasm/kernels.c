@@ -330,6 +330,29 @@ EXPORT void maxpool_forward(int b0, int b1, int H, int W, int C, int Ho, int Wo,
       }
 }
 
+/* conv2d_forward's output max-pooled over ph × pw windows at stride ph × pw ('valid': rows and columns that fill
+ * no window are dropped): y[B][Hout/ph][Wout/pw][Cout]. The ph conv rows of one pooled row go to scratch (ph · Wout
+ * · Cout floats per example, at scratch + b · ph · Wout · Cout) and are pooled while in cache by maxpool_forward,
+ * so the full conv output never reaches memory (inference: nothing keeps it for a gradient). */
+EXPORT void conv2d_pool_forward(int b0, int b1, int Hp, int Wp, int Cin, int KH, int KW, int Cout, int Hout, int Wout,
+                                int sh, int sw, const float *xp, const float *f, float *y, const float *bias, int relu,
+                                int ph, int pw, float *scratch) {
+  const int window = KW * Cin, Hq = Hout / ph, Wq = Wout / pw;
+  for (int b = b0; b < b1; b++) {
+    float *s = scratch + (intptr_t)b * ph * Wout * Cout;
+    for (int q = 0; q < Hq; q++) {
+      for (int i = 0; i < ph; i++) {
+        const int oh = q * ph + i;
+        float *sr = s + (intptr_t)i * Wout * Cout;
+        const float *xr = xp + ((intptr_t)(b * Hp + oh * sh) * Wp) * Cin;
+        gemm_seg(0, Wout, Cout, window, KH, Wp * Cin, xr, sw * Cin, 1, f, Cout, sr, Cout, 0);
+        if (bias || relu) bias_act(0, Wout, Cout, sr, bias, relu);
+      }
+      maxpool_forward(0, 1, ph, Wout, Cout, 1, Wq, ph, pw, ph, pw, 0, 0, s, y + ((intptr_t)(b * Hq + q) * Wq) * Cout);
+    }
+  }
+}
+
 /* ---------------------------------------------------------------------------------------------
  * MaxPool gradient, NHWC (a 1-D pool is H = 1): each dy goes to the first maximum of its window in
  * row-major order, as tfjs does; dx[B][H][W][C] is overwritten. Examples [b0, b1). Four channels at a
