@@ -145,7 +145,10 @@ const round = (t: Timing): Timing => ({
   predict_cpu_ms: r1(t.predict_cpu_ms),
 });
 
+const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
 async function main(): Promise<void> {
+  const loadAtStart = loadAvg();
   const backend = await initBackend({ prefer: 'wasm' });
   const results: Record<string, unknown> = {};
   let torchVersion = '';
@@ -193,7 +196,9 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       cpu: os.cpus()[0]?.model ?? '',
       node: process.version,
-      loadavg: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      /** 1, 5 and 15 minute load averages before the run (idle: below 1) and after it (the bench's own 2 threads). */
+      loadavg_at_start: loadAtStart,
+      loadavg: loadAvg(),
     },
     tfjs: { backend: backend.name, version: backend.tfjsVersion },
     engine: engineInfo().summary,
