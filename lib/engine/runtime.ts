@@ -173,6 +173,17 @@ export interface PerChunkArg {
   stride: number;
 }
 
+/** How a chunked call is cut (what its control block tells each worker). */
+interface Chunking {
+  chunks: number;
+  total: number;
+  chunkSize: number;
+  perChunk?: PerChunkArg;
+}
+
+/** A call whose args are one worker's own part ({@link WasmRuntime.parallelParts}). */
+const UNCHUNKED: Chunking = { chunks: 0, total: 0, chunkSize: 0 };
+
 /** Chunks per thread of a chunked call: enough that a thread slowed by another job hands its share over. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -462,7 +473,7 @@ export class WasmRuntime {
     kernel: KernelName,
     heap: Uint8Array | undefined,
     args: number[],
-    chunking: { chunks: number; total: number; chunkSize: number; perChunk?: PerChunkArg },
+    chunking: Chunking,
   ): number | undefined {
     const nativeIndex = this.nativeFor(kernel, heap);
     this.seq++;
@@ -479,11 +490,7 @@ export class WasmRuntime {
     kernel: KernelName,
     nativeIndex: number | undefined,
     args: number[],
-    chunking: { chunks: number; total: number; chunkSize: number; perChunk?: PerChunkArg } = {
-      chunks: 0,
-      total: 0,
-      chunkSize: 0,
-    },
+    chunking: Chunking = UNCHUNKED,
   ): void {
     const kernelIndex = PARALLEL_KERNELS.indexOf(kernel);
     if (kernelIndex < 0) throw new Error(`engine: ${kernel} is not a parallel kernel`);
