@@ -112,6 +112,18 @@ function alignedInput(mem: KernelMemory, t: tf.TensorInfo): number {
   return aligned;
 }
 
+/** The forward kernels' operands: padded x and its layout's dims, the aligned filter, the bias (0: none). */
+function forwardOperands(
+  mem: KernelMemory,
+  g: ConvGeometry,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias?: tf.TensorInfo,
+): { xp: number; dims: number[]; f: number; b: number } {
+  const [xp, dims] = paddedInput(mem, x, g);
+  return { xp, dims, f: alignedInput(mem, filter), b: bias ? mem.input(bias) : 0 };
+}
+
 function convInfoOf(
   xShape: number[],
   filterShape: number[],
@@ -171,9 +183,7 @@ export function convForward(
   if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== g.outChannels)) return null;
   const mem = kernelMemory(rt, backend);
   try {
-    const [xp, dims] = paddedInput(mem, x, g);
-    const f = alignedInput(mem, filter);
-    const b = bias ? mem.input(bias) : 0;
+    const { xp, dims, f, b } = forwardOperands(mem, g, x, filter, bias);
     const y = mem.output([g.batch, g.outHeight, g.outWidth, g.outChannels]);
     const relu = activation === 'relu' ? 1 : 0;
     mem.parallel('conv2d_forward', g.batch, (b0, b1) => [b0, b1, ...dims, xp, f, y, b, relu]);
@@ -202,15 +212,13 @@ export function convPoolForward(
   const xShape = oneD ? [x.shape[0], 1, x.shape[1], x.shape[2]] : x.shape;
   if (xShape.length !== 4 || filter.shape.length !== 4) return null;
   const g = geometry(convInfoOf(xShape, filter.shape, { ...attrs, dataFormat: 'NHWC' }, false));
-  if (!g) return null;
+  if (!g || (bias && tf.util.sizeFromShape(bias.shape) !== g.outChannels)) return null;
   const [ph, pw] = pool;
   const [Hq, Wq] = [Math.floor(g.outHeight / ph), Math.floor(g.outWidth / pw)];
   if (Hq < 1 || Wq < 1) return null;
   const mem = kernelMemory(rt, backend);
   try {
-    const [xp, dims] = paddedInput(mem, x, g);
-    const f = alignedInput(mem, filter);
-    const b = bias ? mem.input(bias) : 0;
+    const { xp, dims, f, b } = forwardOperands(mem, g, x, filter, bias);
     const y = mem.output(oneD ? [g.batch, Wq, g.outChannels] : [g.batch, Hq, Wq, g.outChannels]);
     const scratch = mem.alloc(g.batch * ph * g.outWidth * g.outChannels);
     const relu = activation === 'relu' ? 1 : 0;

@@ -176,12 +176,40 @@ export interface KernelMemory {
 }
 
 /**
- * What both memories derive from their own `alloc` and views: zeroed and filled scratch (one way to make them).
+ * What both memories derive from their own `alloc`, views and heap: zeroed and filled scratch, and kernel calls
+ * on the runtime (one way to make and run them).
  */
 abstract class ScratchMemory {
+  constructor(protected readonly rt: WasmRuntime) {}
+
   abstract alloc(n: number): number;
   abstract view(ptr: number, n: number): Float32Array;
   abstract viewF64(ptr: number, n: number): Float64Array;
+  /** The memory native kernels read (the backend's heap), or undefined for the runtime's own. */
+  protected abstract heapBytes(): Uint8Array | undefined;
+
+  parallel(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number) => number[],
+    minPerPart?: number,
+    perChunk?: PerChunkArg,
+  ): void {
+    this.rt.parallel(kernel, total, args, minPerPart, this.heapBytes(), perChunk);
+  }
+
+  parallelParts(
+    kernel: KernelName,
+    total: number,
+    args: (r0: number, r1: number, part: number) => number[],
+    minPerPart?: number,
+  ): void {
+    this.rt.parallelParts(kernel, total, args, minPerPart, this.heapBytes());
+  }
+
+  call(kernel: KernelName, ...args: number[]): void {
+    this.rt.call(kernel, args, this.heapBytes());
+  }
 
   allocF64(n: number): number {
     return this.alloc(2 * n);
@@ -212,10 +240,10 @@ class CopyMemory extends ScratchMemory implements KernelMemory {
   private readonly shapes = new Map<number, number[]>();
 
   constructor(
-    private readonly rt: WasmRuntime,
+    rt: WasmRuntime,
     private readonly backend: tf.KernelBackend,
   ) {
-    super();
+    super(rt);
     rt.reset();
   }
 
@@ -261,27 +289,8 @@ class CopyMemory extends ScratchMemory implements KernelMemory {
     return new Float64Array(this.rt.memory.buffer, ptr, n);
   }
 
-  parallel(
-    kernel: KernelName,
-    total: number,
-    args: (r0: number, r1: number) => number[],
-    minPerPart?: number,
-    perChunk?: PerChunkArg,
-  ): void {
-    this.rt.parallel(kernel, total, args, minPerPart, undefined, perChunk);
-  }
-
-  parallelParts(
-    kernel: KernelName,
-    total: number,
-    args: (r0: number, r1: number, part: number) => number[],
-    minPerPart?: number,
-  ): void {
-    this.rt.parallelParts(kernel, total, args, minPerPart);
-  }
-
-  call(kernel: KernelName, ...args: number[]): void {
-    this.rt.call(kernel, args);
+  protected heapBytes(): undefined {
+    return undefined;
   }
 
   release(): void {
@@ -298,10 +307,10 @@ class HeapMemory extends ScratchMemory implements KernelMemory {
   private readonly heap: WasmHeapModule;
 
   constructor(
-    private readonly rt: WasmRuntime,
+    rt: WasmRuntime,
     private readonly backend: BackendWasm,
   ) {
-    super();
+    super(rt);
     this.heap = backend.wasm as unknown as WasmHeapModule;
   }
 
@@ -346,27 +355,9 @@ class HeapMemory extends ScratchMemory implements KernelMemory {
     return new Float64Array(this.heap.HEAPU8.buffer, ptr, n);
   }
 
-  parallel(
-    kernel: KernelName,
-    total: number,
-    args: (r0: number, r1: number) => number[],
-    minPerPart?: number,
-    perChunk?: PerChunkArg,
-  ): void {
-    this.rt.parallel(kernel, total, args, minPerPart, this.heap.HEAPU8, perChunk);
-  }
-
-  parallelParts(
-    kernel: KernelName,
-    total: number,
-    args: (r0: number, r1: number, part: number) => number[],
-    minPerPart?: number,
-  ): void {
-    this.rt.parallelParts(kernel, total, args, minPerPart, this.heap.HEAPU8);
-  }
-
-  call(kernel: KernelName, ...args: number[]): void {
-    this.rt.call(kernel, args, this.heap.HEAPU8);
+  protected heapBytes(): Uint8Array {
+    // HEAPU8 is replaced when the heap grows: take the current one.
+    return this.heap.HEAPU8;
   }
 
   release(): void {
