@@ -6,6 +6,7 @@ import { buildCnn2d, CNN2D_DEFAULTS } from '../../lib/models/cnn2d';
 import { featureSet } from '../../lib/features/sets';
 import { zooEntry } from '../../lib/models/zoo';
 import { setDims } from '../../lib/features/sets';
+import { withSeededRandom } from '../../lib/train/fit';
 import { roundTrip } from '../helpers/models';
 
 describe('best-cnn2d', () => {
@@ -38,10 +39,14 @@ describe('best-cnn2d', () => {
 
   it('trains on the wasm backend (engine 2-D conv gradients): loss falls on a separable toy task', async () => {
     assert.match(engineInfo().summary, /wasm-simd kernels/);
-    const model = buildCnn2d(
-      { convFilters: [4, 8], denseUnits: 8, inputNoise: 0, convDropout: 0, denseDropout: 0, learningRate: 0.01 },
-      [16, 8],
-      2,
+    // Seeded initial weights: over unseeded ones the loss fell to 5–48% of its start in 20 epochs (seeds 1–8 and
+    // 42), and now and then not to half. Seed 1 falls to about a fifth.
+    const model = await withSeededRandom(1, () =>
+      buildCnn2d(
+        { convFilters: [4, 8], denseUnits: 8, inputNoise: 0, convDropout: 0, denseDropout: 0, learningRate: 0.01 },
+        [16, 8],
+        2,
+      ),
     );
     // Class 1 has a bright horizontal band (a "formant"); class 0 does not.
     const x = tf.tidy(() => {
