@@ -18,6 +18,7 @@ import { loadTessLayout } from '../lib/data';
 import { engineInfo, setFastKernelsEnabled } from '../lib/engine';
 import { framesMajor, mfcc } from '../lib/features';
 import { buildSeed000 } from '../lib/models/seed000';
+import { predictTensor } from '../lib/models/inference';
 
 const root = path.resolve(__dirname, '..', '..');
 const FRAMES = 128;
@@ -121,7 +122,7 @@ function seedRandom(seed: number): void {
 }
 
 function accuracy(model: tf.LayersModel, x: tf.Tensor, labels: number[]): number {
-  const pred = tf.tidy(() => tf.argMax(model.predict(x, { batchSize: 64 }) as tf.Tensor, 1));
+  const pred = tf.tidy(() => tf.argMax(predictTensor(model, x), 1));
   const p = pred.dataSync();
   pred.dispose();
   return labels.reduce((n, l, i) => n + (p[i] === l ? 1 : 0), 0) / labels.length;

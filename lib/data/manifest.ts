@@ -19,6 +19,7 @@ import { loadCorpus } from './corpora';
 import { DEFAULT_LABEL_OPTIONS, type LabelOptions } from './emotions';
 import { probeFile, type AudioProbe, type ProbeOutcome } from './probe';
 import type { ClipRecord, CorpusLoad, SkippedFile } from './types';
+import { envThreads } from '../util/env';
 
 export const MANIFEST_VERSION = 1;
 
@@ -95,9 +96,7 @@ const BATCH = 16;
 
 /** Default worker count: $SER_THREADS, else the cores (at most 8). */
 export function defaultWorkerCount(): number {
-  const env = Number(process.env.SER_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
-  return Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  return envThreads() ?? Math.min(8, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
 /** Probe files on `workers` threads (or in this thread), calling `onBatch` with the count after each batch. */

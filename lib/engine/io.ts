@@ -53,13 +53,9 @@ export function download(
   const n = shape.reduce((a, b) => a * b, 1);
   copyStats.out++;
   copyStats.outBytes += 4 * n;
-  if (isWasm(backend)) {
-    const out = backend.makeOutput(shape, 'float32');
-    (backend.typedArrayFromHeap(out) as Float32Array).set(rt.view(ptr, n));
-    return out;
-  }
-  const dataId = backend.write(rt.view(ptr, n).slice(), shape, 'float32');
-  return { dataId, shape, dtype: 'float32' };
+  // The cpu backend keeps the array it is given: hand it a copy, not a view of the engine's memory.
+  const values = rt.view(ptr, n);
+  return writeFloats(backend, isWasm(backend) ? values : values.slice(), shape);
 }
 
 /** Like {@link download}, as a tf.Tensor registered with the engine (for use outside kernels). */

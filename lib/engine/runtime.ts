@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { envNumber, envThreads } from '../util/env';
 
 /** The C entry points (lib/engine/wasm/kernels.c); every pointer is a byte offset into memory. */
 export interface KernelExports {
@@ -132,8 +133,7 @@ export const SPIN_MS = spinMs();
 
 /** SER_SPIN_US (microseconds; 0: sleep at once), else 1 ms. */
 function spinMs(): number {
-  const us = Number(process.env.SER_SPIN_US);
-  return process.env.SER_SPIN_US !== undefined && Number.isFinite(us) && us >= 0 ? us / 1000 : 1;
+  return (envNumber('SER_SPIN_US', (us) => us >= 0) ?? 1000) / 1000;
 }
 
 /**
@@ -548,9 +548,7 @@ let shared: WasmRuntime | null | undefined;
 
 /** Worker threads to use: SER_THREADS, else every core (at most 8). */
 export function defaultThreads(): number {
-  const env = Number(process.env.SER_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
-  return Math.max(1, Math.min(8, os.availableParallelism()));
+  return envThreads() ?? Math.max(1, Math.min(8, os.availableParallelism()));
 }
 
 /** The process-wide runtime, or null when kernels.wasm is missing or cannot load. */

@@ -14,6 +14,7 @@ import { oneLine } from '../util/errors';
 import { contentHash, defaultCacheDir, FeatureCache } from './cache';
 import { meydaStats, type MeydaStatsConfig } from './meyda-stats';
 import { extractSet, featureSet, setDims, type LibrosaSetConfig } from './sets';
+import { envThreads } from '../util/env';
 
 /** A feature-set config: Meyda statistics or a librosa-exact set (built-in or user-defined). */
 export type FeatureConfig = MeydaStatsConfig | LibrosaSetConfig;
@@ -98,9 +99,10 @@ export interface ExtractBatchResult {
 const BATCH = 8;
 
 function defaultWorkers(): number {
-  const env = Number(process.env.SER_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return (
+    envThreads() ??
+    (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length)
+  );
 }
 
 /**

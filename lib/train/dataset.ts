@@ -17,6 +17,7 @@ import {
   type StandardizerState,
 } from '../features/standardize';
 import { UserError } from '../util/errors';
+import { envNumber } from '../util/env';
 import { progressBar } from '../util/progress';
 import { cropFrames, fixFrames } from './frames';
 import { eachRow, mappedRows, rowSubset, type RowSource } from './rows';
@@ -92,10 +93,8 @@ export const DEFAULT_KEEP_BYTES = 512 * 2 ** 20;
 
 function keepBytesOf(options: FeatureTableOptions): number {
   if (options.keepBytes !== undefined) return options.keepBytes;
-  const mb = Number(process.env.SER_FEATURE_KEEP_MB);
-  return process.env.SER_FEATURE_KEEP_MB !== undefined && Number.isFinite(mb) && mb >= 0
-    ? mb * 2 ** 20
-    : DEFAULT_KEEP_BYTES;
+  const mb = envNumber('SER_FEATURE_KEEP_MB', (n) => n >= 0);
+  return mb === undefined ? DEFAULT_KEEP_BYTES : mb * 2 ** 20;
 }
 
 /** Vectors read from `cache` by content hash, the first `keepBytes` of them kept once read. */

@@ -9,27 +9,23 @@ import { copyStats, kernelMemory } from '../../lib/engine/io';
 import { buildCnn2d } from '../../lib/models/cnn2d';
 import { randomArray, setUpEngine, withFastKernels } from './helpers';
 
-/** Runs f with the kernels on the wasm backend's heap (in place) or through the engine's memory (copies). */
-function withInPlace<T>(rt: WasmRuntime, inPlace: boolean, f: () => T): T {
-  const was = rt.inPlace;
-  rt.inPlace = inPlace;
+/** Runs f with one of rt's switches set, restored after. */
+function withSwitch<T>(rt: WasmRuntime, name: 'inPlace' | 'useNative', on: boolean, f: () => T): T {
+  const was = rt[name];
+  rt[name] = on;
   try {
     return f();
   } finally {
-    rt.inPlace = was;
+    rt[name] = was;
   }
 }
 
+/** Runs f with the kernels on the wasm backend's heap (in place) or through the engine's memory (copies). */
+const withInPlace = <T>(rt: WasmRuntime, inPlace: boolean, f: () => T): T =>
+  withSwitch(rt, 'inPlace', inPlace, f);
+
 /** Runs f with the native addon on or off (off: the WebAssembly kernels, copy path). */
-function withNative<T>(rt: WasmRuntime, on: boolean, f: () => T): T {
-  const was = rt.useNative;
-  rt.useNative = on;
-  try {
-    return f();
-  } finally {
-    rt.useNative = was;
-  }
-}
+const withNative = <T>(rt: WasmRuntime, on: boolean, f: () => T): T => withSwitch(rt, 'useNative', on, f);
 
 /** Asserts a and b hold the same float32 bits, naming the first difference. */
 function assertBitsEqual(a: Float32Array, b: Float32Array, what: string): void {
